@@ -1,0 +1,134 @@
+"""Validation of waveform input: one place that knows what a clip may be."""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+
+# Full-scale value of each integer PCM type, so that samples land in [-1, 1].
+_PCM_SCALE = {
+    np.dtype(np.int8): 2.0**7,
+    np.dtype(np.int16): 2.0**15,
+    np.dtype(np.int32): 2.0**31,
+    np.dtype(np.int64): 2.0**63,
+}
+
+
+def _as_float_clip(clip, index):
+    """Return one clip as a float32 1-D array, or raise naming the clip."""
+    clip = np.asarray(clip)
+    if clip.dtype == object or not (
+        np.issubdtype(clip.dtype, np.floating)
+        or np.issubdtype(clip.dtype, np.integer)
+        or clip.dtype == np.bool_
+    ):
+        raise TypeError(
+            f"clip {index} has dtype {clip.dtype}; expected float or integer "
+            "PCM samples"
+        )
+    if clip.dtype == np.bool_:
+        raise TypeError(f"clip {index} has dtype bool; expected audio samples")
+    if clip.ndim == 0:
+        raise ValueError(
+            f"clip {index} is a scalar; expected a 1-D waveform. Pass a "
+            "2-D array (n_clips, n_samples) or a list of 1-D arrays."
+        )
+    if clip.ndim > 1:
+        raise ValueError(
+            f"clip {index} has shape {clip.shape}: multi-channel audio is not "
+            "supported; mix it down to mono (e.g. clip.mean(axis=0)) first"
+        )
+    if clip.size == 0:
+        raise ValueError(f"clip {index} is empty (0 samples)")
+    if np.issubdtype(clip.dtype, np.integer):
+        if clip.dtype == np.uint8:  # 8-bit WAV is unsigned, centred on 128
+            return ((clip.astype(np.float32) - 128.0) / 128.0).astype(np.float32)
+        scale = _PCM_SCALE.get(clip.dtype)
+        if scale is None:
+            raise TypeError(
+                f"clip {index} has integer dtype {clip.dtype}; expected "
+                "int8, int16, int32 or int64 PCM"
+            )
+        return (clip / scale).astype(np.float32)
+    clip = clip.astype(np.float32, copy=False)
+    if not np.isfinite(clip).all():
+        bad = int(np.flatnonzero(~np.isfinite(clip))[0])
+        raise ValueError(
+            f"clip {index} contains NaN or infinity (first at sample {bad})"
+        )
+    return clip
+
+
+def check_waveforms(X):
+    """Validate a batch of mono waveforms.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
+        Equal-length clips as a 2-D array, or clips of any length as a list
+        (or 1-D object array) of 1-D arrays. Floating-point samples are kept
+        as they are; integer PCM (int8/16/32/64, uint8) is scaled to [-1, 1].
+
+    Returns
+    -------
+    clips : list of ndarray of shape (n_samples_i,), dtype float32
+        One array per clip. Rows of a 2-D float32 input are returned as
+        views, without a copy.
+
+    Raises
+    ------
+    TypeError
+        Sparse, non-numeric or boolean input.
+    ValueError
+        No clips, a 1-D numeric array (one clip that is not wrapped in a
+        list), a multi-channel clip, an empty clip, or NaN/inf samples. The
+        message names the offending clip index.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ser.utils import check_waveforms
+    >>> clips = check_waveforms([np.zeros(800), np.array([0, 16384], np.int16)])
+    >>> [c.shape for c in clips], clips[1]
+    ([(800,), (2,)], array([0. , 0.5], dtype=float32))
+    """
+    if sp.issparse(X):
+        raise TypeError(
+            "sparse input is not supported: waveforms must be dense arrays"
+        )
+    if hasattr(X, "to_numpy") and not isinstance(X, np.ndarray):
+        X = X.to_numpy()  # pandas DataFrame: rows are clips
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        if X.ndim == 1:
+            raise ValueError(
+                f"Expected a 2-D array (n_clips, n_samples) or a list of 1-D "
+                f"waveforms, got a 1-D array of shape {X.shape}. Wrap a "
+                "single clip as [clip]."
+            )
+        if X.ndim != 2:
+            raise ValueError(
+                f"Expected a 2-D array (n_clips, n_samples) or a list of 1-D "
+                f"waveforms, got an array of shape {X.shape}"
+            )
+        clips = list(X)
+    elif isinstance(X, (list, tuple, np.ndarray)):
+        if isinstance(X, np.ndarray) and X.ndim != 1:
+            raise ValueError(
+                f"Expected a 1-D object array of clips, got shape {X.shape}"
+            )
+        if any(isinstance(x, numbers.Number) for x in X[:1]):
+            raise ValueError(
+                "Expected a list of 1-D waveforms, got a flat list of numbers. "
+                "Wrap a single clip as [clip]."
+            )
+        clips = list(X)
+    elif isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+        raise TypeError(
+            f"Expected waveforms as an array or a list of arrays, got "
+            f"{type(X).__name__}"
+        )
+    else:
+        clips = list(X)
+    if len(clips) == 0:
+        raise ValueError("Found array with 0 sample(s) (no clips were given)")
+    return [_as_float_clip(clip, i) for i, clip in enumerate(clips)]
