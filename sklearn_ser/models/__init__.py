@@ -1,0 +1,10 @@
+"""Plain PyTorch modules of the seed models; each returns logits.
+
+Every module sizes itself from the input size given to its constructor, so
+any input works, down to a single band and a handful of frames.
+"""
+
+from ._cnn_lstm import CNNLSTM1d, CNNLSTM2d
+from ._transformer_cnn import ParallelCNNTransformer
+
+__all__ = ["CNNLSTM1d", "CNNLSTM2d", "ParallelCNNTransformer"]

@@ -1,0 +1,133 @@
+"""Zenkov (2020): two parallel CNN branches and a Transformer-encoder branch."""
+
+import math
+
+import torch
+from torch import nn
+
+from ._blocks import clamped_pool, conv_pool_stack, flat_size
+from ._cnn_lstm import _check_positive
+
+
+def sinusoidal_encoding(n_steps, d_model):
+    """Sinusoidal positional encoding of shape (n_steps, d_model); any d_model."""
+    position = torch.arange(n_steps, dtype=torch.float32).unsqueeze(1)
+    rate = torch.exp(
+        torch.arange(0, d_model, 2, dtype=torch.float32) * (-math.log(10000.0) / d_model)
+    )
+    encoding = torch.zeros(n_steps, d_model)
+    encoding[:, 0::2] = torch.sin(position * rate)
+    encoding[:, 1::2] = torch.cos(position * rate[: d_model // 2])
+    return encoding
+
+
+class ParallelCNNTransformer(nn.Module):
+    """Parallel CNNs + Transformer encoder of Zenkov (2020).
+
+    Two CNN branches with the same layout and separate weights (conv ->
+    BatchNorm -> ReLU -> max-pool -> dropout, flattened) and a Transformer
+    encoder over the time-pooled spectrogram (``d_model = n_bands``, mean over
+    time) are concatenated and mapped to logits by one linear layer. With the
+    defaults and a 40 x 282 input with 8 classes it has the paper's 248,488
+    parameters.
+
+    Parameters
+    ----------
+    n_bands : int
+        Frequency bands (MFCCs or mel bands) of the input; the encoder's
+        ``d_model``, so it must be divisible by ``n_heads``.
+    n_frames : int
+        Time frames of the input.
+    n_classes : int
+        Number of output logits.
+    cnn_channels : sequence of int, default=(16, 32, 64)
+        Filters of each block of a CNN branch.
+    cnn_pool_sizes : sequence of int, default=(2, 4, 4)
+        Square pooling of each block, clamped to the remaining size.
+    cnn_dropout : float, default=0.3
+        Dropout after each CNN block.
+    time_pool : int, default=4
+        Max-pool over time before the encoder, clamped to ``n_frames``.
+    n_layers : int, default=4
+        Encoder layers.
+    n_heads : int, default=4
+        Attention heads; must divide ``n_bands``.
+    dim_feedforward : int, default=512
+        Width of the encoder's feed-forward layers.
+    transformer_dropout : float, default=0.4
+        Dropout inside the encoder.
+    positional_encoding : bool, default=False
+        Add a sinusoidal positional encoding before the encoder (the paper
+        uses none, which makes the encoder blind to order).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_ser.models import ParallelCNNTransformer
+    >>> model = ParallelCNNTransformer(n_bands=8, n_frames=30, n_classes=3)
+    >>> model(torch.zeros(2, 8, 30)).shape
+    torch.Size([2, 3])
+    """
+
+    def __init__(
+        self,
+        n_bands,
+        n_frames,
+        n_classes,
+        cnn_channels=(16, 32, 64),
+        cnn_pool_sizes=(2, 4, 4),
+        cnn_dropout=0.3,
+        time_pool=4,
+        n_layers=4,
+        n_heads=4,
+        dim_feedforward=512,
+        transformer_dropout=0.4,
+        positional_encoding=False,
+    ):
+        super().__init__()
+        _check_positive(n_bands=n_bands, n_frames=n_frames, n_classes=n_classes)
+        if n_bands % n_heads:
+            divisors = [h for h in range(1, n_bands + 1) if n_bands % h == 0]
+            raise ValueError(
+                f"n_bands={n_bands} (the encoder's d_model) is not divisible by "
+                f"n_heads={n_heads}; use one of n_heads={divisors}"
+            )
+        self.cnn_branches = nn.ModuleList()
+        for _ in range(2):
+            branch, size = conv_pool_stack(
+                (n_bands, n_frames),
+                in_channels=1,
+                channels=cnn_channels,
+                pools=cnn_pool_sizes,
+                activation=nn.ReLU,
+                dropout=cnn_dropout,
+            )
+            self.cnn_branches.append(nn.Sequential(branch, nn.Flatten()))
+        (time_kernel,), (n_steps,) = clamped_pool((n_frames,), time_pool)
+        self.time_pool = nn.MaxPool1d(time_kernel)
+        if positional_encoding:
+            self.register_buffer("positions", sinusoidal_encoding(n_steps, n_bands))
+        else:
+            self.positions = None
+        layer = nn.TransformerEncoderLayer(
+            d_model=n_bands,
+            nhead=n_heads,
+            dim_feedforward=dim_feedforward,
+            dropout=transformer_dropout,
+            batch_first=True,
+        )
+        self.encoder = nn.TransformerEncoder(
+            layer, num_layers=n_layers, enable_nested_tensor=False
+        )
+        n_features = 2 * flat_size(cnn_channels[-1], size) + n_bands
+        self.linear = nn.Linear(n_features, n_classes)
+
+    def forward(self, X):
+        """Logits of shape (batch, n_classes) for X of shape (batch, n_bands, n_frames)."""
+        images = X.unsqueeze(1)
+        sequence = self.time_pool(X).transpose(1, 2)  # (batch, steps, n_bands)
+        if self.positions is not None:
+            sequence = sequence + self.positions
+        summary = self.encoder(sequence).mean(dim=1)
+        features = [branch(images) for branch in self.cnn_branches] + [summary]
+        return self.linear(torch.cat(features, dim=1))
