@@ -1,0 +1,27 @@
+"""Speaker-independent evaluation: folds, scores, reports, plots, baseline."""
+
+from ._baseline import make_baseline_pipeline
+from ._evaluate import evaluate_speaker_independent
+from ._history import epoch_history
+from ._plots import plot_confusion_matrix, plot_training_curves
+from ._report import (
+    SpeakerIndependentReport,
+    report_from_cross_validate,
+    speaker_independent_report,
+)
+from ._splits import RAVDESS_FOLDS, SpeakerFolds, leave_one_speaker_out, speaker_folds
+
+__all__ = [
+    "RAVDESS_FOLDS",
+    "SpeakerFolds",
+    "SpeakerIndependentReport",
+    "epoch_history",
+    "evaluate_speaker_independent",
+    "leave_one_speaker_out",
+    "make_baseline_pipeline",
+    "plot_confusion_matrix",
+    "plot_training_curves",
+    "report_from_cross_validate",
+    "speaker_independent_report",
+    "speaker_folds",
+]

@@ -1,0 +1,414 @@
+"""Speaker-independent results: per-fold, per-class and per-speaker scores."""
+
+import warnings
+
+import numpy as np
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, confusion_matrix
+from sklearn.utils import _safe_indexing
+
+from ._history import epoch_history
+
+
+def _uar(y_true, y_pred):
+    """Balanced accuracy over the classes present in ``y_true``.
+
+    A fold or a speaker rarely has every class, so predictions of an absent
+    class are expected; they count as errors without a warning.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="y_pred contains classes not in y_true")
+        return float(balanced_accuracy_score(y_true, y_pred))
+
+
+def _python(value):
+    """A label or speaker id as a plain Python scalar (for JSON)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+class SpeakerIndependentReport:
+    """Scores of a speaker-independent cross-validation.
+
+    Build it with :func:`speaker_independent_report` (from pooled
+    predictions, e.g. of :func:`~sklearn.model_selection.cross_val_predict`),
+    :func:`report_from_cross_validate` or
+    :func:`evaluate_speaker_independent`, rather than directly.
+
+    UAR is the unweighted average recall (balanced accuracy). Fold scores
+    are computed on each test fold; their standard deviation is the
+    population one (``ddof=0``). Per-class recall, per-speaker scores and
+    the confusion matrix pool the predictions of all folds.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels of all samples.
+    groups : array-like of shape (n_samples,)
+        Speaker of every sample.
+    test_indices : list of ndarray of int
+        For each fold, the indices of its test samples.
+    fold_predictions : list of ndarray
+        For each fold, the predicted labels of its test samples.
+    labels : array-like, default=None
+        Class labels in the order of the confusion matrix; by default the
+        sorted union of true and predicted labels.
+    fit_times : list of float, default=None
+        Seconds spent fitting each fold.
+    histories : list of (list of dict or None), default=None
+        Per-epoch training history of each fold (see :func:`epoch_history`).
+
+    Attributes
+    ----------
+    y_true, y_pred, groups : ndarray of shape (n_predictions,)
+        True label, prediction and speaker of every test prediction, fold
+        after fold.
+    labels : ndarray
+        Class labels, in the order of ``confusion_matrix``.
+    folds : list of dict
+        Per fold: ``fold``, ``speakers``, ``n_test``, ``uar``, ``accuracy``
+        and, when known, ``fit_time``.
+    confusion_matrix : ndarray of shape (n_classes, n_classes)
+        Counts over all folds; rows are true classes, columns predictions.
+    per_class_recall : dict
+        Label -> recall over all folds.
+    per_speaker : dict
+        Speaker -> dict with ``n``, ``uar`` and ``accuracy``.
+    histories : list or None
+        As passed.
+    """
+
+    def __init__(
+        self, y_true, groups, test_indices, fold_predictions, *, labels=None,
+        fit_times=None, histories=None,
+    ):
+        y_true = np.asarray(y_true)
+        groups = np.asarray(groups)
+        if len(y_true) != len(groups):
+            raise ValueError(
+                f"y_true has {len(y_true)} samples but groups has {len(groups)}"
+            )
+        if len(test_indices) != len(fold_predictions) or not test_indices:
+            raise ValueError("need one array of predictions per test fold, and a fold")
+        self.test_indices = [np.asarray(test, dtype=int) for test in test_indices]
+        self.fold_predictions = [np.asarray(pred) for pred in fold_predictions]
+        for k, (test, pred) in enumerate(zip(self.test_indices, self.fold_predictions)):
+            if len(test) != len(pred):
+                raise ValueError(
+                    f"fold {k} has {len(test)} test samples but {len(pred)} predictions"
+                )
+        self.y_true = np.concatenate([y_true[test] for test in self.test_indices])
+        self.y_pred = np.concatenate(self.fold_predictions)
+        self.groups = np.concatenate([groups[test] for test in self.test_indices])
+        if labels is None:
+            labels = np.unique(np.concatenate([self.y_true, self.y_pred]))
+        self.labels = np.asarray(labels)
+        self.fit_times = None if fit_times is None else [float(t) for t in fit_times]
+        self.histories = histories
+
+        self.folds = []
+        for k, (test, pred) in enumerate(zip(self.test_indices, self.fold_predictions)):
+            fold = {
+                "fold": k,
+                "speakers": [_python(s) for s in np.unique(groups[test])],
+                "n_test": len(test),
+                "uar": _uar(y_true[test], pred),
+                "accuracy": float(accuracy_score(y_true[test], pred)),
+            }
+            if self.fit_times is not None:
+                fold["fit_time"] = self.fit_times[k]
+            self.folds.append(fold)
+
+        self.confusion_matrix = confusion_matrix(self.y_true, self.y_pred, labels=self.labels)
+        support = self.confusion_matrix.sum(axis=1)
+        recall = np.divide(
+            np.diag(self.confusion_matrix), support,
+            out=np.full(len(self.labels), np.nan), where=support > 0,
+        )
+        self.per_class_recall = {
+            _python(label): float(r) for label, r in zip(self.labels, recall)
+        }
+        self.per_speaker = {}
+        for speaker in np.unique(self.groups):
+            mask = self.groups == speaker
+            self.per_speaker[_python(speaker)] = {
+                "n": int(mask.sum()),
+                "uar": _uar(self.y_true[mask], self.y_pred[mask]),
+                "accuracy": float(accuracy_score(self.y_true[mask], self.y_pred[mask])),
+            }
+
+    def _fold_scores(self, name):
+        return np.array([fold[name] for fold in self.folds])
+
+    @property
+    def uar_mean(self):
+        """Mean UAR over folds."""
+        return float(self._fold_scores("uar").mean())
+
+    @property
+    def uar_std(self):
+        """Standard deviation of the UAR over folds."""
+        return float(self._fold_scores("uar").std())
+
+    @property
+    def accuracy_mean(self):
+        """Mean accuracy over folds."""
+        return float(self._fold_scores("accuracy").mean())
+
+    @property
+    def accuracy_std(self):
+        """Standard deviation of the accuracy over folds."""
+        return float(self._fold_scores("accuracy").std())
+
+    def to_dict(self):
+        """All scores as a JSON-serialisable dict.
+
+        Returns
+        -------
+        result : dict
+            Keys ``n_folds``, ``n_samples``, ``labels``, ``uar`` and
+            ``accuracy`` (each ``{"mean", "std"}``), ``folds``,
+            ``per_class_recall``, ``per_speaker`` (keys as strings),
+            ``confusion_matrix`` (nested lists, rows true) and
+            ``histories``.
+        """
+        return {
+            "n_folds": len(self.folds),
+            "n_samples": len(self.y_true),
+            "labels": [_python(label) for label in self.labels],
+            "uar": {"mean": self.uar_mean, "std": self.uar_std},
+            "accuracy": {"mean": self.accuracy_mean, "std": self.accuracy_std},
+            "folds": self.folds,
+            "per_class_recall": {str(k): v for k, v in self.per_class_recall.items()},
+            "per_speaker": {str(k): v for k, v in self.per_speaker.items()},
+            "confusion_matrix": self.confusion_matrix.tolist(),
+            "histories": self.histories,
+        }
+
+    def _fold_rows(self):
+        header = ["fold", "speakers", "n_test", "UAR %", "accuracy %"]
+        if self.fit_times is not None:
+            header.append("fit s")
+        rows = []
+        for fold in self.folds:
+            row = [
+                str(fold["fold"]),
+                " ".join(str(s) for s in fold["speakers"]),
+                str(fold["n_test"]),
+                f"{100 * fold['uar']:.1f}",
+                f"{100 * fold['accuracy']:.1f}",
+            ]
+            if self.fit_times is not None:
+                row.append(f"{fold['fit_time']:.1f}")
+            rows.append(row)
+        summary = [
+            "mean ± std", "", str(len(self.y_true)),
+            f"{100 * self.uar_mean:.1f} ± {100 * self.uar_std:.1f}",
+            f"{100 * self.accuracy_mean:.1f} ± {100 * self.accuracy_std:.1f}",
+        ]
+        if self.fit_times is not None:
+            summary.append(f"{sum(self.fit_times):.1f}")
+        rows.append(summary)
+        return header, rows
+
+    def _class_rows(self):
+        return ["class", "recall %"], [
+            [str(label), f"{100 * recall:.1f}"]
+            for label, recall in self.per_class_recall.items()
+        ]
+
+    def _confusion_rows(self):
+        header = ["true \\ predicted"] + [str(label) for label in self.labels]
+        rows = [
+            [str(label)] + [str(count) for count in counts]
+            for label, counts in zip(self.labels, self.confusion_matrix)
+        ]
+        return header, rows
+
+    def _title(self):
+        return (
+            f"Speaker-independent evaluation: {len(self.folds)} folds, "
+            f"{len(self.y_true)} test predictions, {len(self.per_speaker)} speakers, "
+            f"{len(self.labels)} classes"
+        )
+
+    def __str__(self):
+        parts = [self._title()]
+        for header, rows in [self._fold_rows(), self._class_rows(), self._confusion_rows()]:
+            parts.append(_text_table(header, rows))
+        return "\n\n".join(parts)
+
+    def __repr__(self):
+        return (
+            f"<SpeakerIndependentReport: {len(self.folds)} folds, "
+            f"UAR {100 * self.uar_mean:.1f} ± {100 * self.uar_std:.1f} %, "
+            f"accuracy {100 * self.accuracy_mean:.1f} ± {100 * self.accuracy_std:.1f} %>"
+        )
+
+    def to_markdown(self):
+        """The folds, per-class recall and confusion matrix as Markdown.
+
+        Returns
+        -------
+        markdown : str
+        """
+        sections = [
+            ("Folds", self._fold_rows()),
+            ("Per-class recall (all folds)", self._class_rows()),
+            ("Confusion matrix (all folds; rows are true classes)", self._confusion_rows()),
+        ]
+        parts = [f"# {self._title()}"]
+        for title, (header, rows) in sections:
+            parts.append(f"## {title}\n\n{_markdown_table(header, rows)}")
+        return "\n\n".join(parts) + "\n"
+
+    def plot_confusion_matrix(self, ax=None, **kwargs):
+        """Plot the pooled confusion matrix, normalised per true class.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure is made when None.
+        **kwargs
+            Passed to :func:`plot_confusion_matrix`.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+        """
+        from ._plots import plot_confusion_matrix
+
+        return plot_confusion_matrix(
+            self.y_true, self.y_pred, labels=self.labels, ax=ax, **kwargs
+        )
+
+
+def _text_table(header, rows):
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+        for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _markdown_table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _test_indices_from(folds, y_true, groups):
+    """Test indices of every fold, from a CV object, (train, test) pairs or
+    bare test index arrays."""
+    if hasattr(folds, "split"):
+        folds = folds.split(y_true, y_true, groups)
+    return [
+        np.asarray(fold[1] if isinstance(fold, tuple) else fold, dtype=int)
+        for fold in folds
+    ]
+
+
+def speaker_independent_report(y_true, y_pred, groups, folds, *, labels=None):
+    """Score pooled out-of-fold predictions fold by fold.
+
+    Made for the output of :func:`~sklearn.model_selection.cross_val_predict`:
+    every sample has one prediction, made by the model of the fold that
+    tested it.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Out-of-fold predicted labels.
+    groups : array-like of shape (n_samples,)
+        Speaker of every sample.
+    folds : cross-validator, or iterable of (train, test) or of test indices
+        The folds that produced ``y_pred``: a CV object (its ``split`` is
+        called with ``groups``), the pairs its ``split`` yields, or one array
+        of test indices per fold.
+    labels : array-like, default=None
+        Class order of the confusion matrix.
+
+    Returns
+    -------
+    report : SpeakerIndependentReport
+
+    Examples
+    --------
+    >>> from sklearn_ser.evaluation import speaker_independent_report
+    >>> y_true = ["angry", "sad", "sad", "angry", "sad", "sad"]
+    >>> y_pred = ["angry", "sad", "angry", "angry", "sad", "sad"]
+    >>> speakers = [1, 1, 1, 2, 2, 2]
+    >>> report = speaker_independent_report(
+    ...     y_true, y_pred, speakers, folds=[[0, 1, 2], [3, 4, 5]])
+    >>> [round(fold["uar"], 2) for fold in report.folds]
+    [0.75, 1.0]
+    >>> report.per_class_recall
+    {'angry': 1.0, 'sad': 0.75}
+    """
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    if len(y_pred) != len(y_true):
+        raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(y_pred)}")
+    test_indices = _test_indices_from(folds, y_true, groups)
+    return SpeakerIndependentReport(
+        y_true, groups, test_indices, [y_pred[test] for test in test_indices],
+        labels=labels,
+    )
+
+
+def report_from_cross_validate(cv_results, X, y, groups, *, labels=None):
+    """Score the output of :func:`~sklearn.model_selection.cross_validate`.
+
+    Parameters
+    ----------
+    cv_results : dict
+        Result of ``cross_validate(..., return_estimator=True,
+        return_indices=True)``; each fold's estimator predicts its own test
+        samples.
+    X : array-like or list of length n_samples
+        The data given to ``cross_validate``.
+    y : array-like of shape (n_samples,)
+        The labels given to ``cross_validate``.
+    groups : array-like of shape (n_samples,)
+        Speaker of every sample.
+    labels : array-like, default=None
+        Class order of the confusion matrix.
+
+    Returns
+    -------
+    report : SpeakerIndependentReport
+        With fit times and, for neural estimators, training histories.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.model_selection import cross_validate
+    >>> from sklearn_ser.evaluation import report_from_cross_validate, speaker_folds
+    >>> X, y = np.zeros((8, 1)), np.array([0, 1] * 4)
+    >>> speakers = [1, 1, 2, 2, 3, 3, 4, 4]
+    >>> cv = speaker_folds(speakers, n_folds=2)
+    >>> results = cross_validate(DummyClassifier(), X, y, groups=speakers, cv=cv,
+    ...                          return_estimator=True, return_indices=True)
+    >>> report_from_cross_validate(results, X, y, speakers).uar_mean
+    0.5
+    """
+    missing = [key for key in ("estimator", "indices") if key not in cv_results]
+    if missing:
+        raise ValueError(
+            f"cv_results lacks {missing}: call cross_validate with "
+            "return_estimator=True and return_indices=True"
+        )
+    test_indices = cv_results["indices"]["test"]
+    predictions = [
+        estimator.predict(_safe_indexing(X, test))
+        for estimator, test in zip(cv_results["estimator"], test_indices)
+    ]
+    histories = [epoch_history(estimator) for estimator in cv_results["estimator"]]
+    return SpeakerIndependentReport(
+        y, groups, test_indices, predictions, labels=labels,
+        fit_times=cv_results.get("fit_time"),
+        histories=None if all(h is None for h in histories) else histories,
+    )
