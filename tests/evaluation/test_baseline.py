@@ -1,0 +1,30 @@
+import numpy as np
+import pytest
+
+from sklearn_ser.evaluation import make_baseline_pipeline
+
+
+def _tones(frequencies, sr=8000, seconds=0.25):
+    t = np.arange(int(sr * seconds)) / sr
+    rng = np.random.default_rng(0)
+    return [
+        (np.sin(2 * np.pi * f * t) + 0.05 * rng.normal(size=t.size)).astype(np.float32)
+        for f in frequencies
+    ]
+
+
+@pytest.mark.parametrize("classifier", ["logreg", "svm"])
+def test_baseline_separates_low_from_high_tones(classifier):
+    frequencies = [200, 250, 300, 1500, 1800, 2100] * 3
+    y = np.array(["low"] * 3 + ["high"] * 3 + ["low"] * 3 + ["high"] * 3
+                 + ["low"] * 3 + ["high"] * 3)
+    model = make_baseline_pipeline(classifier, sr=8000, n_mels=16, random_state=0)
+    model.set_params(logmeltransformer__n_fft=256, logmeltransformer__hop_length=128)
+    model.fit(_tones(frequencies), y)
+    assert list(model.predict(_tones([220, 2000]))) == ["low", "high"]
+    assert model.predict_proba(_tones([220])).shape == (1, 2)
+
+
+def test_unknown_classifier_raises():
+    with pytest.raises(ValueError, match=r"classifier must be one of \['logreg', 'svm'\]"):
+        make_baseline_pipeline("forest")
