@@ -1,0 +1,29 @@
+"""Corpus loaders, download helpers and the embedded synthetic corpus.
+
+Every loader returns a :class:`~sklearn.utils.Bunch` with ``data`` (a list of
+mono float32 waveforms), ``target`` (emotion labels from one shared
+vocabulary), ``groups`` (speaker ids for speaker-independent splits),
+``filenames``, ``metadata``, ``frame``, ``target_names``, ``sr`` and
+``DESCR``.
+"""
+
+from ._audio_folder import load_audio_folder
+from ._base import EMOTIONS
+from ._corpora import load_crema_d, load_emodb, load_ravdess, load_savee, load_tess
+from ._fetch import clear_data_home, fetch_emodb, fetch_ravdess, get_data_home
+from ._synthetic import make_emotional_speech
+
+__all__ = [
+    "EMOTIONS",
+    "clear_data_home",
+    "fetch_emodb",
+    "fetch_ravdess",
+    "get_data_home",
+    "load_audio_folder",
+    "load_crema_d",
+    "load_emodb",
+    "load_ravdess",
+    "load_savee",
+    "load_tess",
+    "make_emotional_speech",
+]

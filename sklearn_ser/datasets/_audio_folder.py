@@ -1,0 +1,139 @@
+"""Loader for any folder of labelled audio files."""
+
+import re
+
+from sklearn.utils._param_validation import validate_params
+
+from ._base import LOADER_CONSTRAINTS, CorpusSpec, fill_doc, load_corpus
+
+
+def _rule(rule, what):
+    """Turn a regex or callable into ``f(file, root) -> str``.
+
+    ``what`` ("label" or "speaker") names the regex group to read, if the
+    pattern has one by that name.
+    """
+    if callable(rule):
+        return lambda file, root: str(rule(file))
+    pattern = re.compile(rule)
+    if pattern.groups == 0:
+        raise ValueError(f"the {what} pattern {rule!r} has no capturing group")
+    group = what if what in pattern.groupindex else 1
+
+    def extract(file, root):
+        match = pattern.search(file.relative_to(root).as_posix())
+        if match is None or not match.group(group):
+            raise ValueError(f"the {what} pattern {rule!r} does not match")
+        return match.group(group)
+
+    return extract
+
+
+def _parse_folder_label(file, root):
+    if file.parent == root:
+        raise ValueError("labels='folder' needs every file in a sub-folder named after its label")
+    return file.parent.name
+
+
+@validate_params(
+    {
+        **LOADER_CONSTRAINTS,
+        "labels": [callable, str],
+        "groups": [callable, str, None],
+    },
+    prefer_skip_nested_validation=True,
+)
+@fill_doc
+def load_audio_folder(
+    path,
+    *,
+    labels="folder",
+    groups=None,
+    sr=16000,
+    emotions=None,
+    speakers=None,
+    max_files=None,
+    on_error="raise",
+    n_jobs=None,
+    verbose=False,
+    as_frame=False,
+    return_X_y=False,
+    return_X_y_groups=False,
+):
+    r"""Load every audio file under a folder, with labels and speakers from rules.
+
+    Files with the extensions .wav, .flac, .ogg, .aif and .aiff are found
+    recursively.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Root folder.
+    labels : "folder", str or callable, default="folder"
+        How a file's label is found. ``"folder"``: the name of the folder
+        holding it (``angry/take1.wav`` -> ``"angry"``). Another string is a
+        regular expression searched in the path relative to ``path`` (with
+        ``/`` separators); the label is its group named ``label``, or its
+        first group. A callable gets the absolute :class:`pathlib.Path` and
+        returns the label. A file for which the rule fails counts as
+        misnamed (see ``on_error``).
+    groups : str, callable or None, default=None
+        How a file's speaker is found: a regular expression (group named
+        ``speaker``, or the first group) or a callable, as for ``labels``.
+        With ``None`` the speakers are unknown and the returned ``groups``
+        is None: a group-aware splitter then refuses to run rather than
+        silently mixing a speaker's clips into training and test folds.
+        Group ids are returned as found, with no prefix.
+%(loader_parameters)s
+
+    Returns
+    -------
+%(loader_returns)s
+
+    ``metadata`` holds ``relative_path``. Labels are returned as found; use
+    the shared vocabulary (neutral, calm, happy, sad, angry, fearful,
+    disgust, surprised, boredom) to combine with other corpora.
+
+    Examples
+    --------
+    >>> import os, tempfile, numpy as np, soundfile
+    >>> from sklearn_ser.datasets import load_audio_folder
+    >>> folder = tempfile.mkdtemp()
+    >>> for label in ["angry", "sad"]:
+    ...     os.mkdir(f"{folder}/{label}")
+    ...     soundfile.write(f"{folder}/{label}/spk7_1.wav", np.zeros(160), 16000)
+    >>> corpus = load_audio_folder(folder, groups=r"spk(\d+)_")
+    >>> corpus.target, corpus.groups
+    (array(['angry', 'sad'], dtype='<U5'), array(['7', '7'], dtype='<U1'))
+    """
+    find_label = _parse_folder_label if labels == "folder" else _rule(labels, "label")
+    find_speaker = None if groups is None else _rule(groups, "speaker")
+
+    def parse(file, root):
+        return {
+            "label": find_label(file, root),
+            "speaker": None if find_speaker is None else find_speaker(file, root),
+            "relative_path": file.relative_to(root).as_posix(),
+        }
+
+    spec = CorpusSpec(
+        name="audio folder",
+        key="audio_folder",
+        group_prefix="",
+        parse=parse,
+        fields=("relative_path",),
+    )
+    return load_corpus(
+        spec,
+        path,
+        sr=sr,
+        emotions=emotions,
+        speakers=speakers,
+        max_files=max_files,
+        on_error=on_error,
+        n_jobs=n_jobs,
+        verbose=verbose,
+        as_frame=as_frame,
+        return_X_y=return_X_y,
+        return_X_y_groups=return_X_y_groups,
+    )

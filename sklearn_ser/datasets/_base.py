@@ -1,0 +1,383 @@
+"""Machinery shared by every corpus loader.
+
+A corpus is described by a :class:`CorpusSpec` (how to read one file name,
+which metadata fields that yields). :func:`load_corpus` does the rest for all
+of them: find the audio files, parse their names, filter, read + mix down +
+resample in parallel, collect errors, and build the :class:`~sklearn.utils.Bunch`.
+"""
+
+import os
+import warnings
+from dataclasses import dataclass
+from importlib import resources
+from numbers import Integral
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import soundfile
+import soxr
+from joblib import Parallel, delayed
+from sklearn.utils import Bunch
+from sklearn.utils._param_validation import Interval, StrOptions
+from tqdm.auto import tqdm
+
+#: One emotion vocabulary for every corpus (English, lower case).
+EMOTIONS = (
+    "neutral",
+    "calm",
+    "happy",
+    "sad",
+    "angry",
+    "fearful",
+    "disgust",
+    "surprised",
+    "boredom",
+)
+
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".aif", ".aiff")
+
+#: Constraints of the keyword arguments every loader shares.
+LOADER_CONSTRAINTS = {
+    "path": [str, os.PathLike],
+    "sr": [Interval(Integral, 1, None, closed="left")],
+    "emotions": ["array-like", None],
+    "speakers": ["array-like", None],
+    "max_files": [Interval(Integral, 1, None, closed="left"), None],
+    "on_error": [StrOptions({"raise", "warn"})],
+    "n_jobs": [Integral, None],
+    "verbose": ["boolean"],
+    "as_frame": ["boolean"],
+    "return_X_y": ["boolean"],
+    "return_X_y_groups": ["boolean"],
+}
+
+# Parameter and return documentation shared by the loaders, inserted by
+# `fill_doc` so that it is written once.
+_DOC = {
+    "loader_parameters": """\
+    sr : int, default=16000
+        Sampling rate of the returned waveforms. Files at another rate are
+        resampled with soxr (quality "HQ"); multi-channel files are averaged
+        to mono.
+    emotions : array-like of str, default=None
+        Keep only clips with these labels (see ``target`` below). ``None``
+        keeps every emotion.
+    speakers : array-like of str, default=None
+        Keep only these speakers, given either as group ids
+        (``"ravdess_01"``) or as the corpus's own speaker codes (``"01"``).
+        ``None`` keeps every speaker.
+    max_files : int, default=None
+        Read at most this many files, spread evenly over the sorted file
+        list (so over speakers too) after filtering. Meant for quick tests.
+    on_error : {"raise", "warn"}, default="raise"
+        What to do with a file whose name does not follow the corpus
+        convention or whose audio cannot be read: raise a ``ValueError``
+        naming the file, or skip every such file with one ``UserWarning``
+        listing them all.
+    n_jobs : int, default=None
+        Number of threads reading files (joblib semantics: ``None`` is 1,
+        ``-1`` all cores).
+    verbose : bool, default=False
+        Show a progress bar while reading.
+    as_frame : bool, default=False
+        Also return the metadata as a pandas DataFrame in ``frame``
+        (requires pandas).
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    return_X_y_groups : bool, default=False
+        Return ``(data, target, groups)`` instead of a Bunch, ready for
+        ``cross_validate(..., groups=groups)``. Exclusive with
+        ``return_X_y``.""",
+    "loader_returns": """\
+    data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with the following attributes.
+
+        data : list of ndarray of shape (n_samples_i,), dtype float32
+            One mono waveform per clip, at ``sr``.
+        target : ndarray of shape (n_clips,), dtype str
+            Emotion labels from one vocabulary shared by all loaders:
+            neutral, calm, happy, sad, angry, fearful, disgust, surprised,
+            boredom.
+        groups : ndarray of shape (n_clips,), dtype str
+            Speaker ids prefixed with the corpus name (``"ravdess_01"``), so
+            that speakers stay distinct when corpora are combined. Pass them
+            to a group-aware splitter for speaker-independent evaluation.
+        filenames : ndarray of shape (n_clips,), dtype str
+            Absolute paths of the files.
+        metadata : dict of str to ndarray of shape (n_clips,)
+            Every field that the corpus encodes in its file names.
+        frame : pandas.DataFrame of shape (n_clips, n_fields) or None
+            ``metadata``, ``group``, ``filename`` and ``target`` columns
+            when ``as_frame=True``.
+        target_names : ndarray of str
+            Sorted unique labels present in ``target``.
+        sr : int
+            Sampling rate of ``data``.
+        DESCR : str
+            Description of the corpus.
+
+    (data, target) : tuple if ``return_X_y`` is True
+    (data, target, groups) : tuple if ``return_X_y_groups`` is True""",
+}
+
+
+def fill_doc(func):
+    """Insert the shared documentation blocks into ``func.__doc__``."""
+    for key, text in _DOC.items():
+        func.__doc__ = func.__doc__.replace("%(" + key + ")s", text)
+    return func
+
+
+@dataclass(frozen=True)
+class CorpusSpec:
+    """How to read one corpus.
+
+    Attributes
+    ----------
+    name : str
+        Human-readable name used in messages ("RAVDESS").
+    key : str
+        Name of the description file ``descr/<key>.rst``.
+    group_prefix : str
+        Prefix of the group ids ("ravdess_").
+    parse : callable
+        ``parse(file, root) -> dict`` with keys "label", "speaker" and every
+        name in ``fields``; raises ``ValueError`` with the reason when the
+        name does not follow the convention.
+    fields : tuple of str
+        Metadata fields, in order.
+    labels : tuple of str or None
+        The labels the corpus can produce, to validate ``emotions``; None
+        when they are not known in advance.
+    extensions : tuple of str
+        Audio file extensions to look for (lower case, with the dot).
+    """
+
+    name: str
+    key: str
+    group_prefix: str
+    parse: Callable
+    fields: tuple
+    labels: tuple = None
+    extensions: tuple = AUDIO_EXTENSIONS
+
+
+def load_description(key):
+    """Return the text of ``descr/<key>.rst``."""
+    return (resources.files("sklearn_ser.datasets") / "descr" / f"{key}.rst").read_text(
+        encoding="utf-8"
+    )
+
+
+def read_audio(path, sr):
+    """Read one audio file as a float32 mono waveform at ``sr``.
+
+    Raises ``ValueError`` naming the file when it cannot be decoded, holds
+    no samples, or holds NaN/inf.
+    """
+    try:
+        samples, file_sr = soundfile.read(path, dtype="float32", always_2d=True)
+    except (RuntimeError, OSError) as exc:  # LibsndfileError is a RuntimeError
+        raise ValueError(f"cannot read audio file {path}: {exc}") from exc
+    if samples.shape[0] == 0:
+        raise ValueError(f"audio file {path} contains no samples")
+    wave = samples.mean(axis=1, dtype=np.float32) if samples.shape[1] > 1 else samples[:, 0]
+    if not np.isfinite(wave).all():
+        raise ValueError(f"audio file {path} contains NaN or infinite samples")
+    if file_sr != sr:
+        wave = soxr.resample(wave, file_sr, sr)
+    return np.ascontiguousarray(wave, dtype=np.float32)
+
+
+def _read_or_error(path, sr):
+    """``(waveform, None)``, or ``(None, message)`` when the file is bad."""
+    try:
+        return read_audio(path, sr), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _find_files(spec, root):
+    if not root.is_dir():
+        raise FileNotFoundError(f"{spec.name} directory not found: {root}")
+    files = sorted(
+        file
+        for file in root.rglob("*")
+        if file.suffix.lower() in spec.extensions
+        # skip macOS resource forks ("._x.wav", "__MACOSX/") found in zips
+        and not file.name.startswith(".")
+        and "__MACOSX" not in file.parts
+        and file.is_file()
+    )
+    if not files:
+        raise FileNotFoundError(
+            f"no {spec.name} files ({', '.join('*' + e for e in spec.extensions)}) "
+            f"found under {root}"
+        )
+    return files
+
+
+def _report_errors(spec, errors, on_error):
+    """Raise for the first error, or warn once listing all of them."""
+    if not errors:
+        return
+    if on_error == "raise":
+        raise ValueError(
+            errors[0]
+            + (f" ({len(errors) - 1} more bad files)" if len(errors) > 1 else "")
+            + "; pass on_error='warn' to skip bad files"
+        )
+    warnings.warn(
+        f"skipped {len(errors)} bad {spec.name} file(s):\n  " + "\n  ".join(errors),
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def _check_selection(kind, requested, available):
+    unknown = sorted(set(requested) - set(available))
+    if unknown:
+        raise ValueError(
+            f"unknown {kind} {unknown}; available: {sorted(set(available))}"
+        )
+
+
+def build_bunch(
+    *,
+    data,
+    target,
+    groups,
+    filenames,
+    metadata,
+    sr,
+    descr,
+    as_frame,
+    return_X_y,
+    return_X_y_groups,
+):
+    """Assemble a loader's return value (Bunch or tuple)."""
+    if return_X_y and return_X_y_groups:
+        raise ValueError("return_X_y and return_X_y_groups are exclusive; pass one")
+    target = np.asarray(target, dtype=str)
+    groups = None if groups is None else np.asarray(groups, dtype=str)
+    if return_X_y:
+        return data, target
+    if return_X_y_groups:
+        return data, target, groups
+    frame = None
+    if as_frame:
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise ImportError(
+                "as_frame=True requires pandas: pip install pandas"
+            ) from exc
+        columns = dict(metadata)
+        columns["group"] = groups
+        if filenames is not None:
+            columns["filename"] = filenames
+        columns["target"] = target
+        frame = pd.DataFrame(columns)
+    return Bunch(
+        data=data,
+        target=target,
+        groups=groups,
+        filenames=filenames,
+        metadata=metadata,
+        frame=frame,
+        target_names=np.unique(target),
+        sr=sr,
+        DESCR=descr,
+    )
+
+
+def load_corpus(
+    spec,
+    path,
+    *,
+    sr,
+    emotions,
+    speakers,
+    max_files,
+    on_error,
+    n_jobs,
+    verbose,
+    as_frame,
+    return_X_y,
+    return_X_y_groups,
+    where=None,
+):
+    """Load every file of one corpus under ``path``.
+
+    ``where`` maps metadata fields to the values to keep (a loader's own
+    filters, e.g. RAVDESS's vocal channel). The other arguments are those
+    documented in the public loaders.
+    """
+    if return_X_y and return_X_y_groups:
+        raise ValueError("return_X_y and return_X_y_groups are exclusive; pass one")
+    root = Path(path).expanduser().resolve()
+    errors = []
+    records = []
+    for file in _find_files(spec, root):
+        try:
+            record = spec.parse(file, root)
+        except ValueError as exc:
+            errors.append(f"{spec.name} file name {file} does not follow the convention: {exc}")
+            if on_error == "raise":
+                _report_errors(spec, errors, on_error)
+            continue
+        record["file"] = file
+        speaker = record["speaker"]
+        record["group"] = None if speaker is None else f"{spec.group_prefix}{speaker}"
+        records.append(record)
+
+    if emotions is not None:
+        emotions = [str(e) for e in emotions]
+        _check_selection(
+            "emotions",
+            emotions,
+            spec.labels if spec.labels is not None else [r["label"] for r in records],
+        )
+        records = [r for r in records if r["label"] in emotions]
+    if speakers is not None:
+        speakers = {str(s) for s in speakers}
+        _check_selection(
+            "speakers",
+            speakers,
+            [r["group"] for r in records if r["group"] is not None]
+            + [str(r["speaker"]) for r in records if r["speaker"] is not None],
+        )
+        records = [r for r in records if {r["group"], str(r["speaker"])} & speakers]
+    for field, allowed in (where or {}).items():
+        records = [r for r in records if r[field] in allowed]
+    if max_files is not None and len(records) > max_files:
+        keep = np.unique(np.linspace(0, len(records) - 1, max_files).round().astype(int))
+        records = [records[i] for i in keep]
+    if not records:
+        _report_errors(spec, errors, on_error)
+        raise ValueError(f"no {spec.name} files under {root} match the selection")
+
+    files = [r["file"] for r in records]
+    results = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(_read_or_error)(file, sr)
+        for file in tqdm(files, desc=f"reading {spec.name}", disable=not verbose)
+    )
+    errors += [message for _, message in results if message is not None]
+    _report_errors(spec, errors, on_error)
+    kept = [(r, wave) for r, (wave, _) in zip(records, results) if wave is not None]
+    if not kept:
+        raise ValueError(f"none of the {spec.name} files under {root} could be read")
+    records = [r for r, _ in kept]
+    return build_bunch(
+        data=[wave for _, wave in kept],
+        target=[r["label"] for r in records],
+        groups=None if records[0]["group"] is None else [r["group"] for r in records],
+        filenames=np.asarray([str(r["file"]) for r in records]),
+        metadata={field: np.asarray([r[field] for r in records]) for field in spec.fields},
+        sr=sr,
+        descr=load_description(spec.key),
+        as_frame=as_frame,
+        return_X_y=return_X_y,
+        return_X_y_groups=return_X_y_groups,
+    )
