@@ -6,6 +6,8 @@ to dB like :func:`librosa.power_to_db` over the placed frames and optionally
 take the MFCC (DCT-II, orthonormal) of the result.
 """
 
+import warnings
+
 import librosa
 import numpy as np
 import torch
@@ -76,20 +78,23 @@ def log_mel_librosa(
         (len(clips), n_mfcc or n_mels, n_frames), dtype=np.float32
     )
     for i, clip in enumerate(clips):
-        mel = librosa.feature.melspectrogram(
-            y=clip,
-            sr=sr,
-            n_fft=n_fft,
-            hop_length=hop_length,
-            win_length=win_length,
-            window=window,
-            center=True,
-            pad_mode="constant",
-            power=power,
-            n_mels=n_mels,
-            fmin=fmin,
-            fmax=fmax,
-        )
+        with warnings.catch_warnings():
+            # Clips shorter than n_fft are fine: centring zero-pads them.
+            warnings.filterwarnings("ignore", message="n_fft=.* is too large")
+            mel = librosa.feature.melspectrogram(
+                y=clip,
+                sr=sr,
+                n_fft=n_fft,
+                hop_length=hop_length,
+                win_length=win_length,
+                window=window,
+                center=True,
+                pad_mode="constant",
+                power=power,
+                n_mels=n_mels,
+                fmin=fmin,
+                fmax=fmax,
+            )
         log_mel = librosa.power_to_db(
             fit_length(mel, n_frames, align),
             ref=np.max if ref == "max" else ref,

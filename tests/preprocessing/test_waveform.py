@@ -1,0 +1,67 @@
+import numpy as np
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_ser.preprocessing import FixedLengthWaveform
+
+from .test_logmel import EXPECTED_FAILED_CHECKS
+
+
+@parametrize_with_checks(
+    [FixedLengthWaveform(), FixedLengthWaveform(n_samples=7, align="center")],
+    expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def test_pads_to_the_longest_clip_seen_in_fit():
+    clips = [np.ones(5), np.ones(3) * 2]
+    waveforms = FixedLengthWaveform().fit(clips)
+    assert waveforms.n_samples_ == 5
+    np.testing.assert_array_equal(
+        waveforms.transform(clips), [[1, 1, 1, 1, 1], [2, 2, 2, 0, 0]]
+    )
+    assert waveforms.transform(clips).dtype == np.float32
+    # A longer clip at transform is cropped to the length learned in fit.
+    assert waveforms.transform([np.arange(9.0)]).tolist() == [[0, 1, 2, 3, 4]]
+
+
+@pytest.mark.parametrize(
+    "align, expected", [("left", [1, 2, 3, 0, 0, 0]), ("center", [0, 1, 2, 3, 0, 0])]
+)
+def test_align_places_short_clips(align, expected):
+    waveforms = FixedLengthWaveform(n_samples=6, align=align)
+    assert waveforms.fit_transform([np.array([1.0, 2, 3])])[0].tolist() == expected
+
+
+@pytest.mark.parametrize("align, expected", [("left", [0, 1, 2]), ("center", [2, 3, 4])])
+def test_align_crops_long_clips(align, expected):
+    waveforms = FixedLengthWaveform(n_samples=3, align=align)
+    assert waveforms.fit_transform([np.arange(7.0)])[0].tolist() == expected
+
+
+@pytest.mark.parametrize("dtype, full_scale", [(np.int16, 2**15), (np.int32, 2**31)])
+def test_integer_pcm_is_scaled(dtype, full_scale):
+    pcm = np.array([[0, full_scale // 2, -full_scale // 4]], dtype=dtype)
+    assert FixedLengthWaveform().fit_transform(pcm).tolist() == [[0.0, 0.5, -0.25]]
+
+
+def test_two_d_width_is_checked_but_lists_of_any_length_are_accepted():
+    waveforms = FixedLengthWaveform().fit(np.zeros((2, 10)))
+    with pytest.raises(ValueError, match="X has 4 features, but .* expecting 10"):
+        waveforms.transform(np.zeros((2, 4)))
+    assert waveforms.transform([np.zeros(4)]).shape == (1, 10)
+
+
+@pytest.mark.parametrize(
+    "clips, match",
+    [
+        ([np.zeros(3), np.array([np.nan])], "clip 1 contains NaN"),
+        ([np.zeros(3), np.zeros(0)], "clip 1 is empty"),
+        ([np.zeros((2, 3))], "clip 0 .* multi-channel"),
+    ],
+)
+def test_bad_clips_are_named(clips, match):
+    with pytest.raises(ValueError, match=match):
+        FixedLengthWaveform().fit(clips)
