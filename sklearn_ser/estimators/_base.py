@@ -1,0 +1,380 @@
+"""One scikit-learn classifier shell shared by every neural model.
+
+The estimator owns its hyper-parameters and builds a skorch net (``net_``) at
+fit time. Keeping skorch behind composition lets ``__init__`` only store
+parameters, makes ``predict`` return the original labels, and lets shapes
+read from the data size the module without touching any parameter.
+"""
+
+import math
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from skorch.callbacks import EarlyStopping
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_feature_names,
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+)
+from torch import nn
+
+from ._augmentation import BatchAugmenter
+from ._net import AugmentingNet, LabelledClips, ValidationSplit
+
+# Keyword arguments with these prefixes are handed to the skorch net as they
+# are, e.g. ``module__hidden_size=64`` or ``optimizer__weight_decay=1e-4``.
+NET_PREFIXES = ("module__", "optimizer__", "iterator_train__", "iterator_valid__", "callbacks__")
+
+
+def _resolve_device(device):
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return str(device)
+
+
+@contextmanager
+def _seeded_torch(seed, device):
+    """Seed torch for the duration of the block and restore its state after,
+    so training is reproducible without changing the caller's RNG stream."""
+    device = torch.device(device)
+    devices = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
+    """Base class of the neural speech emotion classifiers.
+
+    Subclasses set ``_spectrogram_input`` (True: examples are (n_bands,
+    n_frames) spectrograms; False: they are waveforms) and declare their
+    hyper-parameters, defaults and docstring. Do not use this class directly.
+    """
+
+    _spectrogram_input = True
+    __metadata_request__fit = {"groups": True}
+
+    _parameter_constraints = {
+        "module": [callable],
+        "optimizer": [callable],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "patience": [Interval(Integral, 1, None, closed="left"), None],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "time_masks": [Interval(Integral, 0, None, closed="left")],
+        "time_mask_width": [Interval(Integral, 0, None, closed="left")],
+        "freq_masks": [Interval(Integral, 0, None, closed="left")],
+        "freq_mask_width": [Interval(Integral, 0, None, closed="left")],
+        "noise_snr_db": [tuple, None],
+        "callbacks": [list, None],
+        "device": [str, torch.device],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        *,
+        module,
+        optimizer,
+        lr,
+        max_epochs,
+        batch_size,
+        patience,
+        validation_fraction,
+        class_weight,
+        time_masks,
+        time_mask_width,
+        noise_snr_db,
+        callbacks,
+        device,
+        verbose,
+        random_state,
+        **net_params,
+    ):
+        self.module = module
+        self.optimizer = optimizer
+        self.lr = lr
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.class_weight = class_weight
+        self.time_masks = time_masks
+        self.time_mask_width = time_mask_width
+        self.noise_snr_db = noise_snr_db
+        self.callbacks = callbacks
+        self.device = device
+        self.verbose = verbose
+        self.random_state = random_state
+        self._net_kwargs = dict(net_params)
+
+    # -- parameters: the explicit ones plus skorch-style prefixed ones --------
+
+    def _net_params(self):
+        """Prefixed parameters, declared in the signature or given as kwargs."""
+        declared = {
+            key: getattr(self, key)
+            for key in self._get_param_names()
+            if key.startswith(NET_PREFIXES)
+        }
+        return {**declared, **self._net_kwargs}
+
+    def get_params(self, deep=True):
+        return {**super().get_params(deep=deep), **self._net_kwargs}
+
+    def set_params(self, **params):
+        declared = self._get_param_names()
+        for key in [key for key in params if key.startswith(NET_PREFIXES)]:
+            if key in declared:
+                setattr(self, key, params.pop(key))
+            else:
+                self._net_kwargs[key] = params.pop(key)
+        return super().set_params(**params)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = self._spectrogram_input
+        # Tiny networks trained for a few epochs on toy data score modestly.
+        tags.classifier_tags.poor_score = True
+        return tags
+
+    # -- validation ------------------------------------------------------------
+
+    def _example_axes(self):
+        return "(n_bands, n_frames)" if self._spectrogram_input else "(n_samples,)"
+
+    def _validate_input(self, X, *, reset):
+        """Float32 array of shape (n, n_bands, n_frames) or (n, n_samples)."""
+        _check_feature_names(self, X, reset=reset)
+        X = check_array(X, allow_nd=self._spectrogram_input, dtype=np.float32)
+        if X.ndim > 3:
+            raise ValueError(
+                f"Expected a 3-D array (n_examples, n_bands, n_frames) or a 2-D "
+                f"array (n_examples, n_features), got shape {X.shape}"
+            )
+        if self._spectrogram_input and X.ndim == 2:
+            X = X[:, np.newaxis, :]  # a 2-D table is one band by n_features frames
+        shape = X.shape[1:]
+        if reset:
+            self.input_shape_ = shape
+            self.n_features_in_ = math.prod(shape)
+        elif shape != self.input_shape_:
+            raise ValueError(
+                f"X has {math.prod(shape)} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input: it was fit on "
+                f"examples of shape {self.input_shape_} {self._example_axes()}, "
+                f"got examples of shape {shape}"
+            )
+        return X
+
+    def _encode_labels(self, y, *, reset, classes=None):
+        """Integer codes of y. With ``reset``, set ``classes_`` from ``classes``
+        (default: y); otherwise refuse labels outside ``classes_``."""
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if reset:
+            self.classes_ = np.unique(y if classes is None else column_or_1d(classes))
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least 2 classes to train; "
+                    f"got 1 class: {self.classes_.tolist()}"
+                )
+        unseen = np.setdiff1d(y, self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels not seen in the first call to fit or "
+                f"partial_fit (classes_={self.classes_.tolist()}): {unseen.tolist()}"
+            )
+        return np.searchsorted(self.classes_, y).astype(np.int64)
+
+    def _check_noise_range(self):
+        if self.noise_snr_db is None:
+            return
+        if len(self.noise_snr_db) != 2 or not self.noise_snr_db[0] <= self.noise_snr_db[1]:
+            raise ValueError(
+                f"noise_snr_db must be a (low, high) pair in dB with low <= high, "
+                f"got {self.noise_snr_db!r}"
+            )
+
+    # -- building the skorch net ----------------------------------------------
+
+    def _module_size_params(self):
+        sizes = (
+            {"module__n_bands": self.input_shape_[0], "module__n_frames": self.input_shape_[1]}
+            if self._spectrogram_input
+            else {"module__n_samples": self.input_shape_[0]}
+        )
+        return {**sizes, "module__n_classes": len(self.classes_)}
+
+    def _class_weights(self, y_codes):
+        if self.class_weight is None:
+            return None
+        if self.class_weight == "balanced":
+            codes = np.arange(len(self.classes_))
+            weights = compute_class_weight("balanced", classes=codes, y=y_codes)
+        else:
+            weights = [self.class_weight.get(label, 1.0) for label in self.classes_]
+        return torch.as_tensor(weights, dtype=torch.float32)
+
+    def _check_net_params(self):
+        unknown = sorted(key for key in self._net_kwargs if not key.startswith(NET_PREFIXES))
+        if unknown:
+            raise ValueError(
+                f"{type(self).__name__} got unexpected parameter(s) {unknown}; "
+                f"extra parameters must start with one of {list(NET_PREFIXES)}"
+            )
+
+    def _build_net(self, y_codes, split_seed, validation_fraction):
+        self._check_noise_range()
+        self._check_net_params()
+        callbacks = list(self.callbacks or [])
+        train_split = None
+        if validation_fraction is not None:
+            train_split = ValidationSplit(validation_fraction, split_seed)
+            if self.patience is not None:
+                callbacks.append(
+                    ("early_stopping", EarlyStopping(patience=self.patience, load_best=True))
+                )
+        augmentation = BatchAugmenter(
+            time_masks=self.time_masks,
+            time_mask_width=self.time_mask_width,
+            freq_masks=getattr(self, "freq_masks", 0),
+            freq_mask_width=getattr(self, "freq_mask_width", 0),
+            noise_snr_db=self.noise_snr_db,
+            waveform=not self._spectrogram_input,
+        )
+        net = AugmentingNet(
+            module=self.module,
+            criterion=nn.CrossEntropyLoss,
+            criterion__weight=self._class_weights(y_codes),
+            optimizer=self.optimizer,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            train_split=train_split,
+            callbacks=callbacks,
+            iterator_train__shuffle=True,
+            augmentation=None if augmentation.is_identity else augmentation,
+            device=_resolve_device(self.device),
+            verbose=self.verbose,
+            **self._net_params(),
+            **self._module_size_params(),
+        )
+        return net
+
+    def _seeds(self):
+        return check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=2)
+
+    # -- public API ------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, groups=None):
+        """Train the network, holding out a validation split for early stopping.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_examples, n_bands, n_frames) or (n_examples, n_features)
+            Spectrograms, or for the waveform model (n_examples, n_samples).
+            A 2-D array given to a spectrogram model is read as one band by
+            n_features frames.
+        y : array-like of shape (n_examples,)
+            Labels (strings or integers), at least two distinct.
+        groups : array-like of shape (n_examples,), default=None
+            Speaker of each example. When given, the early-stopping
+            validation split holds out whole speakers; otherwise it is
+            stratified by class. Requested by default under metadata routing.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        X = self._validate_input(X, reset=True)
+        y_codes = self._encode_labels(y, reset=True)
+        check_consistent_length(X, y_codes, groups)
+        if groups is not None:
+            groups = column_or_1d(groups)
+        torch_seed, split_seed = self._seeds()
+        self.net_ = self._build_net(y_codes, split_seed, self.validation_fraction)
+        with _seeded_torch(torch_seed, self.net_.device):
+            self.net_.fit(LabelledClips(X, y_codes, groups))
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None):
+        """Train for one epoch on (X, y), without a validation split.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_examples, n_bands, n_frames) or (n_examples, n_features)
+            As in :meth:`fit`.
+        y : array-like of shape (n_examples,)
+            Labels; on later calls only labels from ``classes_``.
+        classes : array-like of shape (n_classes,), default=None
+            All labels, needed on the first call when y does not show them
+            all; ignored later.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        first_call = not hasattr(self, "net_")
+        X = self._validate_input(X, reset=first_call)
+        y_codes = self._encode_labels(y, reset=first_call, classes=classes)
+        check_consistent_length(X, y_codes)
+        torch_seed, _ = self._seeds()
+        if first_call:
+            self.net_ = self._build_net(y_codes, None, validation_fraction=None)
+            with _seeded_torch(torch_seed, self.net_.device):
+                self.net_.initialize()
+        # A different seed per epoch, so successive calls shuffle differently.
+        with _seeded_torch(torch_seed + len(self.net_.history), self.net_.device):
+            self.net_.partial_fit(LabelledClips(X, y_codes), epochs=1)
+        return self
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_examples, n_bands, n_frames) or (n_examples, n_features)
+            As in :meth:`fit`, with the same example shape.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_examples, n_classes)
+            Probabilities, columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        X = self._validate_input(X, reset=False)
+        proba = self.net_.predict_proba(X).astype(np.float64)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Most probable label of each example.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_examples, n_bands, n_frames) or (n_examples, n_features)
+            As in :meth:`fit`, with the same example shape.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_examples,)
+            Labels from ``classes_``.
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]

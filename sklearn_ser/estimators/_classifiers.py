@@ -1,0 +1,308 @@
+"""The three classifiers: a default module, hyper-parameters and docs each."""
+
+from numbers import Real
+
+import torch
+from sklearn.utils._param_validation import Interval
+
+from ..models import CNNLSTM1d, CNNLSTM2d, ParallelCNNTransformer
+from ._base import SERNeuralNetClassifier
+
+_COMMON_PARAMETERS_DOC = """
+    lr : float
+        Learning rate.
+    max_epochs : int
+        Upper bound on training epochs.
+    batch_size : int
+        Mini-batch size for training and prediction.
+    patience : int or None
+        Stop when the validation loss has not improved for this many epochs
+        and restore the weights of the best epoch; None trains for
+        ``max_epochs`` epochs (still reporting the validation loss).
+    validation_fraction : float in (0, 1) or None, default=0.1
+        Fraction held out for early stopping: whole speakers when ``groups``
+        reach ``fit``, else stratified by class. None trains on everything
+        (and disables early stopping).
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the cross-entropy: ``{label: weight}`` (missing labels
+        weigh 1), or "balanced" for the inverse class frequency of the
+        training y (every class must then occur in it).
+    time_masks : int, default=0
+        Time stripes masked per training example (SpecAugment-style; masked
+        values become the example's mean).
+    time_mask_width : int, default=0
+        Maximum width of each time stripe, in frames (samples for waveforms).
+    noise_snr_db : tuple of (float, float) or None, default=None
+        Range of the SNR (dB), drawn per training example, of additive white
+        Gaussian noise; Zenkov (2020) used (15, 29).
+    callbacks : list of skorch callbacks or (name, callback) pairs, default=None
+        Extra callbacks for the skorch net.
+    device : str or torch.device, default="auto"
+        "auto" uses CUDA when available, else the CPU. A model fit on CUDA
+        loads on a CPU-only machine (with a ``skorch`` DeviceWarning).
+    verbose : int, default=0
+        1 prints skorch's table of losses per epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, dropout, augmentation and the
+        validation split; the same integer gives identical predictions on CPU.
+        torch's global RNG is restored after fitting.
+    **net_params : dict
+        skorch-style parameters starting with ``module__``, ``optimizer__``,
+        ``iterator_train__``, ``iterator_valid__`` or ``callbacks__``, e.g.
+        ``module__hidden_size=64``. The input size and the number of classes
+        are read from the data and override any ``module__`` value for them.
+"""
+
+_MASK_DOC = """
+    freq_masks : int, default=0
+        Frequency stripes masked per training example.
+    freq_mask_width : int, default=0
+        Maximum width of each frequency stripe, in bands.
+"""
+
+_SPECTROGRAM_INPUT_DOC = """
+    Input: spectrograms of shape (n_examples, n_bands, n_frames), e.g. the
+    output of ``LogMelTransformer``. A 2-D array (n_examples, n_features) is
+    read as one band by n_features frames. Noise augmentation assumes power in
+    dB (``10 * log10``) and adds the expected mel power of white noise at the
+    drawn SNR (see ``BatchAugmenter``); it is not meaningful for MFCCs.
+"""
+
+_FITTED_DOC = """
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels seen in fit, sorted.
+    input_shape_ : tuple of int
+        Shape of one example seen in fit.
+    n_features_in_ : int
+        Number of values per example.
+    net_ : skorch.NeuralNet
+        The trained skorch net; ``net_.module_`` is the torch module and
+        ``net_.history`` the per-epoch losses.
+"""
+
+
+class CNNLSTMClassifier(SERNeuralNetClassifier):
+    __doc__ = (
+        """2-D CNN-LSTM classifier of Zhao et al. (2019) on log-mel spectrograms.
+"""
+        + _SPECTROGRAM_INPUT_DOC
+        + """
+    Parameters
+    ----------
+    module : type of torch.nn.Module, default=CNNLSTM2d
+        Built with ``n_bands``, ``n_frames``, ``n_classes`` and ``module__*``.
+    optimizer : type of torch.optim.Optimizer, default=torch.optim.Adam
+        Adam, as in the re-implementations of the paper.
+"""
+        + _COMMON_PARAMETERS_DOC.replace("lr : float", "lr : float, default=6e-4")
+        .replace("max_epochs : int", "max_epochs : int, default=100")
+        .replace("batch_size : int", "batch_size : int, default=32")
+        .replace("patience : int or None", "patience : int or None, default=10")
+        + _MASK_DOC
+        + _FITTED_DOC
+        + """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ser.estimators import CNNLSTMClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(20, 8, 12)).astype(np.float32)
+    >>> y = np.repeat(["calm", "angry"], 10)
+    >>> X[y == "angry"] += 1.0
+    >>> clf = CNNLSTMClassifier(max_epochs=3, module__channels=(4, 4, 8, 8),
+    ...                         module__hidden_size=8, random_state=0).fit(X, y)
+    >>> clf.predict(X[:2]).shape, clf.classes_.tolist()
+    ((2,), ['angry', 'calm'])
+    """
+    )
+
+    def __init__(
+        self,
+        *,
+        module=CNNLSTM2d,
+        optimizer=torch.optim.Adam,
+        lr=6e-4,
+        max_epochs=100,
+        batch_size=32,
+        patience=10,
+        validation_fraction=0.1,
+        class_weight=None,
+        time_masks=0,
+        time_mask_width=0,
+        freq_masks=0,
+        freq_mask_width=0,
+        noise_snr_db=None,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+        **net_params,
+    ):
+        super().__init__(
+            module=module, optimizer=optimizer, lr=lr, max_epochs=max_epochs,
+            batch_size=batch_size, patience=patience,
+            validation_fraction=validation_fraction, class_weight=class_weight,
+            time_masks=time_masks, time_mask_width=time_mask_width,
+            noise_snr_db=noise_snr_db, callbacks=callbacks, device=device,
+            verbose=verbose, random_state=random_state, **net_params,
+        )
+        self.freq_masks = freq_masks
+        self.freq_mask_width = freq_mask_width
+
+
+class CNNLSTM1DClassifier(SERNeuralNetClassifier):
+    __doc__ = (
+        """1-D CNN-LSTM classifier of Zhao et al. (2019) on raw waveforms.
+
+    Input: equal-length float waveforms of shape (n_examples, n_samples),
+    e.g. the output of ``FixedLengthWaveform``; integer PCM is not rescaled.
+
+    Parameters
+    ----------
+    module : type of torch.nn.Module, default=CNNLSTM1d
+        Built with ``n_samples``, ``n_classes`` and ``module__*``.
+    optimizer : type of torch.optim.Optimizer, default=torch.optim.Adam
+        Adam, as in the re-implementations of the paper.
+"""
+        + _COMMON_PARAMETERS_DOC.replace("lr : float", "lr : float, default=6e-4")
+        .replace("max_epochs : int", "max_epochs : int, default=100")
+        .replace("batch_size : int", "batch_size : int, default=32")
+        .replace("patience : int or None", "patience : int or None, default=10")
+        + _FITTED_DOC
+        + """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ser.estimators import CNNLSTM1DClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(20, 256)).astype(np.float32)
+    >>> y = np.repeat([0, 1], 10)
+    >>> clf = CNNLSTM1DClassifier(max_epochs=2, module__channels=(4, 4, 8, 8),
+    ...                           module__hidden_size=8, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 2)
+    """
+    )
+
+    _spectrogram_input = False
+
+    def __init__(
+        self,
+        *,
+        module=CNNLSTM1d,
+        optimizer=torch.optim.Adam,
+        lr=6e-4,
+        max_epochs=100,
+        batch_size=32,
+        patience=10,
+        validation_fraction=0.1,
+        class_weight=None,
+        time_masks=0,
+        time_mask_width=0,
+        noise_snr_db=None,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+        **net_params,
+    ):
+        super().__init__(
+            module=module, optimizer=optimizer, lr=lr, max_epochs=max_epochs,
+            batch_size=batch_size, patience=patience,
+            validation_fraction=validation_fraction, class_weight=class_weight,
+            time_masks=time_masks, time_mask_width=time_mask_width,
+            noise_snr_db=noise_snr_db, callbacks=callbacks, device=device,
+            verbose=verbose, random_state=random_state, **net_params,
+        )
+
+
+class TransformerCNNClassifier(SERNeuralNetClassifier):
+    __doc__ = (
+        """Parallel CNNs + Transformer-encoder classifier of Zenkov (2020).
+"""
+        + _SPECTROGRAM_INPUT_DOC
+        + """    The number of bands is the encoder's ``d_model`` and must be
+    divisible by ``module__n_heads`` (default 4).
+
+    Parameters
+    ----------
+    module : type of torch.nn.Module, default=ParallelCNNTransformer
+        Built with ``n_bands``, ``n_frames``, ``n_classes`` and ``module__*``.
+    optimizer : type of torch.optim.Optimizer, default=torch.optim.SGD
+        SGD, as in the paper.
+    optimizer__momentum : float, default=0.8
+        SGD momentum (the paper's); remove it with ``set_params`` before
+        choosing an optimizer without momentum.
+    optimizer__weight_decay : float, default=1e-3
+        L2 weight decay (the paper's).
+"""
+        + _COMMON_PARAMETERS_DOC.replace("lr : float", "lr : float, default=0.01")
+        .replace("max_epochs : int", "max_epochs : int, default=100")
+        .replace("batch_size : int", "batch_size : int, default=32")
+        .replace("patience : int or None", "patience : int or None, default=20")
+        + _MASK_DOC
+        + _FITTED_DOC
+        + """
+    Notes
+    -----
+    The paper trained for about 430 epochs and chose the checkpoint by hand;
+    here early stopping on a held-out split chooses it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ser.estimators import TransformerCNNClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(20, 8, 16)).astype(np.float32)
+    >>> y = np.repeat(["sad", "happy"], 10)
+    >>> clf = TransformerCNNClassifier(max_epochs=2, module__n_layers=1,
+    ...                                random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 2)
+    """
+    )
+
+    _parameter_constraints = {
+        **SERNeuralNetClassifier._parameter_constraints,
+        "optimizer__momentum": [Interval(Real, 0, None, closed="left")],
+        "optimizer__weight_decay": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        *,
+        module=ParallelCNNTransformer,
+        optimizer=torch.optim.SGD,
+        optimizer__momentum=0.8,
+        optimizer__weight_decay=1e-3,
+        lr=0.01,
+        max_epochs=100,
+        batch_size=32,
+        patience=20,
+        validation_fraction=0.1,
+        class_weight=None,
+        time_masks=0,
+        time_mask_width=0,
+        freq_masks=0,
+        freq_mask_width=0,
+        noise_snr_db=None,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+        **net_params,
+    ):
+        super().__init__(
+            module=module, optimizer=optimizer, lr=lr, max_epochs=max_epochs,
+            batch_size=batch_size, patience=patience,
+            validation_fraction=validation_fraction, class_weight=class_weight,
+            time_masks=time_masks, time_mask_width=time_mask_width,
+            noise_snr_db=noise_snr_db, callbacks=callbacks, device=device,
+            verbose=verbose, random_state=random_state, **net_params,
+        )
+        self.optimizer__momentum = optimizer__momentum
+        self.optimizer__weight_decay = optimizer__weight_decay
+        self.freq_masks = freq_masks
+        self.freq_mask_width = freq_mask_width
