@@ -17,6 +17,15 @@ def _final_estimator(estimator):
             return estimator
 
 
+def _find_history(estimator):
+    """A skorch net's history, or that of the net a wrapper holds in ``net_``."""
+    for owner in (estimator, getattr(estimator, "net_", None)):
+        history = getattr(owner, "history", None)
+        if history is not None:
+            return history
+    return None
+
+
 def epoch_history(history_or_estimator):
     """Per-epoch scalars of a skorch training history, as plain dicts.
 
@@ -24,8 +33,9 @@ def epoch_history(history_or_estimator):
     ----------
     history_or_estimator : skorch History, list of dict or estimator
         A skorch ``History`` (or any list of per-epoch dicts), or a fitted
-        estimator that has one as its ``history`` attribute: a skorch net,
-        a Pipeline ending in one, or a fitted search over such a pipeline.
+        estimator that has one as its ``history`` attribute (or its fitted
+        skorch ``net_`` has): a skorch net or one of our classifiers, a
+        Pipeline ending in one, or a fitted search over such a pipeline.
 
     Returns
     -------
@@ -43,7 +53,7 @@ def epoch_history(history_or_estimator):
     """
     history = history_or_estimator
     if not isinstance(history, list):
-        history = getattr(_final_estimator(history), "history", None)
+        history = _find_history(_final_estimator(history))
         if history is None:
             return None
     return [

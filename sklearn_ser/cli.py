@@ -1,0 +1,424 @@
+"""The ``sklearn-ser`` command line: evaluate, train and predict.
+
+``sklearn-ser evaluate`` runs a speaker-independent cross-validation and
+writes a report; ``train`` fits one model on a whole corpus and saves it;
+``predict`` labels audio files with a saved model. Errors a user can fix
+(a missing path, a folder without the expected files, a file that is not a
+saved model) end with exit status 2 and one line on stderr.
+"""
+
+import argparse
+import csv
+import io
+import json
+import sys
+import time
+from pathlib import Path
+
+import joblib
+import numpy as np
+from skorch.callbacks import Callback
+from tqdm.auto import tqdm
+
+from . import __version__
+
+#: Marks the files written by ``sklearn-ser train``.
+MODEL_FORMAT = "sklearn_ser-model"
+MODEL_FORMAT_VERSION = 1
+
+CORPORA = ("synthetic", "ravdess", "emodb", "crema-d", "tess", "savee", "folder")
+MODELS = ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline")
+
+# Speaker-independent protocol per corpus: LOSO where there are few speakers,
+# the documented 6 folds for RAVDESS, 5 speaker folds otherwise.
+DEFAULT_CV = {
+    "synthetic": "group-kfold:5",
+    "ravdess": "ravdess-6",
+    "emodb": "loso",
+    "crema-d": "group-kfold:5",
+    "tess": "loso",
+    "savee": "loso",
+    "folder": "group-kfold:5",
+}
+
+
+class CommandError(Exception):
+    """A problem the user can fix; reported in one line, exit status 2."""
+
+
+class EpochProgress(Callback):
+    """A tqdm bar over the training epochs of a skorch net."""
+
+    def __init__(self, description="epochs"):
+        self.description = description
+
+    def on_train_begin(self, net, **kwargs):
+        self.bar_ = tqdm(total=net.max_epochs, desc=self.description, unit="epoch",
+                         leave=False)
+
+    def on_epoch_end(self, net, **kwargs):
+        last = net.history[-1]
+        self.bar_.set_postfix(
+            {key: f"{last[key]:.3f}" for key in ("train_loss", "valid_loss") if key in last}
+        )
+        self.bar_.update()
+
+    def on_train_end(self, net, **kwargs):
+        self.bar_.close()
+        self.bar_ = None  # a closed bar is not worth pickling with the model
+
+
+# ---------------------------------------------------------------- data
+
+
+def _load_corpus(args, sr=16000):
+    """The corpus named on the command line as a Bunch (data, target, groups)."""
+    from . import datasets
+
+    if args.corpus == "synthetic":
+        if args.data is not None:
+            raise CommandError("--data is not used with --corpus synthetic")
+        corpus = datasets.make_emotional_speech(sr=sr, random_state=args.seed)
+        if args.max_clips is not None and args.max_clips < len(corpus.target):
+            keep = np.unique(
+                np.linspace(0, len(corpus.target) - 1, args.max_clips).round().astype(int)
+            )
+            for key in ("target", "groups"):
+                corpus[key] = corpus[key][keep]
+            corpus.data = [corpus.data[i] for i in keep]
+        return corpus
+    if args.data is None:
+        raise CommandError(f"--corpus {args.corpus} needs --data PATH (the corpus folder)")
+    path = Path(args.data).expanduser()
+    if not path.exists():
+        raise CommandError(f"data path not found: {path}")
+    loader = {
+        "ravdess": datasets.load_ravdess,
+        "emodb": datasets.load_emodb,
+        "crema-d": datasets.load_crema_d,
+        "tess": datasets.load_tess,
+        "savee": datasets.load_savee,
+        "folder": datasets.load_audio_folder,
+    }[args.corpus]
+    options = {"sr": sr, "max_files": args.max_clips, "verbose": True}
+    if args.corpus == "folder":
+        options["groups"] = args.speaker_pattern
+    try:
+        return loader(path, **options)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CommandError(f"cannot load {args.corpus} from {path}: {exc}") from exc
+
+
+def _audio_files(paths):
+    from .datasets._base import AUDIO_EXTENSIONS
+
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.suffix.lower() in AUDIO_EXTENSIONS and not p.name.startswith(".")
+            )
+            if not found:
+                raise CommandError(f"no audio files ({', '.join(AUDIO_EXTENSIONS)}) in {path}")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CommandError(f"audio file or folder not found: {path}")
+    return files
+
+
+# ---------------------------------------------------------------- models
+
+
+def _make_cv(spec, groups):
+    from sklearn.model_selection import GroupKFold
+
+    from .evaluation import RAVDESS_FOLDS, leave_one_speaker_out
+
+    n_speakers = len(np.unique(groups))
+    if spec == "loso":
+        cv = leave_one_speaker_out()
+    elif spec == "ravdess-6":
+        cv = RAVDESS_FOLDS
+    elif spec.startswith("group-kfold:") and spec.split(":", 1)[1].isdigit():
+        n_folds = int(spec.split(":", 1)[1])
+        if not 2 <= n_folds <= n_speakers:
+            raise CommandError(
+                f"--cv {spec}: need between 2 and {n_speakers} folds (the number of speakers)"
+            )
+        cv = GroupKFold(n_splits=n_folds)
+    else:
+        raise CommandError(f"--cv must be loso, ravdess-6 or group-kfold:K, got {spec!r}")
+    if n_speakers < 2:
+        raise CommandError("speaker-independent evaluation needs at least 2 speakers")
+    return cv
+
+
+def _make_model(name, *, sr, epochs, seed, device, progress=True):
+    """A pipeline from waveforms to labels."""
+    from sklearn.pipeline import make_pipeline
+
+    from .evaluation import make_baseline_pipeline
+    from .preprocessing import FixedLengthWaveform, LogMelTransformer
+
+    if name == "baseline":
+        return make_baseline_pipeline("logreg", sr=sr, random_state=seed)
+    from . import estimators
+
+    net_options = {
+        "max_epochs": epochs, "random_state": seed, "device": device,
+        "callbacks": [EpochProgress()] if progress else None,
+    }
+    # Short frames (64 ms window, 16 ms hop at 16 kHz) keep enough time steps
+    # for the LSTM even on one-second clips.
+    spectrogram = {"sr": sr, "n_fft": sr // 16, "hop_length": sr // 64, "n_mels": 64}
+    if name == "cnn-lstm":
+        return make_pipeline(
+            LogMelTransformer(**spectrogram), estimators.CNNLSTMClassifier(**net_options)
+        )
+    if name == "cnn-lstm-1d":
+        return make_pipeline(
+            FixedLengthWaveform(), estimators.CNNLSTM1DClassifier(**net_options)
+        )
+    return make_pipeline(
+        LogMelTransformer(**spectrogram, n_mfcc=40, normalize=True),
+        estimators.TransformerCNNClassifier(**net_options),
+    )
+
+
+def _versions():
+    import sklearn
+    import skorch
+    import torch
+
+    return {
+        "sklearn_ser": __version__, "scikit-learn": sklearn.__version__,
+        "skorch": skorch.__version__, "torch": torch.__version__,
+        "python": sys.version.split()[0],
+    }
+
+
+# ---------------------------------------------------------------- commands
+
+
+def _save_figures(report, out):
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        print("matplotlib is not installed: no figures written "
+              "(pip install 'sklearn_ser[plot]')", file=sys.stderr)
+        return []
+    from .evaluation import plot_training_curves
+
+    written = []
+    figure = Figure(figsize=(6, 5), layout="constrained")
+    report.plot_confusion_matrix(ax=figure.subplots())
+    figure.savefig(out / "confusion_matrix.png", dpi=120)
+    written.append("confusion_matrix.png")
+    for k, history in enumerate(report.histories or []):
+        if history:
+            figure = Figure(figsize=(6, 4), layout="constrained")
+            plot_training_curves(history, ax=figure.subplots(), title=f"fold {k}")
+            figure.savefig(out / f"training_curves_fold{k}.png", dpi=120)
+            written.append(f"training_curves_fold{k}.png")
+    return written
+
+
+def _evaluate(args):
+    from .evaluation import evaluate_speaker_independent
+
+    out = Path(args.out)
+    corpus = _load_corpus(args)
+    if corpus.groups is None:
+        raise CommandError(
+            "the speakers of the clips are unknown, so no speaker-independent split is "
+            "possible; pass --speaker-pattern REGEX (a group that captures the speaker)"
+        )
+    cv_spec = args.cv or DEFAULT_CV[args.corpus]
+    cv = _make_cv(cv_spec, corpus.groups)
+    model = _make_model(args.model, sr=corpus.sr, epochs=args.epochs, seed=args.seed,
+                        device=args.device)
+    print(f"{args.model} on {args.corpus}: {len(corpus.target)} clips, "
+          f"{len(np.unique(corpus.groups))} speakers, cv {cv_spec}", file=sys.stderr)
+    start = time.perf_counter()
+    report = evaluate_speaker_independent(
+        model, corpus.data, corpus.target, corpus.groups, cv, n_jobs=args.n_jobs
+    )
+    wall_time = time.perf_counter() - start
+    out.mkdir(parents=True, exist_ok=True)
+    run = {
+        "corpus": args.corpus, "data": args.data, "model": args.model, "cv": cv_spec,
+        "epochs": args.epochs, "seed": args.seed, "n_clips": len(corpus.target),
+        "wall_time_s": wall_time, "versions": _versions(),
+    }
+    (out / "results.json").write_text(
+        json.dumps({"run": run, **report.to_dict()}, indent=2), encoding="utf-8"
+    )
+    settings = "\n".join(f"- {key}: {value}" for key, value in run.items() if key != "versions")
+    (out / "report.md").write_text(
+        report.to_markdown() + f"\n## Run\n\n{settings}\n", encoding="utf-8"
+    )
+    figures = _save_figures(report, out)
+    print(report)
+    print(f"\nwrote results.json, report.md{''.join(', ' + f for f in figures)} to {out} "
+          f"({wall_time:.0f} s)")
+    return 0
+
+
+def _train(args):
+    from .evaluation._evaluate import _groups_fit_params
+
+    out = Path(args.out)
+    corpus = _load_corpus(args)
+    model = _make_model(args.model, sr=corpus.sr, epochs=args.epochs, seed=args.seed,
+                        device=args.device)
+    groups = {} if corpus.groups is None else _groups_fit_params(model, corpus.groups)
+    model.fit(corpus.data, corpus.target, **groups)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(
+        {
+            "format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION,
+            "model": model, "model_name": args.model, "sr": corpus.sr,
+            "classes": [str(c) for c in model.classes_], "corpus": args.corpus,
+            "n_clips": len(corpus.target), "versions": _versions(),
+        },
+        out,
+    )
+    print(f"saved {args.model} trained on {len(corpus.target)} {args.corpus} clips to {out}")
+    return 0
+
+
+def _load_model(path):
+    path = Path(path)
+    if not path.is_file():
+        raise CommandError(f"model file not found: {path}")
+    try:
+        saved = joblib.load(path)
+    except Exception as exc:  # any unreadable file is the same user error
+        raise CommandError(f"{path} is not a sklearn-ser model file ({exc})") from exc
+    if not isinstance(saved, dict) or saved.get("format") != MODEL_FORMAT:
+        raise CommandError(
+            f"{path} is not a sklearn-ser model file (write one with `sklearn-ser train`)"
+        )
+    if saved.get("format_version", 0) > MODEL_FORMAT_VERSION:
+        raise CommandError(
+            f"{path} was written by a newer sklearn-ser ({saved['versions']['sklearn_ser']}); "
+            "upgrade to read it"
+        )
+    return saved
+
+
+def _predict(args):
+    from .datasets._base import read_audio
+
+    saved = _load_model(args.model_file)
+    files = _audio_files(args.inputs)
+    model, classes = saved["model"], saved["classes"]
+    try:
+        waveforms = [read_audio(file, saved["sr"]) for file in files]
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    probabilities = model.predict_proba(waveforms)
+    rows = [
+        {"file": str(file), "label": classes[int(np.argmax(p))],
+         **{c: float(v) for c, v in zip(classes, p)}}
+        for file, p in zip(files, probabilities)
+    ]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+    elif args.format == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=["file", "label", *classes],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        print(buffer.getvalue(), end="")
+    else:
+        width = max(len(row["file"]) for row in rows)
+        print(f"{'file':<{width}}  {'label':<10}  " + "  ".join(f"{c:>9}" for c in classes))
+        for row in rows:
+            print(f"{row['file']:<{width}}  {row['label']:<10}  "
+                  + "  ".join(f"{row[c]:>9.3f}" for c in classes))
+    return 0
+
+
+# ---------------------------------------------------------------- parser
+
+
+def _add_data_options(parser, default_model):
+    parser.add_argument("--corpus", choices=CORPORA, default="synthetic",
+                        help="corpus to use (default: the built-in synthetic one)")
+    parser.add_argument("--data", metavar="PATH", help="folder holding the corpus files")
+    parser.add_argument("--speaker-pattern", metavar="REGEX",
+                        help="with --corpus folder: regex whose group captures the "
+                             "speaker in a file path")
+    parser.add_argument("--max-clips", type=int, metavar="N",
+                        help="use at most N clips, spread over the corpus (quick runs)")
+    parser.add_argument("--model", choices=MODELS, default=default_model,
+                        help=f"model to train (default: {default_model})")
+    parser.add_argument("--epochs", type=int, default=15,
+                        help="maximum training epochs of the neural models (default: 15)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="sklearn-ser", description="Speech emotion recognition with scikit-learn.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="speaker-independent cross-validation with a report")
+    _add_data_options(evaluate, default_model="cnn-lstm")
+    evaluate.add_argument("--cv", metavar="{loso,group-kfold:K,ravdess-6}",
+                          help="outer folds (default depends on the corpus)")
+    evaluate.add_argument("--n-jobs", type=int, default=None, help="folds run in parallel")
+    evaluate.add_argument("--out", default="sklearn_ser_results", metavar="DIR",
+                          help="folder for results.json, report.md and figures")
+    evaluate.set_defaults(run=_evaluate)
+
+    train = commands.add_parser("train", help="fit a model on a whole corpus and save it")
+    _add_data_options(train, default_model="cnn-lstm")
+    train.add_argument("--out", default="model.joblib", metavar="FILE",
+                       help="where to save the model (default: model.joblib)")
+    train.set_defaults(run=_train)
+
+    predict = commands.add_parser("predict", help="label audio files with a saved model")
+    predict.add_argument("model_file", metavar="MODEL", help="file written by `train`")
+    predict.add_argument("inputs", nargs="+", metavar="FILE|DIR", help="audio files or folders")
+    predict.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    predict.set_defaults(run=_predict)
+    return parser
+
+
+def main(argv=None):
+    """Run the ``sklearn-ser`` command line.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        Arguments without the program name; ``sys.argv[1:]`` when None.
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 for a usage error or a problem with the input files.
+
+    Examples
+    --------
+    >>> from sklearn_ser.cli import main
+    >>> main(["predict", "no_such_model.joblib", "clip.wav"])
+    2
+    """
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else 0
+    try:
+        return args.run(args)
+    except CommandError as exc:
+        print(f"sklearn-ser: error: {exc}", file=sys.stderr)
+        return 2
