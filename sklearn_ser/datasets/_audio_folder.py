@@ -106,6 +106,8 @@ def load_audio_folder(
     >>> corpus.target, corpus.groups
     (array(['angry', 'sad'], dtype='<U5'), array(['7', '7'], dtype='<U1'))
     """
+    kwargs = dict(locals())  # a copy: the frame may refresh locals()
+    del kwargs["labels"], kwargs["groups"]
     find_label = _parse_folder_label if labels == "folder" else _rule(labels, "label")
     find_speaker = None if groups is None else _rule(groups, "speaker")
 
@@ -123,17 +125,4 @@ def load_audio_folder(
         parse=parse,
         fields=("relative_path",),
     )
-    return load_corpus(
-        spec,
-        path,
-        sr=sr,
-        emotions=emotions,
-        speakers=speakers,
-        max_files=max_files,
-        on_error=on_error,
-        n_jobs=n_jobs,
-        verbose=verbose,
-        as_frame=as_frame,
-        return_X_y=return_X_y,
-        return_X_y_groups=return_X_y_groups,
-    )
+    return load_corpus(spec, **kwargs)

@@ -243,6 +243,11 @@ def _check_selection(kind, requested, available):
         )
 
 
+def check_return_flags(return_X_y, return_X_y_groups):
+    if return_X_y and return_X_y_groups:
+        raise ValueError("return_X_y and return_X_y_groups are exclusive; pass one")
+
+
 def build_bunch(
     *,
     data,
@@ -257,8 +262,7 @@ def build_bunch(
     return_X_y_groups,
 ):
     """Assemble a loader's return value (Bunch or tuple)."""
-    if return_X_y and return_X_y_groups:
-        raise ValueError("return_X_y and return_X_y_groups are exclusive; pass one")
+    check_return_flags(return_X_y, return_X_y_groups)
     target = np.asarray(target, dtype=str)
     groups = None if groups is None else np.asarray(groups, dtype=str)
     if return_X_y:
@@ -314,8 +318,7 @@ def load_corpus(
     filters, e.g. RAVDESS's vocal channel). The other arguments are those
     documented in the public loaders.
     """
-    if return_X_y and return_X_y_groups:
-        raise ValueError("return_X_y and return_X_y_groups are exclusive; pass one")
+    check_return_flags(return_X_y, return_X_y_groups)  # before reading any file
     root = Path(path).expanduser().resolve()
     errors = []
     records = []

@@ -152,7 +152,7 @@ def load_ravdess(
     (array(['sad', 'angry'], dtype='<U5'),
      array(['ravdess_02', 'ravdess_01'], dtype='<U10'), (1600,))
     """
-    kwargs = locals()
+    kwargs = dict(locals())  # a copy: the frame may refresh locals()
     channel = kwargs.pop("vocal_channel")
     where = None if channel == "all" else {"vocal_channel": {channel}}
     return load_corpus(_RAVDESS, where=where, **kwargs)
