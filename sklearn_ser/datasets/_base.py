@@ -7,6 +7,7 @@ resample in parallel, collect errors, and build the :class:`~sklearn.utils.Bunch
 """
 
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from importlib import resources
@@ -170,16 +171,30 @@ def load_description(key):
     )
 
 
+_CUT_DATA_LOG = re.compile(r"^data\s*:\s*(?P<declared>\d+) \(should be (?P<present>\d+)\)", re.M)
+_STREAMING_SIZE = 0xFFFFFFFF  # placeholder size written by streaming encoders
+
+
 def read_audio(path, sr):
     """Read one audio file as a float32 mono waveform at ``sr``.
 
-    Raises ``ValueError`` naming the file when it cannot be decoded, holds
-    no samples, or holds NaN/inf.
+    Raises ``ValueError`` naming the file when it cannot be decoded, is
+    truncated, holds no samples, or holds NaN/inf.
     """
     try:
-        samples, file_sr = soundfile.read(path, dtype="float32", always_2d=True)
+        with soundfile.SoundFile(path) as audio:
+            samples = audio.read(dtype="float32", always_2d=True)
+            file_sr, log = audio.samplerate, audio.extra_info
     except (RuntimeError, OSError) as exc:  # LibsndfileError is a RuntimeError
         raise ValueError(f"cannot read audio file {path}: {exc}") from exc
+    # libsndfile reads a WAV cut short in its data without error; its log
+    # says "data : <declared> (should be <present>)".
+    cut = _CUT_DATA_LOG.search(log)
+    if cut and _STREAMING_SIZE != int(cut["declared"]) > int(cut["present"]):
+        raise ValueError(
+            f"audio file {path} is truncated: its header declares {cut['declared']} "
+            f"bytes of audio, the file holds {cut['present']}"
+        )
     if samples.shape[0] == 0:
         raise ValueError(f"audio file {path} contains no samples")
     wave = samples.mean(axis=1, dtype=np.float32) if samples.shape[1] > 1 else samples[:, 0]

@@ -99,15 +99,22 @@ def _download(archive, folder, verbose):
     digest = hashlib.new(archive.algorithm) if archive.checksum else None
     handle, partial = tempfile.mkstemp(dir=folder, prefix=f".{archive.filename}.", suffix=".part")
     try:
-        with os.fdopen(handle, "wb") as out, urllib.request.urlopen(archive.url, timeout=60) as response:
-            total = int(response.headers.get("Content-Length") or 0) or None
-            with tqdm(total=total, unit="B", unit_scale=True, disable=not verbose,
-                      desc=f"downloading {archive.filename}") as progress:
-                while chunk := response.read(_CHUNK):
-                    out.write(chunk)
-                    if digest is not None:
-                        digest.update(chunk)
-                    progress.update(len(chunk))
+        with (
+            os.fdopen(handle, "wb") as out,
+            urllib.request.urlopen(archive.url, timeout=60) as response,
+            tqdm(
+                total=int(response.headers.get("Content-Length") or 0) or None,
+                unit="B",
+                unit_scale=True,
+                disable=not verbose,
+                desc=f"downloading {archive.filename}",
+            ) as progress,
+        ):
+            while chunk := response.read(_CHUNK):
+                out.write(chunk)
+                if digest is not None:
+                    digest.update(chunk)
+                progress.update(len(chunk))
         if digest is None:
             warnings.warn(
                 f"no checksum is published for {archive.url}; the download was not verified",

@@ -39,6 +39,14 @@ def test_read_audio_names_a_truncated_file(write_clip):
         read_audio(path, 16000)
 
 
+def test_read_audio_detects_a_wav_cut_in_its_data(write_clip):
+    path = write_clip("cut.wav", seconds=0.5)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="cut.wav is truncated"):
+        read_audio(path, 16000)
+
+
 def test_read_audio_rejects_an_empty_file(tmp_path):
     path = tmp_path / "empty.wav"
     soundfile.write(path, np.zeros(0), 16000)

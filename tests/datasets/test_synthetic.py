@@ -53,9 +53,9 @@ def test_emotion_cues_follow_their_profiles():
     )
     rms = np.array([np.sqrt(np.mean(w**2)) for w in corpus.data])
     for speaker in np.unique(corpus.groups):
-        mine = corpus.groups == speaker
-        # louder when angry than when sad, for every speaker
-        assert rms[mine & (corpus.target == "angry")].min() > rms[mine & (corpus.target == "sad")].max()
+        angry = rms[(corpus.groups == speaker) & (corpus.target == "angry")]
+        sad = rms[(corpus.groups == speaker) & (corpus.target == "sad")]
+        assert angry.min() > sad.max()  # louder when angry, for every speaker
 
 
 def test_options_and_errors():
