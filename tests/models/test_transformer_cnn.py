@@ -1,0 +1,53 @@
+import pytest
+import torch
+
+from sklearn_ser.models import ParallelCNNTransformer
+from sklearn_ser.models._transformer_cnn import sinusoidal_encoding
+
+
+def _n_parameters(model):
+    return sum(p.numel() for p in model.parameters())
+
+
+def test_paper_parameter_count():
+    assert _n_parameters(ParallelCNNTransformer(40, 282, 8)) == 248_488
+
+
+def test_flatten_size_follows_the_input():
+    model = ParallelCNNTransformer(40, 282, 8)
+    assert model.linear.in_features == 512 + 512 + 40
+    other = ParallelCNNTransformer(128, 63, 4)
+    assert other(torch.randn(2, 128, 63)).shape == (2, 4)
+
+
+@pytest.mark.parametrize("n_bands, n_frames", [(1, 1), (1, 40), (2, 5), (3, 2)])
+def test_tiny_inputs(n_bands, n_frames):
+    model = ParallelCNNTransformer(n_bands, n_frames, 3, n_heads=1, positional_encoding=True)
+    assert model(torch.randn(2, n_bands, n_frames)).shape == (2, 3)
+
+
+def test_heads_must_divide_bands():
+    with pytest.raises(ValueError, match=r"n_bands=10 .* not divisible by n_heads=4.*\[1, 2, 5, 10\]"):
+        ParallelCNNTransformer(10, 20, 3)
+
+
+def test_positional_encoding_makes_the_encoder_order_aware():
+    torch.manual_seed(0)
+    X = torch.randn(1, 4, 16)
+    reversed_X = X.flip(-1)
+    for positional, order_aware in [(False, False), (True, True)]:
+        model = ParallelCNNTransformer(4, 16, 2, cnn_channels=(1, 1, 1), time_pool=1,
+                                       n_heads=2, positional_encoding=positional).eval()
+        summary = lambda x: model.encoder(  # noqa: E731
+            model.time_pool(x).transpose(1, 2)
+            + (0 if model.positions is None else model.positions)
+        ).mean(1)
+        differs = not torch.allclose(summary(X), summary(reversed_X), atol=1e-5)
+        assert differs == order_aware
+
+
+@pytest.mark.parametrize("d_model", [1, 3, 40])
+def test_sinusoidal_encoding_any_width(d_model):
+    encoding = sinusoidal_encoding(7, d_model)
+    assert encoding.shape == (7, d_model)
+    assert torch.allclose(encoding[0, 0::2], torch.zeros(len(range(0, d_model, 2))))
