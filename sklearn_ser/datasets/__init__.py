@@ -8,12 +8,13 @@ vocabulary), ``groups`` (speaker ids for speaker-independent splits),
 """
 
 from ._audio_folder import load_audio_folder
-from ._base import EMOTIONS
+from ._base import AUDIO_EXTENSIONS, EMOTIONS, read_audio
 from ._corpora import load_crema_d, load_emodb, load_ravdess, load_savee, load_tess
 from ._fetch import clear_data_home, fetch_emodb, fetch_ravdess, get_data_home
 from ._synthetic import make_emotional_speech
 
 __all__ = [
+    "AUDIO_EXTENSIONS",
     "EMOTIONS",
     "clear_data_home",
     "fetch_emodb",
@@ -26,4 +27,5 @@ __all__ = [
     "load_savee",
     "load_tess",
     "make_emotional_speech",
+    "read_audio",
 ]

@@ -90,6 +90,8 @@ def load_audio_folder(
     -------
 %(loader_returns)s
 
+    Notes
+    -----
     ``metadata`` holds ``relative_path``. Labels are returned as found; use
     the shared vocabulary (neutral, calm, happy, sad, angry, fearful,
     disgust, surprised, boredom) to combine with other corpora.

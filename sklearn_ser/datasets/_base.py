@@ -36,6 +36,7 @@ EMOTIONS = (
     "boredom",
 )
 
+#: File extensions the loaders read (lower case).
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".aif", ".aiff")
 
 #: Constraints of the keyword arguments every loader shares.
@@ -119,7 +120,9 @@ _DOC = {
             Description of the corpus.
 
     (data, target) : tuple if ``return_X_y`` is True
-    (data, target, groups) : tuple if ``return_X_y_groups`` is True""",
+        The waveforms and labels.
+    (data, target, groups) : tuple if ``return_X_y_groups`` is True
+        The waveforms, labels and speaker groups.""",
 }
 
 
@@ -175,11 +178,41 @@ _CUT_DATA_LOG = re.compile(r"^data\s*:\s*(?P<declared>\d+) \(should be (?P<prese
 _STREAMING_SIZE = 0xFFFFFFFF  # placeholder size written by streaming encoders
 
 
-def read_audio(path, sr):
-    """Read one audio file as a float32 mono waveform at ``sr``.
+def read_audio(path, sr=16000):
+    """Read one audio file as a float32 mono waveform.
 
-    Raises ``ValueError`` naming the file when it cannot be decoded, is
-    truncated, holds no samples, or holds NaN/inf.
+    The reader every loader uses: channels are averaged to mono and the
+    audio is resampled with soxr (quality "HQ") when the file's rate
+    differs from ``sr``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Any file libsndfile reads (WAV, FLAC, OGG, AIFF ...).
+    sr : int, default=16000
+        Sampling rate of the returned waveform.
+
+    Returns
+    -------
+    waveform : ndarray of shape (n_samples,), dtype float32
+        Samples in [-1, 1] for integer PCM files.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, when it cannot be decoded, is truncated (a WAV
+        whose data is shorter than its header says), holds no samples, or
+        holds NaN/inf.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np, soundfile
+    >>> from sklearn_ser.datasets import read_audio
+    >>> path = tempfile.mkdtemp() + "/stereo.wav"
+    >>> soundfile.write(path, np.full((4800, 2), [0.5, -0.25]), 48000)
+    >>> wave = read_audio(path, sr=16000)
+    >>> wave.shape, wave.dtype, float(wave[800])
+    ((1600,), dtype('float32'), 0.125)
     """
     try:
         with soundfile.SoundFile(path) as audio:

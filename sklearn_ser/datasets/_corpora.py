@@ -135,6 +135,8 @@ def load_ravdess(
     -------
 %(loader_returns)s
 
+    Notes
+    -----
     Groups are ``"ravdess_01"`` ... ``"ravdess_24"``; ``metadata`` holds
     modality, vocal_channel, emotion_code, intensity, statement (the
     sentence), repetition (1 or 2), actor ("01".."24") and gender (odd
@@ -247,6 +249,8 @@ def load_emodb(
     -------
 %(loader_returns)s
 
+    Notes
+    -----
     Groups are ``"emodb_03"`` ... ``"emodb_16"``; ``metadata`` holds
     speaker, gender, age, text, emotion_code and version.
 
@@ -350,6 +354,8 @@ def load_crema_d(
     -------
 %(loader_returns)s
 
+    Notes
+    -----
     Groups are ``"crema_d_1001"`` ... ``"crema_d_1091"``; ``metadata``
     holds actor, sentence (the text), emotion_code and intensity (low,
     medium, high, unspecified). Gender and age are not in the file names
@@ -441,6 +447,8 @@ def load_tess(
     -------
 %(loader_returns)s
 
+    Notes
+    -----
     Groups are ``"tess_OAF"`` and ``"tess_YAF"``: with two speakers only
     a leave-one-speaker-out split is possible. ``metadata`` holds
     age_group, word and emotion_code. Both talkers are female.
@@ -535,6 +543,8 @@ def load_savee(
     -------
 %(loader_returns)s
 
+    Notes
+    -----
     Groups are ``"savee_DC"``, ``"savee_JE"``, ``"savee_JK"`` and
     ``"savee_KL"``; ``metadata`` holds emotion_code and sentence (the number
     within the emotion). All four speakers are male.

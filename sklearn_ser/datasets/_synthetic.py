@@ -356,7 +356,9 @@ def make_emotional_speech(
             Description of the generator.
 
     (data, target) : tuple if ``return_X_y`` is True
+        The waveforms and labels.
     (data, target, groups) : tuple if ``return_X_y_groups`` is True
+        The waveforms, labels and speaker groups.
 
     Examples
     --------
