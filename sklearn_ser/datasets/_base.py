@@ -223,11 +223,13 @@ def read_audio(path, sr=16000):
     # libsndfile reads a WAV cut short in its data without error; its log
     # says "data : <declared> (should be <present>)".
     cut = _CUT_DATA_LOG.search(log)
-    if cut and _STREAMING_SIZE != int(cut["declared"]) > int(cut["present"]):
-        raise ValueError(
-            f"audio file {path} is truncated: its header declares {cut['declared']} "
-            f"bytes of audio, the file holds {cut['present']}"
-        )
+    if cut:
+        declared, present = int(cut["declared"]), int(cut["present"])
+        if declared > present and declared != _STREAMING_SIZE:
+            raise ValueError(
+                f"audio file {path} is truncated: its header declares {declared} "
+                f"bytes of audio, the file holds {present}"
+            )
     if samples.shape[0] == 0:
         raise ValueError(f"audio file {path} contains no samples")
     wave = samples.mean(axis=1, dtype=np.float32) if samples.shape[1] > 1 else samples[:, 0]
