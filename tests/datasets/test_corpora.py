@@ -1,5 +1,7 @@
 """Tests of the named-corpus loaders on tiny files in each corpus's naming."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -94,6 +96,12 @@ def test_as_frame(ravdess_folder):
     assert list(corpus.frame["target"]) == list(corpus.target)
     assert list(corpus.frame["group"]) == list(corpus.groups)
     assert {"actor", "gender", "filename"} <= set(corpus.frame.columns)
+
+
+def test_as_frame_without_pandas_says_what_is_missing(ravdess_folder, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)  # makes `import pandas` fail
+    with pytest.raises(ImportError, match="as_frame=True requires pandas"):
+        load_ravdess(ravdess_folder, as_frame=True)
 
 
 @pytest.mark.parametrize(
