@@ -42,13 +42,15 @@ def _resolve_device(device):
 
 
 @contextmanager
-def _seeded_torch(seed, device):
-    """Seed torch for the duration of the block and restore its state after,
-    so training is reproducible without changing the caller's RNG stream."""
+def _private_torch_rng(device, seed=None):
+    """Fork torch's RNG for the block (seeded when ``seed`` is given) and
+    restore it after, so the caller's random stream is left as it was (even
+    a DataLoader draws from it, at prediction too)."""
     device = torch.device(device)
     devices = [device.index or 0] if device.type == "cuda" else []
     with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
+        if seed is not None:
+            torch.manual_seed(seed)
         yield
 
 
@@ -158,12 +160,16 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
     def _validate_input(self, X, *, reset):
         """Float32 array of shape (n, n_bands, n_frames) or (n, n_samples)."""
         _check_feature_names(self, X, reset=reset)
-        X = check_array(X, allow_nd=self._spectrogram_input, dtype=np.float32)
-        if X.ndim > 3:
-            raise ValueError(
-                f"Expected a 3-D array (n_examples, n_bands, n_frames) or a 2-D "
-                f"array (n_examples, n_features), got shape {X.shape}"
+        X = check_array(X, allow_nd=True, dtype=np.float32)
+        max_ndim = 3 if self._spectrogram_input else 2
+        if X.ndim > max_ndim:
+            expected = (
+                "a 3-D array (n_examples, n_bands, n_frames) or a 2-D array "
+                "(n_examples, n_features)"
+                if self._spectrogram_input
+                else "a 2-D array (n_examples, n_samples) of equal-length waveforms"
             )
+            raise ValueError(f"Expected {expected}, got shape {X.shape}")
         if self._spectrogram_input and X.ndim == 2:
             X = X[:, np.newaxis, :]  # a 2-D table is one band by n_features frames
         shape = X.shape[1:]
@@ -308,7 +314,7 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
             groups = column_or_1d(groups)
         torch_seed, split_seed = self._seeds()
         self.net_ = self._build_net(y_codes, split_seed, self.validation_fraction)
-        with _seeded_torch(torch_seed, self.net_.device):
+        with _private_torch_rng(self.net_.device, torch_seed):
             self.net_.fit(LabelledClips(X, y_codes, groups))
         return self
 
@@ -338,10 +344,10 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         torch_seed, _ = self._seeds()
         if first_call:
             self.net_ = self._build_net(y_codes, None, validation_fraction=None)
-            with _seeded_torch(torch_seed, self.net_.device):
+            with _private_torch_rng(self.net_.device, torch_seed):
                 self.net_.initialize()
         # A different seed per epoch, so successive calls shuffle differently.
-        with _seeded_torch(torch_seed + len(self.net_.history), self.net_.device):
+        with _private_torch_rng(self.net_.device, torch_seed + len(self.net_.history)):
             self.net_.partial_fit(LabelledClips(X, y_codes), epochs=1)
         return self
 
@@ -360,7 +366,8 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = self._validate_input(X, reset=False)
-        proba = self.net_.predict_proba(X).astype(np.float64)
+        with _private_torch_rng(self.net_.device):
+            proba = self.net_.predict_proba(X).astype(np.float64)
         return proba / proba.sum(axis=1, keepdims=True)
 
     def predict(self, X):
