@@ -174,8 +174,8 @@ def log_mel_torch(
         pad_mode="constant",
         return_complex=True,
     )
-    if power == 2.0:  # skips the square root of abs()
-        spectrum = spectrum.real.square() + spectrum.imag.square()
+    if power == 2.0:  # skips the square root of abs(); addcmul is the fastest form
+        spectrum = torch.addcmul(spectrum.real.square(), spectrum.imag, spectrum.imag)
     else:
         spectrum = spectrum.abs().pow(power)
     mel = torch.matmul(mel_basis, spectrum)
