@@ -17,6 +17,8 @@ _PCM_SCALE = {
 def _as_float_clip(clip, index):
     """Return one clip as a float32 1-D array, or raise naming the clip."""
     clip = np.asarray(clip)
+    if np.iscomplexobj(clip):
+        raise ValueError(f"Complex data not supported: clip {index} is complex")
     if clip.dtype == object or not (
         np.issubdtype(clip.dtype, np.floating)
         or np.issubdtype(clip.dtype, np.integer)
@@ -98,17 +100,28 @@ def check_waveforms(X):
         )
     if hasattr(X, "to_numpy") and not isinstance(X, np.ndarray):
         X = X.to_numpy()  # pandas DataFrame: rows are clips
+    elif hasattr(X, "__array__") and not isinstance(X, (np.ndarray, list, tuple)):
+        X = np.asarray(X)
+    if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 2:
+        # A 2-D object array holds numbers (e.g. from a DataFrame); anything
+        # else fails here with numpy's own TypeError.
+        X = X.astype(np.float64)
     if isinstance(X, np.ndarray) and X.dtype != object:
         if X.ndim == 1:
             raise ValueError(
                 f"Expected a 2-D array (n_clips, n_samples) or a list of 1-D "
-                f"waveforms, got a 1-D array of shape {X.shape}. Wrap a "
-                "single clip as [clip]."
+                f"waveforms, got a 1-D array of shape {X.shape}. Reshape your "
+                "data or wrap a single clip as [clip]."
             )
         if X.ndim != 2:
             raise ValueError(
                 f"Expected a 2-D array (n_clips, n_samples) or a list of 1-D "
                 f"waveforms, got an array of shape {X.shape}"
+            )
+        if X.shape[1] == 0 and X.shape[0] > 0:
+            raise ValueError(
+                f"0 feature(s) (shape={X.shape}) while a minimum of 1 is "
+                "required: the clips have no samples"
             )
         clips = list(X)
     elif isinstance(X, (list, tuple, np.ndarray)):
