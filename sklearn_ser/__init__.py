@@ -1,3 +1,54 @@
-"""sklearn_ser: speech emotion recognition as scikit-learn estimators."""
+"""sklearn_ser: speech emotion recognition as scikit-learn estimators.
+
+Data flows one way: waveforms (:mod:`sklearn_ser.datasets`) ->
+front end (:mod:`sklearn_ser.preprocessing`) -> classifiers
+(:mod:`sklearn_ser.estimators`, which own a module from
+:mod:`sklearn_ser.models`) -> speaker-independent evaluation
+(:mod:`sklearn_ser.evaluation`).
+"""
 
 __version__ = "0.1.0.dev0"
+
+from ._show_versions import show_versions
+from .datasets import (
+    fetch_emodb,
+    fetch_ravdess,
+    load_audio_folder,
+    load_crema_d,
+    load_emodb,
+    load_ravdess,
+    load_savee,
+    load_tess,
+    make_emotional_speech,
+)
+from .estimators import CNNLSTM1DClassifier, CNNLSTMClassifier, TransformerCNNClassifier
+from .evaluation import (
+    RAVDESS_FOLDS,
+    evaluate_speaker_independent,
+    make_baseline_pipeline,
+    speaker_folds,
+)
+from .preprocessing import FixedLengthWaveform, LogMelTransformer, UtteranceStatistics
+
+__all__ = [
+    "CNNLSTM1DClassifier",
+    "CNNLSTMClassifier",
+    "FixedLengthWaveform",
+    "LogMelTransformer",
+    "RAVDESS_FOLDS",
+    "TransformerCNNClassifier",
+    "UtteranceStatistics",
+    "evaluate_speaker_independent",
+    "fetch_emodb",
+    "fetch_ravdess",
+    "load_audio_folder",
+    "load_crema_d",
+    "load_emodb",
+    "load_ravdess",
+    "load_savee",
+    "load_tess",
+    "make_baseline_pipeline",
+    "make_emotional_speech",
+    "show_versions",
+    "speaker_folds",
+]

@@ -1,6 +1,8 @@
-"""The front end: waveforms to fixed-size arrays (log-mel spectrograms, MFCCs, raw samples)."""
+"""The front end: waveforms to fixed-size arrays (log-mel spectrograms, MFCCs,
+raw samples) and utterance-level statistics of spectrograms."""
 
 from ._logmel import LogMelTransformer
+from ._statistics import UtteranceStatistics
 from ._waveform import FixedLengthWaveform
 
-__all__ = ["FixedLengthWaveform", "LogMelTransformer"]
+__all__ = ["FixedLengthWaveform", "LogMelTransformer", "UtteranceStatistics"]
