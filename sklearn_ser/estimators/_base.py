@@ -125,11 +125,12 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
     # -- parameters: the explicit ones plus skorch-style prefixed ones --------
 
     def _net_params(self):
-        """Prefixed parameters, declared in the signature or given as kwargs."""
+        """Prefixed parameters, declared in the signature (None leaves one
+        out) or given as kwargs."""
         declared = {
             key: getattr(self, key)
             for key in self._get_param_names()
-            if key.startswith(NET_PREFIXES)
+            if key.startswith(NET_PREFIXES) and getattr(self, key) is not None
         }
         return {**declared, **self._net_kwargs}
 

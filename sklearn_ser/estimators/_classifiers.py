@@ -232,11 +232,11 @@ class TransformerCNNClassifier(SERNeuralNetClassifier):
         Built with ``n_bands``, ``n_frames``, ``n_classes`` and ``module__*``.
     optimizer : type of torch.optim.Optimizer, default=torch.optim.SGD
         SGD, as in the paper.
-    optimizer__momentum : float, default=0.8
-        SGD momentum (the paper's); remove it with ``set_params`` before
-        choosing an optimizer without momentum.
-    optimizer__weight_decay : float, default=1e-3
-        L2 weight decay (the paper's).
+    optimizer__momentum : float or None, default=0.8
+        SGD momentum (the paper's); set it to None when choosing an optimizer
+        without momentum (e.g. ``optimizer=torch.optim.Adam``).
+    optimizer__weight_decay : float or None, default=1e-3
+        L2 weight decay (the paper's); None leaves the optimizer's default.
 """
         + _COMMON_PARAMETERS_DOC.replace("lr : float", "lr : float, default=0.01")
         .replace("max_epochs : int", "max_epochs : int, default=100")
@@ -266,8 +266,8 @@ class TransformerCNNClassifier(SERNeuralNetClassifier):
 
     _parameter_constraints = {
         **SERNeuralNetClassifier._parameter_constraints,
-        "optimizer__momentum": [Interval(Real, 0, None, closed="left")],
-        "optimizer__weight_decay": [Interval(Real, 0, None, closed="left")],
+        "optimizer__momentum": [Interval(Real, 0, None, closed="left"), None],
+        "optimizer__weight_decay": [Interval(Real, 0, None, closed="left"), None],
     }
 
     def __init__(

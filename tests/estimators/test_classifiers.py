@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+import torch
+
+from sklearn_ser.estimators import (
+    CNNLSTM1DClassifier,
+    CNNLSTMClassifier,
+    TransformerCNNClassifier,
+)
+
+TINY_TRANSFORMER = dict(max_epochs=1, module__cnn_channels=(2, 2, 2), module__n_layers=1,
+                        module__dim_feedforward=8, random_state=0)
+
+
+def _spectrograms(n_bands=8, n=12):
+    rng = np.random.RandomState(0)
+    return rng.normal(size=(n, n_bands, 9)).astype(np.float32), np.resize([0, 1, 2], n)
+
+
+def test_zenkov_optimizer_defaults_reach_sgd():
+    X, y = _spectrograms()
+    clf = TransformerCNNClassifier(**TINY_TRANSFORMER).fit(X, y)
+    optimizer = clf.net_.optimizer_
+    assert isinstance(optimizer, torch.optim.SGD)
+    assert optimizer.defaults["momentum"] == 0.8
+    assert optimizer.defaults["weight_decay"] == 1e-3
+    assert optimizer.defaults["lr"] == 0.01
+
+
+def test_zenkov_with_adam_drops_momentum():
+    X, y = _spectrograms()
+    clf = TransformerCNNClassifier(optimizer=torch.optim.Adam, optimizer__momentum=None,
+                                   **TINY_TRANSFORMER).fit(X, y)
+    assert isinstance(clf.net_.optimizer_, torch.optim.Adam)
+    assert clf.net_.optimizer_.defaults["weight_decay"] == 1e-3
+
+
+def test_zenkov_heads_must_divide_bands():
+    X, y = _spectrograms(n_bands=6)
+    with pytest.raises(ValueError, match="n_bands=6 .*not divisible by n_heads=4"):
+        TransformerCNNClassifier(**TINY_TRANSFORMER).fit(X, y)
+
+
+def test_zhao_defaults_use_adam_and_size_the_module_from_data():
+    X, y = _spectrograms()
+    clf = CNNLSTMClassifier(max_epochs=1, module__channels=(2, 2, 2, 2),
+                            module__hidden_size=2).fit(X, y)
+    assert isinstance(clf.net_.optimizer_, torch.optim.Adam)
+    assert clf.net_.module_.head.linear.out_features == 3
+    assert str(clf.net_.device) == ("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def test_waveform_classifier_sizes_from_n_samples():
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(10, 300)).astype(np.float32), np.resize(["a", "b"], 10)
+    clf = CNNLSTM1DClassifier(max_epochs=1, module__channels=(2, 2, 2, 2),
+                              module__hidden_size=2, noise_snr_db=(15.0, 29.0),
+                              time_masks=1, time_mask_width=10).fit(X, y)
+    assert clf.input_shape_ == (300,) and clf.n_features_in_ == 300
+    assert clf.predict(X).shape == (10,)
+    with pytest.raises(ValueError, match=r"shape \(300,\) \(n_samples,\), got .*\(299,\)"):
+        clf.predict(X[:, :-1])
+
+
+def test_bad_noise_range():
+    X, y = _spectrograms()
+    with pytest.raises(ValueError, match="noise_snr_db must be a \\(low, high\\) pair"):
+        CNNLSTMClassifier(noise_snr_db=(20.0, 10.0), max_epochs=1).fit(X, y)
