@@ -24,3 +24,15 @@ exclude_patterns = ["_build", "generated/*.examples"]
 html_theme = "alabaster"
 html_static_path = []
 html_theme_options = {"description": "Speech emotion recognition for scikit-learn"}
+
+
+def _skip_metadata_request_methods(app, what, name, obj, skip, options):
+    # scikit-learn generates set_*_request methods whose docstrings refer to
+    # its own documentation's labels.
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return skip
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_metadata_request_methods)

@@ -101,7 +101,7 @@ class LogMelTransformer(TransformerMixin, BaseEstimator):
         ``fit`` got a 2-D array; ``transform`` then rejects 2-D arrays of
         another width, as scikit-learn's conventions require. Pass clips of
         other lengths as a list; they are padded or cropped to ``n_frames_``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, only set when ``fit`` got a DataFrame with string
         column names.
 
@@ -238,7 +238,7 @@ class LogMelTransformer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        features : ndarray of shape (n_clips, n_mels or n_mfcc, n_frames_), dtype float32
+        features : ndarray of shape (n_clips, n_mels or n_mfcc, `n_frames_`), dtype float32
             Log-mel spectrograms in dB (or MFCCs), standardised if
             ``normalize``.
         """
@@ -255,7 +255,7 @@ class LogMelTransformer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        features : ndarray of shape (n_clips, n_mels or n_mfcc, n_frames_), dtype float32
+        features : ndarray of shape (n_clips, n_mels or n_mfcc, `n_frames_`), dtype float32
             Log-mel spectrograms in dB (or MFCCs), standardised if
             ``normalize``.
         """

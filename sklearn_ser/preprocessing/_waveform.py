@@ -37,7 +37,7 @@ class FixedLengthWaveform(TransformerMixin, BaseEstimator):
         Samples per clip of the 2-D array seen in ``fit``. Only set when
         ``fit`` got a 2-D array; ``transform`` then rejects 2-D arrays of
         another width (a list of clips of any length is always accepted).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, only set when ``fit`` got a DataFrame with string
         column names.
 
@@ -98,7 +98,7 @@ class FixedLengthWaveform(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        waveforms : ndarray of shape (n_clips, n_samples_), dtype float32
+        waveforms : ndarray of shape (n_clips, `n_samples_`), dtype float32
             The clips, zero-padded or cropped.
         """
         check_is_fitted(self)
