@@ -9,13 +9,13 @@ from ..models import CNNLSTM1d, CNNLSTM2d, ParallelCNNTransformer
 from ._base import SERNeuralNetClassifier
 
 _COMMON_PARAMETERS_DOC = """
-    lr : float
+    lr : float, default={lr}
         Learning rate.
-    max_epochs : int
+    max_epochs : int, default={max_epochs}
         Upper bound on training epochs.
-    batch_size : int
+    batch_size : int, default=32
         Mini-batch size for training and prediction.
-    patience : int or None
+    patience : int or None, default={patience}
         Stop when the validation loss has not improved for this many epochs
         and restore the weights of the best epoch; None trains for
         ``max_epochs`` epochs (still reporting the validation loss).
@@ -24,7 +24,7 @@ _COMMON_PARAMETERS_DOC = """
         reach ``fit``, else stratified by class. None trains on everything
         (and disables early stopping).
     class_weight : dict, "balanced" or None, default=None
-        Weights of the cross-entropy: ``{label: weight}`` (missing labels
+        Weights of the cross-entropy: ``{{label: weight}}`` (missing labels
         weigh 1), or "balanced" for the inverse class frequency of the
         training y (every class must then occur in it).
     time_masks : int, default=0
@@ -96,10 +96,7 @@ class CNNLSTMClassifier(SERNeuralNetClassifier):
     optimizer : type of torch.optim.Optimizer, default=torch.optim.Adam
         Adam, as in the re-implementations of the paper.
 """
-        + _COMMON_PARAMETERS_DOC.replace("lr : float", "lr : float, default=6e-4")
-        .replace("max_epochs : int", "max_epochs : int, default=100")
-        .replace("batch_size : int", "batch_size : int, default=32")
-        .replace("patience : int or None", "patience : int or None, default=10")
+        + _COMMON_PARAMETERS_DOC.format(lr="6e-4", max_epochs=100, patience=10)
         + _MASK_DOC
         + _FITTED_DOC
         + """
@@ -166,10 +163,7 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
     optimizer : type of torch.optim.Optimizer, default=torch.optim.Adam
         Adam, as in the re-implementations of the paper.
 """
-        + _COMMON_PARAMETERS_DOC.replace("lr : float", "lr : float, default=6e-4")
-        .replace("max_epochs : int", "max_epochs : int, default=100")
-        .replace("batch_size : int", "batch_size : int, default=32")
-        .replace("patience : int or None", "patience : int or None, default=10")
+        + _COMMON_PARAMETERS_DOC.format(lr="6e-4", max_epochs=100, patience=10)
         + _FITTED_DOC
         + """
     Examples
@@ -238,10 +232,7 @@ class TransformerCNNClassifier(SERNeuralNetClassifier):
     optimizer__weight_decay : float or None, default=1e-3
         L2 weight decay (the paper's); None leaves the optimizer's default.
 """
-        + _COMMON_PARAMETERS_DOC.replace("lr : float", "lr : float, default=0.01")
-        .replace("max_epochs : int", "max_epochs : int, default=100")
-        .replace("batch_size : int", "batch_size : int, default=32")
-        .replace("patience : int or None", "patience : int or None, default=20")
+        + _COMMON_PARAMETERS_DOC.format(lr="0.01", max_epochs=100, patience=20)
         + _MASK_DOC
         + _FITTED_DOC
         + """

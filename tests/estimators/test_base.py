@@ -175,7 +175,8 @@ def test_shape_rank_and_value_errors():
         CNNLSTMClassifier(**TINY).fit(X_nan, y)
     with pytest.raises(ValueError, match="NaN"):
         clf.predict(X_nan)
-    with pytest.raises(ValueError, match=r"Expected a 2-D array \(n_examples, n_samples\).*got shape \(24, 6, 10\)"):
+    message = r"Expected a 2-D array \(n_examples, n_samples\).*got shape \(24, 6, 10\)"
+    with pytest.raises(ValueError, match=message):
         CNNLSTM1DClassifier(**TINY).fit(X, y)
 
 

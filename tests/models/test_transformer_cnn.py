@@ -27,7 +27,8 @@ def test_tiny_inputs(n_bands, n_frames):
 
 
 def test_heads_must_divide_bands():
-    with pytest.raises(ValueError, match=r"n_bands=10 .* not divisible by n_heads=4.*\[1, 2, 5, 10\]"):
+    message = r"n_bands=10 .* not divisible by n_heads=4.*\[1, 2, 5, 10\]"
+    with pytest.raises(ValueError, match=message):
         ParallelCNNTransformer(10, 20, 3)
 
 
