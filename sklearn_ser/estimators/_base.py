@@ -2,8 +2,8 @@
 
 The estimator owns its hyper-parameters and builds a skorch net (``net_``) at
 fit time. Keeping skorch behind composition lets ``__init__`` only store
-parameters, makes ``predict`` return the original labels, and lets shapes
-read from the data size the module without touching any parameter.
+parameters, makes ``predict`` return the original labels, and sizes the
+module from the data without touching any parameter.
 """
 
 import math

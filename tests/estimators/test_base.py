@@ -13,6 +13,7 @@ import torch
 from skorch.callbacks import Callback
 from skorch.exceptions import DeviceWarning
 from sklearn.base import clone
+from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -73,13 +74,16 @@ def test_no_validation_split():
 
 def test_early_stopping_restores_the_best_epoch():
     X, y, _ = _data(n=48)
-    clf = CNNLSTMClassifier(**{**TINY, "max_epochs": 30, "lr": 0.5}, patience=2).fit(X, y)
+    recorder = RecordSplit()
+    clf = CNNLSTMClassifier(**{**TINY, "max_epochs": 30, "lr": 0.5}, patience=2,
+                            callbacks=[recorder]).fit(X, y)
     losses = clf.net_.history[:, "valid_loss"]
-    assert len(losses) < 30
     best = int(np.argmin(losses))
-    assert len(losses) == best + 1 + 2
+    assert len(losses) == best + 1 + 2 < 30
     # the restored weights give the best epoch's validation loss again
-    assert clf.net_.history[best, "valid_loss_best"]
+    valid = recorder.valid.indices
+    restored = log_loss(y[valid], clf.predict_proba(X[valid]), labels=clf.classes_)
+    assert restored == pytest.approx(losses[best], rel=1e-4)
 
 
 class NoMetadataModule(CNNLSTM2d):
