@@ -1,0 +1,136 @@
+import json
+import subprocess
+import sys
+
+import joblib
+import numpy as np
+import pytest
+import soundfile
+
+from sklearn_ser.cli import main
+from sklearn_ser.datasets import make_emotional_speech
+
+
+def test_evaluate_neural_model_on_synthetic_corpus(tmp_path, capsys):
+    status = main(["evaluate", "--max-clips", "48", "--epochs", "2",
+                   "--cv", "group-kfold:2", "--out", str(tmp_path)])
+    assert status == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["n_folds"] == 2 and results["n_samples"] == 48
+    assert results["run"]["model"] == "cnn-lstm"
+    assert [len(h) for h in results["histories"]] == [2, 2]
+    for name in ["report.md", "confusion_matrix.png", "training_curves_fold0.png",
+                 "training_curves_fold1.png"]:
+        assert (tmp_path / name).stat().st_size > 0
+    assert "mean ± std" in capsys.readouterr().out
+
+
+def test_evaluate_baseline_on_ravdess(ravdess_path, tmp_path, capsys):
+    status = main(["evaluate", "--corpus", "ravdess", "--data", str(ravdess_path),
+                   "--model", "baseline", "--max-clips", "48", "--cv", "group-kfold:2",
+                   "--out", str(tmp_path)])
+    assert status == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["n_samples"] == 48 and len(results["per_speaker"]) == 24
+    assert results["histories"] is None
+    assert not list(tmp_path.glob("training_curves_*.png"))
+
+
+@pytest.fixture(scope="module")
+def wav_folder(tmp_path_factory):
+    corpus = make_emotional_speech(n_speakers=4, n_utterances_per_emotion=3, random_state=0)
+    folder = tmp_path_factory.mktemp("wavs")
+    for i, (clip, label) in enumerate(zip(corpus.data, corpus.target)):
+        (folder / label).mkdir(exist_ok=True)
+        soundfile.write(folder / label / f"clip{i:03d}.wav", clip, corpus.sr)
+    return folder
+
+
+@pytest.mark.parametrize("model", ["baseline", "cnn-lstm"])
+def test_train_then_predict_a_folder(model, wav_folder, tmp_path, capsys):
+    model_file = tmp_path / "model.joblib"
+    assert main(["train", "--model", model, "--epochs", "1", "--max-clips", "40",
+                 "--out", str(model_file)]) == 0
+    saved = joblib.load(model_file)
+    assert saved["format"] == "sklearn_ser-model" and saved["model_name"] == model
+    capsys.readouterr()
+
+    assert main(["predict", str(model_file), str(wav_folder), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(list(wav_folder.rglob("*.wav")))
+    for row in rows:
+        probabilities = [row[c] for c in saved["classes"]]
+        assert sum(probabilities) == pytest.approx(1.0, abs=1e-5)
+        assert row["label"] == saved["classes"][int(np.argmax(probabilities))]
+
+    first = sorted(wav_folder.rglob("*.wav"))[0]
+    assert main(["predict", str(model_file), str(first), "--format", "csv"]) == 0
+    header, line = capsys.readouterr().out.splitlines()
+    assert header.split(",")[:2] == ["file", "label"] and line.startswith(str(first))
+    assert main(["predict", str(model_file), str(first)]) == 0
+    assert str(first) in capsys.readouterr().out
+
+
+def _error_line(capsys):
+    """The one error line (after any progress bars), with no traceback."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    errors = [line for line in err.splitlines() if line.startswith("sklearn-ser: error:")]
+    assert len(errors) == 1 and err.rstrip().endswith(errors[0])
+    return errors[0]
+
+
+def test_missing_data_path_is_a_user_error(tmp_path, capsys):
+    missing = tmp_path / "nowhere"
+    assert main(["evaluate", "--corpus", "emodb", "--data", str(missing)]) == 2
+    assert f"data path not found: {missing}" in _error_line(capsys)
+
+
+def test_corpus_without_data_option_is_a_user_error(capsys):
+    assert main(["evaluate", "--corpus", "ravdess"]) == 2
+    assert "--corpus ravdess needs --data PATH" in _error_line(capsys)
+
+
+def test_unknown_corpus_layout_is_a_user_error(wav_folder, capsys):
+    assert main(["evaluate", "--corpus", "ravdess", "--data", str(wav_folder),
+                 "--model", "baseline"]) == 2
+    line = _error_line(capsys)
+    assert "cannot load ravdess" in line and "does not follow the convention" in line
+
+
+def test_folder_without_speakers_is_a_user_error(wav_folder, capsys):
+    assert main(["evaluate", "--corpus", "folder", "--data", str(wav_folder),
+                 "--model", "baseline"]) == 2
+    assert "--speaker-pattern" in _error_line(capsys)
+
+
+def test_a_file_that_is_not_our_model_is_a_user_error(tmp_path, wav_folder, capsys):
+    foreign = tmp_path / "foreign.joblib"
+    joblib.dump({"weights": [1, 2]}, foreign)
+    text = tmp_path / "notes.txt"
+    text.write_text("not a model")
+    for path in (foreign, text):
+        assert main(["predict", str(path), str(wav_folder)]) == 2
+        assert f"{path} is not a sklearn-ser model file" in _error_line(capsys)
+    assert main(["predict", str(tmp_path / "absent.joblib"), str(wav_folder)]) == 2
+    assert "model file not found" in _error_line(capsys)
+
+
+def test_missing_audio_input_is_a_user_error(tmp_path, capsys):
+    model_file = tmp_path / "model.joblib"
+    assert main(["train", "--model", "baseline", "--max-clips", "40",
+                 "--out", str(model_file)]) == 0
+    capsys.readouterr()
+    assert main(["predict", str(model_file), str(tmp_path / "absent.wav")]) == 2
+    assert "audio file or folder not found" in _error_line(capsys)
+
+
+def test_bad_cv_is_a_user_error(capsys):
+    assert main(["evaluate", "--model", "baseline", "--cv", "group-kfold:99"]) == 2
+    assert "need between 2 and 10 folds" in _error_line(capsys)
+
+
+def test_python_dash_m_runs_the_command_line():
+    done = subprocess.run([sys.executable, "-m", "sklearn_ser", "--version"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("sklearn-ser ")
