@@ -12,7 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import EarlyStopping, ProgressBar
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
@@ -247,6 +247,8 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         self._check_noise_range()
         self._check_net_params()
         callbacks = list(self.callbacks or [])
+        if self.verbose > 1:
+            callbacks.append(("progress_bar", ProgressBar()))
         train_split = None
         if validation_fraction is not None:
             train_split = ValidationSplit(validation_fraction, split_seed)

@@ -41,7 +41,8 @@ _COMMON_PARAMETERS_DOC = """
         "auto" uses CUDA when available, else the CPU. A model fit on CUDA
         loads on a CPU-only machine (with a ``skorch`` DeviceWarning).
     verbose : int, default=0
-        1 prints skorch's table of losses per epoch.
+        1 prints skorch's table of losses per epoch; 2 adds a progress bar
+        over the batches of each epoch.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout, augmentation and the
         validation split; the same integer gives identical predictions on CPU.

@@ -66,3 +66,14 @@ def test_bad_noise_range():
     X, y = _spectrograms()
     with pytest.raises(ValueError, match="noise_snr_db must be a \\(low, high\\) pair"):
         CNNLSTMClassifier(noise_snr_db=(20.0, 10.0), max_epochs=1).fit(X, y)
+
+
+def test_verbose_prints_the_epoch_table(capsys):
+    X, y = _spectrograms()
+    CNNLSTMClassifier(max_epochs=2, verbose=1, module__channels=(2, 2, 2, 2),
+                      module__hidden_size=2).fit(X, y)
+    table = capsys.readouterr().out
+    assert "train_loss" in table and "valid_loss" in table
+    CNNLSTMClassifier(max_epochs=2, module__channels=(2, 2, 2, 2),
+                      module__hidden_size=2).fit(X, y)
+    assert capsys.readouterr().out == ""
