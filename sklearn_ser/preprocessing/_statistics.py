@@ -1,10 +1,8 @@
 """Utterance-level statistics over time: the classic, non-neural baseline."""
 
-from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 
