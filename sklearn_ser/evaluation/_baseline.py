@@ -1,5 +1,6 @@
 """The classic baseline: utterance statistics of log-mel bands + a linear model."""
 
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -26,7 +27,8 @@ def make_baseline_pipeline(
     ----------
     classifier : {"logreg", "svm"}, default="logreg"
         Final classifier: :class:`~sklearn.linear_model.LogisticRegression`
-        or :class:`~sklearn.svm.SVC` (with ``probability=True``).
+        or an RBF :class:`~sklearn.svm.SVC` calibrated for probabilities
+        (:class:`~sklearn.calibration.CalibratedClassifierCV`).
     sr : int, default=16000
         Sampling rate of the input waveforms.
     n_mels : int, default=64
@@ -43,20 +45,22 @@ def make_baseline_pipeline(
     pipeline : sklearn.pipeline.Pipeline
         Unfitted; its steps are named ``logmeltransformer``,
         ``utterancestatistics``, ``standardscaler`` and ``logisticregression``
-        or ``svc``.
+        or ``calibratedclassifiercv``.
 
     Examples
     --------
     >>> from sklearn_ser.evaluation import make_baseline_pipeline
     >>> [name for name, _ in make_baseline_pipeline("svm").steps]
-    ['logmeltransformer', 'utterancestatistics', 'standardscaler', 'svc']
+    ['logmeltransformer', 'utterancestatistics', 'standardscaler', 'calibratedclassifiercv']
     """
     classifiers = {
         "logreg": lambda: LogisticRegression(
             max_iter=2000, class_weight="balanced", random_state=random_state
         ),
-        "svm": lambda: SVC(
-            class_weight="balanced", probability=True, random_state=random_state
+        # Calibrated on internal folds for predict_proba (SVC(probability=True)
+        # is deprecated since scikit-learn 1.9).
+        "svm": lambda: CalibratedClassifierCV(
+            SVC(class_weight="balanced", random_state=random_state), ensemble=False
         ),
     }
     if classifier not in classifiers:

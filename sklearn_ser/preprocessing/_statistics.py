@@ -1,6 +1,5 @@
 """Utterance-level statistics over time: the classic, non-neural baseline."""
 
-
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import check_is_fitted, validate_data
