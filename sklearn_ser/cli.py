@@ -110,7 +110,7 @@ def _load_corpus(args, sr=16000):
 
 
 def _audio_files(paths):
-    from .datasets._base import AUDIO_EXTENSIONS
+    from .datasets import AUDIO_EXTENSIONS
 
     files = []
     for path in map(Path, paths):
@@ -324,7 +324,7 @@ def _load_model(path):
 
 
 def _predict(args):
-    from .datasets._base import read_audio
+    from .datasets import read_audio
 
     saved = _load_model(args.model_file)
     files = _audio_files(args.inputs)
