@@ -216,31 +216,8 @@ def _versions():
 # ---------------------------------------------------------------- commands
 
 
-def _save_figures(report, out):
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        print("matplotlib is not installed: no figures written "
-              "(pip install 'sklearn_ser[plot]')", file=sys.stderr)
-        return []
-    from .evaluation import plot_training_curves
-
-    written = []
-    figure = Figure(figsize=(6, 5), layout="constrained")
-    report.plot_confusion_matrix(ax=figure.subplots())
-    figure.savefig(out / "confusion_matrix.png", dpi=120)
-    written.append("confusion_matrix.png")
-    for k, history in enumerate(report.histories or []):
-        if history:
-            figure = Figure(figsize=(6, 4), layout="constrained")
-            plot_training_curves(history, ax=figure.subplots(), title=f"fold {k}")
-            figure.savefig(out / f"training_curves_fold{k}.png", dpi=120)
-            written.append(f"training_curves_fold{k}.png")
-    return written
-
-
 def _evaluate(args):
-    from .evaluation import evaluate_speaker_independent
+    from .evaluation import evaluate_speaker_independent, save_report
 
     out = Path(args.out)
     corpus = _load_corpus(args)
@@ -260,23 +237,14 @@ def _evaluate(args):
         model, corpus.data, corpus.target, corpus.groups, cv, n_jobs=args.n_jobs
     )
     wall_time = time.perf_counter() - start
-    out.mkdir(parents=True, exist_ok=True)
     run = {
         "corpus": args.corpus, "data": args.data, "model": args.model, "cv": cv_spec,
         "epochs": args.epochs, "seed": args.seed, "n_clips": len(corpus.target),
         "wall_time_s": wall_time, "versions": _versions(),
     }
-    (out / "results.json").write_text(
-        json.dumps({"run": run, **report.to_dict()}, indent=2), encoding="utf-8"
-    )
-    settings = "\n".join(f"- {key}: {value}" for key, value in run.items() if key != "versions")
-    (out / "report.md").write_text(
-        report.to_markdown() + f"\n## Run\n\n{settings}\n", encoding="utf-8"
-    )
-    figures = _save_figures(report, out)
+    figures = save_report(report, out, run)
     print(report)
-    print(f"\nwrote results.json, report.md{''.join(', ' + f for f in figures)} to {out} "
-          f"({wall_time:.0f} s)")
+    print(f"\nwrote {', '.join(figures)} to {out} ({wall_time:.0f} s)")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from ._baseline import make_baseline_pipeline
 from ._evaluate import evaluate_speaker_independent
+from ._export import save_report
 from ._history import epoch_history
 from ._plots import plot_confusion_matrix, plot_training_curves
 from ._report import (
@@ -22,6 +23,7 @@ __all__ = [
     "plot_confusion_matrix",
     "plot_training_curves",
     "report_from_cross_validate",
+    "save_report",
     "speaker_independent_report",
     "speaker_folds",
 ]
