@@ -83,6 +83,18 @@ def _models(seed, device, epochs):
             _zenkov_front_end(), TransformerCNNClassifier(**net)),
         "cnn-lstm-1d-paper": lambda: make_pipeline(
             FixedLengthWaveform(), CNNLSTM1DClassifier(**net)),
+        # Fixed a priori for a CPU budget (no search): 64 mels, a quarter of
+        # the paper's pooling along time so the LSTM sees about 10 steps,
+        # half the channels, balanced classes and SpecAugment masks.
+        "cnn-lstm-small": lambda: make_pipeline(
+            LogMelTransformer(sr=SR, n_fft=1024, hop_length=512, n_mels=64, normalize=True),
+            CNNLSTMClassifier(**net, class_weight="balanced", time_masks=2,
+                              time_mask_width=8, freq_masks=2, freq_mask_width=6,
+                              module__channels=(32, 32, 64, 64),
+                              module__pool_sizes=(2, 2, 2, 2),
+                              module__time_pool_sizes=(2, 2, 2, 2),
+                              module__hidden_size=64),
+        ),
         "cnn-lstm-tuned": lambda: _inner_search(
             make_pipeline(
                 LogMelTransformer(sr=SR, n_fft=1024, hop_length=256, n_mels=64),
