@@ -10,32 +10,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_ser.preprocessing import LogMelTransformer
-
-# Checks that fail because of the shared input validation
-# (sklearn_ser.utils.check_waveforms), not because of the transformers;
-# FixedLengthWaveform and a package-wide test_common.py reuse this.
-# Every scikit-learn check passes; a failure must be explained here.
-EXPECTED_FAILED_CHECKS = {}
-
-# Tiny frames so that scikit-learn's 2-D test arrays (tens of samples per
-# "clip") make several frames and every mel band gets an FFT bin.
-SMALL = dict(n_fft=16, hop_length=4, n_mels=4)
-
-
-@parametrize_with_checks(
-    [
-        LogMelTransformer(**SMALL),
-        LogMelTransformer(
-            **SMALL, n_mfcc=3, normalize=True, align="center", backend="librosa"
-        ),
-    ],
-    expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS,
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
 
 
 def noise_clips(lengths, seed=0):

@@ -1,13 +1,7 @@
 import numpy as np
 import pytest
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_ser.preprocessing._statistics import UtteranceStatistics
-
-
-@parametrize_with_checks([UtteranceStatistics(), UtteranceStatistics(deltas=False)])
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
 
 
 def test_statistics_match_numpy_per_band():

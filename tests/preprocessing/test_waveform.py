@@ -1,18 +1,7 @@
 import numpy as np
 import pytest
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_ser.preprocessing import FixedLengthWaveform
-
-from .test_logmel import EXPECTED_FAILED_CHECKS
-
-
-@parametrize_with_checks(
-    [FixedLengthWaveform(), FixedLengthWaveform(n_samples=7, align="center")],
-    expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS,
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
 
 
 def test_pads_to_the_longest_clip_seen_in_fit():
