@@ -1,5 +1,6 @@
 """Behaviour shared by the three classifiers (tested through the smallest)."""
 
+import os
 import pickle
 import subprocess
 import sys
@@ -273,3 +274,23 @@ def test_model_saved_on_cuda_loads_on_cpu():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         np.testing.assert_array_equal(loaded.predict_proba(X), expected)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_fit_on_cuda_then_predict_in_a_cpu_only_process(tmp_path):
+    X, y, _ = _data()
+    clf = CNNLSTMClassifier(**TINY, device="cuda").fit(X, y)
+    assert str(next(clf.net_.module_.parameters()).device).startswith("cuda")
+    joblib.dump(clf, tmp_path / "clf.joblib")
+    np.save(tmp_path / "X.npy", X)
+    code = (
+        "import joblib, numpy as np, sys, torch, warnings; d = sys.argv[1];"
+        "assert not torch.cuda.is_available();"
+        "warnings.simplefilter('ignore');"
+        "c = joblib.load(d + '/clf.joblib');"
+        "np.save(d + '/proba.npy', c.predict_proba(np.load(d + '/X.npy')))"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True,
+                   env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
+    np.testing.assert_allclose(np.load(tmp_path / "proba.npy"), clf.predict_proba(X),
+                               atol=1e-4)

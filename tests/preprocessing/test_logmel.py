@@ -223,3 +223,12 @@ def test_two_d_input_fixes_the_width_but_lists_are_always_accepted():
     assert transformer.transform(list(table[:, :1000])).shape == (2, 32, 16)
     transformer.fit(list(table))
     assert not hasattr(transformer, "n_features_in_")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_matches_cpu():
+    clips = noise_clips([4000, 1000, 2500])
+    on_cpu = LogMelTransformer(**PARAMS).fit_transform(clips)
+    on_gpu = LogMelTransformer(**PARAMS, device="cuda").fit_transform(clips)
+    assert isinstance(on_gpu, np.ndarray)
+    np.testing.assert_allclose(on_gpu, on_cpu, atol=1e-3)
