@@ -15,7 +15,7 @@ from skorch.callbacks import Callback
 from skorch.exceptions import DeviceWarning
 from sklearn.base import clone
 from sklearn.metrics import log_loss
-from sklearn.model_selection import GridSearchCV, GroupKFold
+from sklearn.model_selection import GridSearchCV, GroupKFold, cross_validate
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
@@ -294,3 +294,19 @@ def test_fit_on_cuda_then_predict_in_a_cpu_only_process(tmp_path):
                    env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
     np.testing.assert_allclose(np.load(tmp_path / "proba.npy"), clf.predict_proba(X),
                                atol=1e-4)
+
+
+class RecordThreads(Callback):
+    """Remember how many threads torch trains with."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.threads = torch.get_num_threads()
+
+
+def test_parallel_folds_do_not_oversubscribe_the_cpu():
+    X, y, speakers = _data(n=36)
+    clf = CNNLSTMClassifier(callbacks=[RecordThreads()], **TINY)
+    results = cross_validate(clf, X, y, groups=speakers, cv=GroupKFold(2), n_jobs=2,
+                             return_estimator=True)
+    threads = [estimator.callbacks[0].threads for estimator in results["estimator"]]
+    assert len(threads) == 2 and 2 * max(threads) <= max(os.cpu_count(), 2), threads
