@@ -300,7 +300,8 @@ def make_emotional_speech(
     balanced accuracy 0.57-0.65 (mean 0.61) with 5-fold ``GroupKFold`` by
     speaker, and 0.78-0.86 (mean 0.83) with a shuffled 5-fold
     ``StratifiedKFold`` that puts every speaker in training and test folds
-    (``tests/datasets/test_synthetic.py`` asserts this with a margin).
+    (``benchmarks/synthetic_corpus.py`` reproduces these numbers;
+    ``tests/datasets/test_synthetic.py`` asserts them with a margin).
     Generating the default corpus takes about one second on one CPU core.
 
     Parameters
