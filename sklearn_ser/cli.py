@@ -74,15 +74,14 @@ class EpochProgress(Callback):
 def _load_corpus(args, sr=16000):
     """The corpus named on the command line as a Bunch (data, target, groups)."""
     from . import datasets
+    from .datasets._base import evenly_spaced_indices
 
     if args.corpus == "synthetic":
         if args.data is not None:
             raise CommandError("--data is not used with --corpus synthetic")
         corpus = datasets.make_emotional_speech(sr=sr, random_state=args.seed)
         if args.max_clips is not None and args.max_clips < len(corpus.target):
-            keep = np.unique(
-                np.linspace(0, len(corpus.target) - 1, args.max_clips).round().astype(int)
-            )
+            keep = evenly_spaced_indices(len(corpus.target), args.max_clips)
             for key in ("target", "groups"):
                 corpus[key] = corpus[key][keep]
             corpus.data = [corpus.data[i] for i in keep]

@@ -126,6 +126,15 @@ _DOC = {
 }
 
 
+def evenly_spaced_indices(n_items, n_keep):
+    """Indices of at most ``n_keep`` items spread evenly over ``n_items``.
+
+    Taken over a sorted file list, this samples every speaker instead of
+    the first speaker's files.
+    """
+    return np.unique(np.linspace(0, n_items - 1, n_keep).round().astype(int))
+
+
 def fill_doc(func):
     """Insert the shared documentation blocks into ``func.__doc__``."""
     for key, text in _DOC.items():
@@ -405,8 +414,7 @@ def load_corpus(
     for field, allowed in (where or {}).items():
         records = [r for r in records if r[field] in allowed]
     if max_files is not None and len(records) > max_files:
-        keep = np.unique(np.linspace(0, len(records) - 1, max_files).round().astype(int))
-        records = [records[i] for i in keep]
+        records = [records[i] for i in evenly_spaced_indices(len(records), max_files)]
     if not records:
         _report_errors(spec, errors, on_error)
         raise ValueError(f"no {spec.name} files under {root} match the selection")
