@@ -64,10 +64,12 @@ def _zhao_front_end():
 
 def _zenkov_front_end():
     # Zenkov: 40 MFCCs from 128 mels, Hamming window of 512 samples at 48 kHz
-    # (10.7 ms); the same durations at 16 kHz, with the per-coefficient
+    # (10.7 ms), 3 s per clip (282 frames) past the leading silence; the same
+    # durations at 16 kHz, the middle 3 s, and the per-coefficient
     # standardisation fit on the training fold.
     return LogMelTransformer(sr=SR, n_fft=512, win_length=171, hop_length=171,
-                             window="hamming", n_mels=128, n_mfcc=40, normalize=True)
+                             window="hamming", n_mels=128, n_mfcc=40, normalize=True,
+                             n_frames=282, align="center")
 
 
 def _models(seed, device, epochs):
