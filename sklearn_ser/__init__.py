@@ -28,14 +28,22 @@ from .evaluation import (
     make_baseline_pipeline,
     speaker_folds,
 )
-from .preprocessing import FixedLengthWaveform, LogMelTransformer, UtteranceStatistics
+from .preprocessing import (
+    FixedLengthWaveform,
+    LogMelTransformer,
+    OpenSmileTransformer,
+    SpeakerStandardScaler,
+    UtteranceStatistics,
+)
 
 __all__ = [
     "CNNLSTM1DClassifier",
     "CNNLSTMClassifier",
     "FixedLengthWaveform",
     "LogMelTransformer",
+    "OpenSmileTransformer",
     "RAVDESS_FOLDS",
+    "SpeakerStandardScaler",
     "TransformerCNNClassifier",
     "UtteranceStatistics",
     "evaluate_speaker_independent",

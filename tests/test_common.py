@@ -16,6 +16,7 @@ from sklearn_ser import (
     CNNLSTMClassifier,
     FixedLengthWaveform,
     LogMelTransformer,
+    SpeakerStandardScaler,
     TransformerCNNClassifier,
     UtteranceStatistics,
 )
@@ -31,6 +32,8 @@ ESTIMATORS = [
                       backend="librosa"),
     FixedLengthWaveform(),
     FixedLengthWaveform(n_samples=7, align="center"),
+    SpeakerStandardScaler(),
+    SpeakerStandardScaler(min_clips=1, with_std=False),
     UtteranceStatistics(),
     UtteranceStatistics(deltas=False),
     CNNLSTMClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4, **TINY_NET),
@@ -40,8 +43,26 @@ ESTIMATORS = [
 ]
 
 # Checks an estimator is known to fail, by class name, each with its reason.
-# Every check passes today; keep it that way or explain the exception here.
-EXPECTED_FAILED_CHECKS = {}
+# Keep this list short and explain every exception.
+_NAN_IS_PADDING = {
+    "check_estimators_nan_inf": (
+        "NaN before or after an example's real steps marks padding (the front end's "
+        "padding='nan'), so the check's NaN in the first step is valid input; NaN "
+        "elsewhere and infinity are refused"
+    ),
+}
+EXPECTED_FAILED_CHECKS = {
+    "CNNLSTMClassifier": _NAN_IS_PADDING,
+    "CNNLSTM1DClassifier": _NAN_IS_PADDING,
+    "TransformerCNNClassifier": _NAN_IS_PADDING,
+    "SpeakerStandardScaler": {
+        "check_methods_subset_invariance": (
+            "without groups, the clips of one transform call are one speaker whose "
+            "statistics standardise them, so a batch of clips and each clip alone "
+            "are standardised differently by design"
+        ),
+    },
+}
 
 
 @parametrize_with_checks(
@@ -52,9 +73,17 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
+# Public estimators the suite cannot run, each with its reason and its own tests.
+NOT_CHECKED = {
+    # openSMILE needs about 0.1 s of audio per clip; the checks' arrays hold
+    # tens of samples. tests/preprocessing/test_opensmile.py covers it.
+    sklearn_ser.OpenSmileTransformer,
+}
+
+
 def test_every_public_estimator_is_checked():
     public = {
         obj for name in sklearn_ser.__all__
         if inspect.isclass(obj := getattr(sklearn_ser, name)) and issubclass(obj, BaseEstimator)
     }
-    assert public == {type(estimator) for estimator in ESTIMATORS}
+    assert public - NOT_CHECKED == {type(estimator) for estimator in ESTIMATORS}

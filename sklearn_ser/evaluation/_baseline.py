@@ -6,46 +6,67 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from ..preprocessing import LogMelTransformer
-from ..preprocessing._statistics import UtteranceStatistics
+from ..preprocessing import (
+    LogMelTransformer,
+    OpenSmileTransformer,
+    SpeakerStandardScaler,
+    UtteranceStatistics,
+)
+
+_OPENSMILE_SETS = {"egemaps": "eGeMAPSv02", "compare": "ComParE_2016"}
 
 
 def make_baseline_pipeline(
-    classifier="logreg", *, sr=16000, n_mels=64, percentiles=(10, 50, 90),
-    deltas=True, random_state=None,
+    classifier="logreg", *, features="logmel", speaker_norm=False, sr=16000, n_mels=64,
+    percentiles=(10, 50, 90), deltas=True, random_state=None,
 ):
     """Build the non-neural reference model: waveforms in, labels out.
 
     ``LogMelTransformer -> UtteranceStatistics -> StandardScaler ->
     classifier``: per-band statistics of the log-mel spectrogram over time,
-    standardised on the training data, then a logistic regression or an RBF
-    SVM. Both classifiers weight classes inversely to their frequency, which
+    standardised on the training data, then a logistic regression or an
+    SVM. openSMILE functionals (eGeMAPS or ComParE-2016) can replace the
+    log-mel statistics, and a :class:`~sklearn_ser.SpeakerStandardScaler`
+    the global scaler. Both classifiers weight classes inversely to their frequency, which
     suits the UAR (RAVDESS has half as many neutral clips). Any neural model
     should beat it under the same speaker-independent protocol.
 
     Parameters
     ----------
-    classifier : {"logreg", "svm"}, default="logreg"
-        Final classifier: :class:`~sklearn.linear_model.LogisticRegression`
-        or an RBF :class:`~sklearn.svm.SVC` calibrated for probabilities
-        (:class:`~sklearn.calibration.CalibratedClassifierCV`).
+    classifier : {"logreg", "svm", "linear-svm"}, default="logreg"
+        Final classifier: :class:`~sklearn.linear_model.LogisticRegression`,
+        or an RBF or linear :class:`~sklearn.svm.SVC` calibrated for
+        probabilities (:class:`~sklearn.calibration.CalibratedClassifierCV`).
+    features : {"logmel", "egemaps", "compare"}, default="logmel"
+        Log-mel statistics (:class:`~sklearn_ser.LogMelTransformer` +
+        :class:`~sklearn_ser.UtteranceStatistics`), or openSMILE's eGeMAPS v02
+        or ComParE-2016 functionals (:class:`~sklearn_ser.OpenSmileTransformer`,
+        needs the ``[opensmile]`` extra).
+    speaker_norm : bool, default=False
+        Standardise per speaker with
+        :class:`~sklearn_ser.SpeakerStandardScaler` instead of a global
+        :class:`~sklearn.preprocessing.StandardScaler`. Speakers reach it as
+        ``groups`` through metadata routing, at ``predict`` too (the test
+        speakers' own unlabelled clips).
     sr : int, default=16000
         Sampling rate of the input waveforms.
     n_mels : int, default=64
-        Number of mel bands.
+        Number of mel bands (log-mel features only).
     percentiles : array-like of float, default=(10, 50, 90)
-        Percentiles over time per band (see :class:`UtteranceStatistics`).
+        Percentiles over time per band (see :class:`UtteranceStatistics`;
+        log-mel features only).
     deltas : bool, default=True
-        Add statistics of the frame-to-frame differences.
+        Add statistics of the frame-to-frame differences (log-mel features
+        only).
     random_state : int, RandomState instance or None, default=None
         Seed of the classifier.
 
     Returns
     -------
     pipeline : sklearn.pipeline.Pipeline
-        Unfitted; its steps are named ``logmeltransformer``,
-        ``utterancestatistics``, ``standardscaler`` and ``logisticregression``
-        or ``calibratedclassifiercv``.
+        Unfitted; its steps are named after their classes, e.g.
+        ``logmeltransformer``, ``utterancestatistics``, ``standardscaler``
+        and ``logisticregression`` or ``calibratedclassifiercv``.
 
     Examples
     --------
@@ -62,14 +83,25 @@ def make_baseline_pipeline(
         "svm": lambda: CalibratedClassifierCV(
             SVC(class_weight="balanced", random_state=random_state), ensemble=False
         ),
+        "linear-svm": lambda: CalibratedClassifierCV(
+            SVC(kernel="linear", class_weight="balanced", random_state=random_state),
+            ensemble=False,
+        ),
     }
     if classifier not in classifiers:
         raise ValueError(
             f"classifier must be one of {sorted(classifiers)}, got {classifier!r}"
         )
-    return make_pipeline(
-        LogMelTransformer(sr=sr, n_mels=n_mels),
-        UtteranceStatistics(percentiles=percentiles, deltas=deltas),
-        StandardScaler(),
-        classifiers[classifier](),
-    )
+    if features == "logmel":
+        front_end = [
+            LogMelTransformer(sr=sr, n_mels=n_mels),
+            UtteranceStatistics(percentiles=percentiles, deltas=deltas),
+        ]
+    elif features in _OPENSMILE_SETS:
+        front_end = [OpenSmileTransformer(feature_set=_OPENSMILE_SETS[features], sr=sr)]
+    else:
+        raise ValueError(
+            f"features must be one of {['logmel', *_OPENSMILE_SETS]}, got {features!r}"
+        )
+    scaler = SpeakerStandardScaler() if speaker_norm else StandardScaler()
+    return make_pipeline(*front_end, scaler, classifiers[classifier]())

@@ -26,5 +26,14 @@ def test_baseline_separates_low_from_high_tones(classifier):
 
 
 def test_unknown_classifier_raises():
-    with pytest.raises(ValueError, match=r"classifier must be one of \['logreg', 'svm'\]"):
+    with pytest.raises(ValueError, match=r"classifier must be one of \['linear-svm', 'logreg'"):
         make_baseline_pipeline("forest")
+    with pytest.raises(ValueError, match=r"features must be one of \['logmel', 'egemaps'"):
+        make_baseline_pipeline(features="mfcc")
+
+
+def test_speaker_norm_and_opensmile_features_change_the_steps():
+    pytest.importorskip("opensmile")
+    steps = [name for name, _ in make_baseline_pipeline(
+        "linear-svm", features="egemaps", speaker_norm=True).steps]
+    assert steps == ["opensmiletransformer", "speakerstandardscaler", "calibratedclassifiercv"]

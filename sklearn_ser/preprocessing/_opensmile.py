@@ -1,0 +1,149 @@
+"""openSMILE acoustic functionals (eGeMAPS, ComParE-2016) as a transformer."""
+
+import warnings
+from numbers import Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import validate_waveforms
+
+FEATURE_SETS = ("eGeMAPSv02", "GeMAPSv01b", "ComParE_2016", "emobase", "IS09", "IS10", "IS13")
+
+
+def _smile(feature_set):
+    try:
+        import opensmile
+    except ImportError as error:
+        raise ImportError(
+            "OpenSmileTransformer needs the opensmile package: pip install "
+            "'sklearn_ser[opensmile]' (audEERING research licence, "
+            "non-commercial use only)"
+        ) from error
+    return opensmile.Smile(
+        feature_set=opensmile.FeatureSet[feature_set],
+        feature_level=opensmile.FeatureLevel.Functionals,
+    )
+
+
+class OpenSmileTransformer(TransformerMixin, BaseEstimator):
+    """Utterance-level acoustic functionals from openSMILE, one row per clip.
+
+    Wraps the `opensmile <https://audeering.github.io/opensmile-python/>`_
+    package. The default, the extended Geneva Minimalistic Acoustic Parameter
+    Set (eGeMAPS v02, 88 features: pitch, jitter, shimmer, loudness, formants,
+    spectral balance and their statistics), was designed for affective
+    computing; ComParE-2016 gives 6,373 brute-force functionals. Follow it
+    with a scaler (:class:`SpeakerStandardScaler` pays on unseen speakers)
+    and a classifier.
+
+    opensmile is an optional dependency, ``pip install
+    'sklearn_ser[opensmile]'``. It is distributed under audEERING's research
+    licence, which allows non-commercial use only; this package is importable
+    and usable without it.
+
+    Parameters
+    ----------
+    feature_set : str, default="eGeMAPSv02"
+        One of ``"eGeMAPSv02"``, ``"GeMAPSv01b"``, ``"ComParE_2016"``,
+        ``"emobase"``, ``"IS09"``, ``"IS10"``, ``"IS13"``.
+    sr : float, default=16000
+        Sampling rate of the clips, in Hz.
+
+    Attributes
+    ----------
+    n_features_out_ : int
+        Number of functionals per clip.
+    feature_names_ : ndarray of str
+        openSMILE's name of each functional.
+    n_features_in_ : int
+        Samples per clip of a 2-D array seen in ``fit`` (as in
+        :class:`LogMelTransformer`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ser import OpenSmileTransformer
+    >>> clips = np.random.default_rng(0).normal(scale=0.1, size=(2, 16000))
+    >>> smile = OpenSmileTransformer().fit(clips)
+    >>> smile.transform(clips).shape
+    (2, 88)
+    >>> smile.get_feature_names_out()[:2].tolist()
+    ['F0semitoneFrom27.5Hz_sma3nz_amean', 'F0semitoneFrom27.5Hz_sma3nz_stddevNorm']
+    """
+
+    _parameter_constraints = {
+        "feature_set": [StrOptions(set(FEATURE_SETS))],
+        "sr": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(self, *, feature_set="eGeMAPSv02", sr=16000):
+        self.feature_set = feature_set
+        self.sr = sr
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the clips and record the feature names.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
+            Mono clips at ``sr`` Hz.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : OpenSmileTransformer
+            The fitted transformer.
+        """
+        validate_waveforms(self, X, reset=True)
+        self.feature_names_ = np.asarray(_smile(self.feature_set).feature_names, dtype=object)
+        self.n_features_out_ = len(self.feature_names_)
+        return self
+
+    def transform(self, X):
+        """Compute the functionals of each clip.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
+            Mono clips at ``sr`` Hz, of any length openSMILE can analyse
+            (about 0.1 s at least).
+
+        Returns
+        -------
+        features : ndarray of shape (n_clips, `n_features_out_`), dtype float32
+        """
+        check_is_fitted(self)
+        clips = validate_waveforms(self, X, reset=False)
+        smile = _smile(self.feature_set)
+        features = np.empty((len(clips), self.n_features_out_), dtype=np.float32)
+        for index, clip in enumerate(clips):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # too short: NaN, raised below
+                values = smile.process_signal(clip, self.sr).to_numpy()
+            if values.shape[0] != 1 or not np.isfinite(values).all():
+                raise ValueError(
+                    f"clip {index} ({len(clip)} samples at {self.sr} Hz) is too short "
+                    f"for openSMILE's {self.feature_set} functionals"
+                )
+            features[index] = values[0]
+        return features
+
+    def get_feature_names_out(self, input_features=None):
+        """openSMILE's names of the functionals.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+        """
+        check_is_fitted(self)
+        return self.feature_names_.copy()
