@@ -2,16 +2,19 @@
 
 import inspect
 import time
+import warnings
 from numbers import Integral
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn import get_config
+from sklearn import config_context, get_config
 from sklearn.base import clone
 from sklearn.model_selection import GroupKFold
 from sklearn.utils import _safe_indexing
+from sklearn.utils.metadata_routing import get_routing_for_object
 from tqdm.auto import tqdm
 
+from ._checkpoint import FoldCheckpoints, run_fingerprint
 from ._history import epoch_history
 from ._report import SpeakerIndependentReport
 
@@ -48,24 +51,87 @@ def _check_speaker_independent(splits, groups):
             )
 
 
+def _routed_groups(estimator):
+    """Which of ``fit`` and ``predict`` request speakers under metadata routing.
+
+    None when neither does: such an estimator keeps the plain fit parameters
+    of :func:`_groups_fit_params`, with routing off.
+    """
+    with config_context(enable_metadata_routing=True):
+        routing = get_routing_for_object(estimator)
+        requested = {
+            method: bool(routing.consumes(method, ["groups"])) for method in ("fit", "predict")
+        }
+    return requested if any(requested.values()) else None
+
+
+def _predict_by_speaker(estimator, X, groups, pass_groups):
+    """Class probabilities (or None) and predictions, one call per speaker.
+
+    A step that normalises by the clips of its call when no speakers reach
+    it (:class:`~sklearn_ser.SpeakerStandardScaler` inside an ensemble, whose
+    ``predict`` routes nothing) then sees one speaker at a time, as it should.
+    """
+    has_proba = hasattr(estimator, "predict_proba")
+    proba, predictions = [None] * len(X), [None] * len(X)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
+        for speaker in np.unique(groups):
+            rows = np.flatnonzero(groups == speaker)
+            params = {"groups": groups[rows]} if pass_groups else {}
+            X_speaker = _safe_indexing(X, rows)
+            if has_proba:
+                speaker_proba = estimator.predict_proba(X_speaker, **params)
+                speaker_predictions = estimator.classes_[np.argmax(speaker_proba, axis=1)]
+            else:
+                speaker_proba = [None] * len(rows)
+                speaker_predictions = estimator.predict(X_speaker, **params)
+            for row, p, label in zip(rows, speaker_proba, speaker_predictions):
+                proba[row], predictions[row] = p, label
+    return (np.array(proba) if has_proba else None), np.array(predictions)
+
+
 def _fit_and_predict(estimator, X, y, groups, train, test):
-    fit_params = _groups_fit_params(estimator, groups[train])
+    routed = _routed_groups(estimator)
     start = time.perf_counter()
-    estimator.fit(_safe_indexing(X, train), y[train], **fit_params)
-    fit_time = time.perf_counter() - start
-    predictions = estimator.predict(_safe_indexing(X, test))
-    return predictions, fit_time, epoch_history(estimator)
+    with config_context(enable_metadata_routing=routed is not None):
+        if routed is None:
+            fit_params = _groups_fit_params(estimator, groups[train])
+        else:
+            fit_params = {"groups": groups[train]} if routed["fit"] else {}
+        estimator.fit(_safe_indexing(X, train), y[train], **fit_params)
+        fit_time = time.perf_counter() - start
+        proba, predictions = _predict_by_speaker(
+            estimator, _safe_indexing(X, test), groups[test],
+            pass_groups=routed is not None and routed["predict"],
+        )
+    return {
+        "predictions": predictions,
+        "proba": proba,
+        "classes": getattr(estimator, "classes_", None),
+        "fit_time": fit_time,
+        "time": time.perf_counter() - start,
+        "history": epoch_history(estimator),
+    }
 
 
 def evaluate_speaker_independent(
-    estimator, X, y, groups, cv=5, *, labels=None, n_jobs=None, progress=True
+    estimator, X, y, groups, cv=5, *, labels=None, n_jobs=None, progress=True,
+    checkpoint_dir=None,
 ):
     """Cross-validate an estimator with held-out speakers and report it.
 
     Each fold fits a fresh clone of ``estimator`` on the training speakers
     only (passing their ``groups`` to ``fit`` when the final estimator
     accepts them, so that an inner early-stopping split is by speaker too)
-    and predicts the held-out speakers.
+    and predicts the held-out speakers, one speaker per call. An estimator
+    that requests ``groups`` under metadata routing, such as a pipeline with
+    a :class:`~sklearn_ser.SpeakerStandardScaler`, is run with routing on
+    and gets the speakers at ``fit`` and, if it requests them, at
+    ``predict``: the test speakers' unlabelled clips, never labels.
+
+    Predictions are the most probable class when the estimator has
+    ``predict_proba``, else those of ``predict``.
 
     Parameters
     ----------
@@ -89,6 +155,12 @@ def evaluate_speaker_independent(
         Number of folds run in parallel (joblib semantics).
     progress : bool, default=True
         Show a progress bar over the folds.
+    checkpoint_dir : str or path-like, default=None
+        Folder where each finished fold is written (predictions, class
+        probabilities, fit time, training history). Running the same
+        evaluation again skips the folds found there, so a stopped run
+        resumes and ends with the same report. A folder holding a run with
+        another estimator, data or folds is refused with a ValueError.
 
     Returns
     -------
@@ -121,20 +193,31 @@ def evaluate_speaker_independent(
         cv = GroupKFold(n_splits=cv)
     splits = list(cv.split(X, y, groups))
     _check_speaker_independent(splits, groups)
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_fit_and_predict)(clone(estimator), X, y, groups, train, test)
-        for train, test in splits
+    checkpoints = None
+    if checkpoint_dir is not None:
+        checkpoints = FoldCheckpoints(
+            checkpoint_dir, run_fingerprint(estimator, y, groups, splits)
+        )
+    results = [None if checkpoints is None else checkpoints.load(k) for k in range(len(splits))]
+    to_run = [k for k, result in enumerate(results) if result is None]
+    fresh = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_fit_and_predict)(clone(estimator), X, y, groups, *splits[k]) for k in to_run
     )
-    predictions, fit_times, histories = [], [], []
-    for fold_predictions, fit_time, history in tqdm(
-        results, total=len(splits), desc="folds", unit="fold", disable=not progress
-    ):
-        predictions.append(fold_predictions)
-        fit_times.append(fit_time)
-        histories.append(history)
+    progress_bar = tqdm(total=len(splits), initial=len(splits) - len(to_run), desc="folds",
+                        unit="fold", disable=not progress)
+    with progress_bar:
+        for k, result in zip(to_run, fresh):
+            if checkpoints is not None:
+                checkpoints.save(k, result)
+            results[k] = result
+            progress_bar.update()
+    histories = [result["history"] for result in results]
     return SpeakerIndependentReport(
-        y, groups, [test for _, test in splits], predictions,
+        y, groups, [test for _, test in splits], [result["predictions"] for result in results],
         labels=np.unique(y) if labels is None else labels,
-        fit_times=fit_times,
+        fit_times=[result["fit_time"] for result in results],
         histories=None if all(h is None for h in histories) else histories,
+        fold_times=[result["time"] for result in results],
+        fold_proba=[result["proba"] for result in results],
+        proba_classes=results[0]["classes"],
     )

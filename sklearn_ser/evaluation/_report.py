@@ -56,6 +56,14 @@ class SpeakerIndependentReport:
         Seconds spent fitting each fold.
     histories : list of (list of dict or None), default=None
         Per-epoch training history of each fold (see :func:`epoch_history`).
+    fold_times : list of float, default=None
+        Seconds spent on each fold in all (fitting and predicting); their
+        sum is the run's compute time even when it was resumed.
+    fold_proba : list of (ndarray of shape (n_test, n_classes) or None), default=None
+        Class probabilities of each fold's test samples, for estimators
+        with ``predict_proba``.
+    proba_classes : ndarray of shape (n_classes,), default=None
+        Classes of the columns of ``fold_proba``.
 
     Attributes
     ----------
@@ -73,13 +81,13 @@ class SpeakerIndependentReport:
         Label -> recall over all folds.
     per_speaker : dict
         Speaker -> dict with ``n``, ``uar`` and ``accuracy``.
-    histories : list or None
+    histories, fold_times, fold_proba, proba_classes : list or None
         As passed.
     """
 
     def __init__(
         self, y_true, groups, test_indices, fold_predictions, *, labels=None,
-        fit_times=None, histories=None,
+        fit_times=None, histories=None, fold_times=None, fold_proba=None, proba_classes=None,
     ):
         y_true = np.asarray(y_true)
         groups = np.asarray(groups)
@@ -103,7 +111,10 @@ class SpeakerIndependentReport:
             labels = np.unique(np.concatenate([self.y_true, self.y_pred]))
         self.labels = np.asarray(labels)
         self.fit_times = None if fit_times is None else [float(t) for t in fit_times]
+        self.fold_times = None if fold_times is None else [float(t) for t in fold_times]
         self.histories = histories
+        self.fold_proba = fold_proba
+        self.proba_classes = proba_classes
 
         self.folds = []
         for k, (test, pred) in enumerate(zip(self.test_indices, self.fold_predictions)):

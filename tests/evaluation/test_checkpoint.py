@@ -1,0 +1,82 @@
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from sklearn_ser.evaluation import evaluate_speaker_independent
+
+# The third fit of this script kills its own process (SIGKILL: no cleanup,
+# no exception handler) when KILL_IN_FOLD is set, as a stopped session would.
+SCRIPT = textwrap.dedent("""
+    import json, os, signal, sys
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn_ser.evaluation import evaluate_speaker_independent
+
+    class KilledInFold(LogisticRegression):
+        fits = 0
+
+        def fit(self, X, y, sample_weight=None):
+            KilledInFold.fits += 1
+            if os.environ.get("KILL_IN_FOLD") and KilledInFold.fits == 3:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return super().fit(X, y, sample_weight)
+
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(5), 10)
+    y = np.tile(["calm", "angry"], 25)
+    X = np.c_[rng.normal(size=50) + (y == "angry"), groups / 2.0]
+    report = evaluate_speaker_independent(KilledInFold(), X, y, groups, cv=5, progress=False,
+                                          checkpoint_dir=sys.argv[1])
+    result = report.to_dict()
+    result.pop("folds")  # fit times differ from run to run
+    print(json.dumps({"result": result, "proba": [p.tolist() for p in report.fold_proba]}))
+""")
+
+
+def _run(tmp_path, folder, kill=False):
+    script = tmp_path / "run.py"
+    script.write_text(SCRIPT)
+    env = {"KILL_IN_FOLD": "1"} if kill else {}
+    return subprocess.run([sys.executable, str(script), str(folder)], capture_output=True,
+                          text=True, env={**os.environ, **env})
+
+
+def test_resume_after_a_kill_gives_the_uninterrupted_report(tmp_path):
+    killed = _run(tmp_path, tmp_path / "resumed", kill=True)
+    assert killed.returncode != 0
+    finished = sorted(p.name for p in (tmp_path / "resumed").glob("fold_*.json"))
+    assert finished == ["fold_0.json", "fold_1.json"]  # on disk when it died
+    resumed = _run(tmp_path, tmp_path / "resumed")
+    fresh = _run(tmp_path, tmp_path / "fresh")
+    assert resumed.returncode == fresh.returncode == 0, resumed.stderr + fresh.stderr
+    assert json.loads(resumed.stdout) == json.loads(fresh.stdout)
+    assert not list((tmp_path / "resumed").glob(".*tmp"))
+
+
+def test_finished_folds_are_skipped_and_another_run_is_refused(tmp_path, monkeypatch):
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(4), 6)
+    y = np.tile(["calm", "angry"], 12)
+    X = rng.normal(size=(24, 2)) + (y == "angry")[:, None]
+    first = evaluate_speaker_independent(LogisticRegression(), X, y, groups, cv=2,
+                                         progress=False, checkpoint_dir=tmp_path)
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("a finished fold was fitted again")
+
+    monkeypatch.setattr(LogisticRegression, "fit", no_fit)
+    again = evaluate_speaker_independent(LogisticRegression(), X, y, groups, cv=2,
+                                         progress=False, checkpoint_dir=tmp_path)
+    assert again.to_dict() == first.to_dict()
+    with pytest.raises(ValueError, match=r"different run \(parameters \['C'\] differ\)"):
+        evaluate_speaker_independent(LogisticRegression(C=2.0), X, y, groups, cv=2,
+                                     progress=False, checkpoint_dir=tmp_path)
+    with pytest.raises(ValueError, match="the data or folds differ"):
+        evaluate_speaker_independent(LogisticRegression(), X, y[::-1], groups, cv=2,
+                                     progress=False, checkpoint_dir=tmp_path)
