@@ -12,7 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch.callbacks import EarlyStopping, ProgressBar
+from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
@@ -28,7 +28,7 @@ from sklearn.utils.validation import (
 from torch import nn
 
 from ._augmentation import BatchAugmenter
-from ._net import AugmentingNet, LabelledClips, ValidationSplit
+from ._net import AugmentingNet, ClipWindows, LabelledClips, ValidationSplit, validation_uar
 
 # Keyword arguments with these prefixes are handed to the skorch net as they
 # are, e.g. ``module__hidden_size=64`` or ``optimizer__weight_decay=1e-4``.
@@ -78,7 +78,11 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         "time_mask_width": [Interval(Integral, 0, None, closed="left")],
         "freq_masks": [Interval(Integral, 0, None, closed="left")],
         "freq_mask_width": [Interval(Integral, 0, None, closed="left")],
+        "time_stretch": [Interval(Real, 0, 1, closed="left")],
         "noise_snr_db": [tuple, None],
+        "crop_length": [Interval(Integral, 1, None, closed="left"), None],
+        "crop_hop": [Interval(Integral, 1, None, closed="left"), None],
+        "mixup_alpha": [Interval(Real, 0, None, closed="left")],
         "callbacks": [list, None],
         "device": [str, torch.device],
         "verbose": ["verbose"],
@@ -98,7 +102,11 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         class_weight,
         time_masks,
         time_mask_width,
+        time_stretch,
         noise_snr_db,
+        crop_length,
+        crop_hop,
+        mixup_alpha,
         callbacks,
         device,
         verbose,
@@ -115,7 +123,11 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.time_masks = time_masks
         self.time_mask_width = time_mask_width
+        self.time_stretch = time_stretch
         self.noise_snr_db = noise_snr_db
+        self.crop_length = crop_length
+        self.crop_hop = crop_hop
+        self.mixup_alpha = mixup_alpha
         self.callbacks = callbacks
         self.device = device
         self.verbose = verbose
@@ -159,9 +171,11 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         return "(n_bands, n_frames)" if self._spectrogram_input else "(n_samples,)"
 
     def _validate_input(self, X, *, reset):
-        """Float32 array of shape (n, n_bands, n_frames) or (n, n_samples)."""
+        """Float32 array of shape (n, n_bands, n_frames) or (n, n_samples),
+        with NaN padding replaced by zeros, and the real span of each
+        example along time (see ``_real_spans``)."""
         _check_feature_names(self, X, reset=reset)
-        X = check_array(X, allow_nd=True, dtype=np.float32)
+        X = check_array(X, allow_nd=True, dtype=np.float32, ensure_all_finite="allow-nan")
         max_ndim = 3 if self._spectrogram_input else 2
         if X.ndim > max_ndim:
             expected = (
@@ -184,7 +198,38 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
                 f"examples of shape {self.input_shape_} {self._example_axes()}, "
                 f"got examples of shape {shape}"
             )
-        return X
+        return self._real_spans(X)
+
+    def _real_spans(self, X):
+        """Zero-filled X and the [start, stop) steps of each example that are
+        not padding. Padding is NaN: whole frames of a spectrogram (every
+        band), samples of a waveform, before or after the real part."""
+        missing = np.isnan(X)
+        if not missing.any():
+            return X, np.tile([0, X.shape[-1]], (len(X), 1))
+        padded = missing.all(axis=1) if X.ndim == 3 else missing
+        if X.ndim == 3 and (missing.any(axis=1) & ~padded).any():
+            example, frame = np.argwhere(missing.any(axis=1) & ~padded)[0]
+            raise ValueError(
+                f"X has NaN in some but not all bands of frame {frame} of example "
+                f"{example}; NaN may only mark whole padded frames"
+            )
+        real = ~padded
+        count = real.sum(axis=1)
+        if (count == 0).any():
+            raise ValueError(
+                f"example {int(np.argmin(count))} of X is NaN everywhere: it has no real "
+                "frame (or sample) left; is the clip empty?"
+            )
+        start = real.argmax(axis=1)
+        stop = real.shape[1] - real[:, ::-1].argmax(axis=1)
+        gaps = np.flatnonzero(stop - start != count)
+        if gaps.size:
+            raise ValueError(
+                f"example {gaps[0]} of X has NaN between real frames (or samples); "
+                "NaN may only mark padding before or after the clip"
+            )
+        return np.where(missing, np.float32(0), X), np.stack([start, stop], axis=1)
 
     def _encode_labels(self, y, *, reset, classes=None):
         """Integer codes of y. With ``reset``, set ``classes_`` from ``classes``
@@ -218,10 +263,12 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
     # -- building the skorch net ----------------------------------------------
 
     def _module_size_params(self):
+        # With crops the network sees windows of crop_length steps.
+        n_steps = self.crop_length or self.input_shape_[-1]
         sizes = (
-            {"module__n_bands": self.input_shape_[0], "module__n_frames": self.input_shape_[1]}
+            {"module__n_bands": self.input_shape_[0], "module__n_frames": n_steps}
             if self._spectrogram_input
-            else {"module__n_samples": self.input_shape_[0]}
+            else {"module__n_samples": n_steps}
         )
         return {**sizes, "module__n_classes": len(self.classes_)}
 
@@ -252,18 +299,13 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         train_split = None
         if validation_fraction is not None:
             train_split = ValidationSplit(validation_fraction, split_seed)
+            callbacks.append(("valid_uar", EpochScoring(
+                validation_uar, name="valid_uar", lower_is_better=False, use_caching=True)))
             if self.patience is not None:
                 callbacks.append(
                     ("early_stopping", EarlyStopping(patience=self.patience, load_best=True))
                 )
-        augmentation = BatchAugmenter(
-            time_masks=self.time_masks,
-            time_mask_width=self.time_mask_width,
-            freq_masks=getattr(self, "freq_masks", 0),
-            freq_mask_width=getattr(self, "freq_mask_width", 0),
-            noise_snr_db=self.noise_snr_db,
-            waveform=not self._spectrogram_input,
-        )
+        augmentation = BatchAugmenter(**self._augmentation_params())
         net = AugmentingNet(
             module=self.module,
             criterion=nn.CrossEntropyLoss,
@@ -276,12 +318,32 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
             callbacks=callbacks,
             iterator_train__shuffle=True,
             augmentation=None if augmentation.is_identity else augmentation,
+            mixup_alpha=self.mixup_alpha,
             device=_resolve_device(self.device),
             verbose=self.verbose,
             **self._net_params(),
             **self._module_size_params(),
         )
         return net
+
+    def _augmentation_params(self):
+        """Keyword arguments of the BatchAugmenter; spectrogram classifiers
+        add their frequency-axis ones."""
+        return dict(
+            time_masks=self.time_masks,
+            time_mask_width=self.time_mask_width,
+            time_stretch=self.time_stretch,
+            noise_snr_db=self.noise_snr_db,
+            waveform=not self._spectrogram_input,
+        )
+
+    def _crop_hop(self):
+        if self.crop_length is None:
+            return None
+        return self.crop_hop or max(1, self.crop_length // 2)
+
+    def _dataset(self, X, y_codes, spans, groups=None):
+        return LabelledClips(X, y_codes, groups, spans, self.crop_length, self._crop_hop())
 
     def _seeds(self):
         return check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=2)
@@ -310,7 +372,7 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
-        X = self._validate_input(X, reset=True)
+        X, spans = self._validate_input(X, reset=True)
         y_codes = self._encode_labels(y, reset=True)
         check_consistent_length(X, y_codes, groups)
         if groups is not None:
@@ -318,8 +380,18 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         torch_seed, split_seed = self._seeds()
         self.net_ = self._build_net(y_codes, split_seed, self.validation_fraction)
         with _private_torch_rng(self.net_.device, torch_seed):
-            self.net_.fit(LabelledClips(X, y_codes, groups))
+            self.net_.fit(self._dataset(X, y_codes, spans, groups))
+        self._record_kept_epoch()
         return self
+
+    def _record_kept_epoch(self):
+        """Note in the history which epoch's weights the model kept: the best
+        validation loss under early stopping, else the last epoch."""
+        history = self.net_.history
+        kept = history[-1, "epoch"]
+        if self.patience is not None and "valid_loss_best" in history[-1]:
+            kept = [row["epoch"] for row in history if row.get("valid_loss_best")][-1]
+        history.record("kept_epoch", kept)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None):
@@ -341,7 +413,7 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
             The updated estimator.
         """
         first_call = not hasattr(self, "net_")
-        X = self._validate_input(X, reset=first_call)
+        X, spans = self._validate_input(X, reset=first_call)
         y_codes = self._encode_labels(y, reset=first_call, classes=classes)
         check_consistent_length(X, y_codes)
         torch_seed, _ = self._seeds()
@@ -351,7 +423,7 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
                 self.net_.initialize()
         # A different seed per epoch, so successive calls shuffle differently.
         with _private_torch_rng(self.net_.device, torch_seed + len(self.net_.history)):
-            self.net_.partial_fit(LabelledClips(X, y_codes), epochs=1)
+            self.net_.partial_fit(self._dataset(X, y_codes, spans), epochs=1)
         return self
 
     def predict_proba(self, X):
@@ -365,12 +437,18 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         proba : ndarray of shape (n_examples, n_classes)
-            Probabilities, columns in the order of ``classes_``.
+            Probabilities, columns in the order of ``classes_``. With
+            ``crop_length``, the mean over the windows ``crop_hop`` apart
+            that cover each example's real (non-NaN) part.
         """
         check_is_fitted(self)
-        X = self._validate_input(X, reset=False)
+        X, spans = self._validate_input(X, reset=False)
         with _private_torch_rng(self.net_.device):
-            proba = self.net_.predict_proba(X).astype(np.float64)
+            if self.crop_length is None:
+                proba = self.net_.predict_proba(X).astype(np.float64)
+            else:
+                windows = ClipWindows(X, spans, self.crop_length, self._crop_hop())
+                proba = windows.average(self.net_.predict_proba(windows).astype(np.float64))
         return proba / proba.sum(axis=1, keepdims=True)
 
     def predict(self, X):
@@ -388,3 +466,29 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
+
+
+class SpectrogramClassifier(SERNeuralNetClassifier):
+    """Base of the classifiers of (n_bands, n_frames) spectrograms: adds the
+    frequency-axis augmentations. Do not use this class directly."""
+
+    _parameter_constraints = {
+        **SERNeuralNetClassifier._parameter_constraints,
+        "freq_masks": [Interval(Integral, 0, None, closed="left")],
+        "freq_mask_width": [Interval(Integral, 0, None, closed="left")],
+        "freq_warp": [Interval(Real, 0, 1, closed="left")],
+    }
+
+    def __init__(self, *, freq_masks, freq_mask_width, freq_warp, **params):
+        super().__init__(**params)
+        self.freq_masks = freq_masks
+        self.freq_mask_width = freq_mask_width
+        self.freq_warp = freq_warp
+
+    def _augmentation_params(self):
+        return dict(
+            super()._augmentation_params(),
+            freq_masks=self.freq_masks,
+            freq_mask_width=self.freq_mask_width,
+            freq_warp=self.freq_warp,
+        )

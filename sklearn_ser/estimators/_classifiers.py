@@ -6,7 +6,7 @@ import torch
 from sklearn.utils._param_validation import Interval
 
 from ..models import CNNLSTM1d, CNNLSTM2d, ParallelCNNTransformer
-from ._base import SERNeuralNetClassifier
+from ._base import SERNeuralNetClassifier, SpectrogramClassifier
 
 _COMMON_PARAMETERS_DOC = """
     lr : float, default={lr}
@@ -32,9 +32,28 @@ _COMMON_PARAMETERS_DOC = """
         values become the example's mean).
     time_mask_width : int, default=0
         Maximum width of each time stripe, in frames (samples for waveforms).
+    time_stretch : float in [0, 1), default=0.0
+        Maximum relative stretch of the time axis per training example (a
+        factor drawn from [1 - time_stretch, 1 + time_stretch]): another
+        speaking rate. 0 is off.
     noise_snr_db : tuple of (float, float) or None, default=None
         Range of the SNR (dB), drawn per training example, of additive white
         Gaussian noise; Zenkov (2020) used (15, 29).
+    crop_length : int or None, default=None
+        Train on random windows of this many time steps ({steps}), drawn
+        anew every epoch inside each clip's real part, and predict the mean
+        class probabilities of the windows ``crop_hop`` apart that cover a
+        clip. A clip shorter than a window gives one, zero-padded. The real
+        part is what is not NaN: use ``padding="nan"`` in the front end.
+        Validation for early stopping reads every window, as prediction
+        does. None trains and predicts on whole examples.
+    crop_hop : int or None, default=None
+        Steps between the windows read at validation and prediction; None is
+        half of ``crop_length``.
+    mixup_alpha : float, default=0.0
+        Mixup (Zhang et al., 2018) of training examples and of their one-hot
+        targets within a batch, with weights drawn from Beta(alpha, alpha).
+        0 is off.
     callbacks : list of skorch callbacks or (name, callback) pairs, default=None
         Extra callbacks for the skorch net.
     device : str or torch.device, default="auto"
@@ -59,12 +78,18 @@ _MASK_DOC = """
         Frequency stripes masked per training example.
     freq_mask_width : int, default=0
         Maximum width of each frequency stripe, in bands.
+    freq_warp : float in [0, 1), default=0.0
+        Maximum relative stretch of the band axis per training example,
+        about the lowest band (VTLP-like: another vocal tract length).
+        0 is off.
 """
 
 _SPECTROGRAM_INPUT_DOC = """
     Input: spectrograms of shape (n_examples, n_bands, n_frames), e.g. the
     output of ``LogMelTransformer``. A 2-D array (n_examples, n_features) is
-    read as one band by n_features frames. Noise augmentation assumes power in
+    read as one band by n_features frames. NaN frames (every band NaN) before
+    or after a clip are padding: they are zero for the network and mark the
+    clip's real length for ``crop_length``. Noise augmentation assumes power in
     dB (``10 * log10``) and adds the expected mel power of white noise at the
     drawn SNR (see ``BatchAugmenter``); it is not meaningful for MFCCs.
 """
@@ -84,7 +109,7 @@ _FITTED_DOC = """
 """
 
 
-class CNNLSTMClassifier(SERNeuralNetClassifier):
+class CNNLSTMClassifier(SpectrogramClassifier):
     __doc__ = (
         """2-D CNN-LSTM classifier of Zhao et al. (2019) on log-mel spectrograms.
 """
@@ -97,7 +122,8 @@ class CNNLSTMClassifier(SERNeuralNetClassifier):
     optimizer : type of torch.optim.Optimizer, default=torch.optim.Adam
         Adam, as in the re-implementations of the paper.
 """
-        + _COMMON_PARAMETERS_DOC.format(lr="6e-4", max_epochs=100, patience=10)
+        + _COMMON_PARAMETERS_DOC.format(lr="6e-4", max_epochs=100, patience=10,
+                                        steps="frames")
         + _MASK_DOC
         + _FITTED_DOC
         + """
@@ -131,7 +157,12 @@ class CNNLSTMClassifier(SERNeuralNetClassifier):
         time_mask_width=0,
         freq_masks=0,
         freq_mask_width=0,
+        freq_warp=0.0,
+        time_stretch=0.0,
         noise_snr_db=None,
+        crop_length=None,
+        crop_hop=None,
+        mixup_alpha=0.0,
         callbacks=None,
         device="auto",
         verbose=0,
@@ -143,11 +174,11 @@ class CNNLSTMClassifier(SERNeuralNetClassifier):
             batch_size=batch_size, patience=patience,
             validation_fraction=validation_fraction, class_weight=class_weight,
             time_masks=time_masks, time_mask_width=time_mask_width,
-            noise_snr_db=noise_snr_db, callbacks=callbacks, device=device,
+            freq_masks=freq_masks, freq_mask_width=freq_mask_width, freq_warp=freq_warp,
+            time_stretch=time_stretch, noise_snr_db=noise_snr_db, crop_length=crop_length,
+            crop_hop=crop_hop, mixup_alpha=mixup_alpha, callbacks=callbacks, device=device,
             verbose=verbose, random_state=random_state, **net_params,
         )
-        self.freq_masks = freq_masks
-        self.freq_mask_width = freq_mask_width
 
 
 class CNNLSTM1DClassifier(SERNeuralNetClassifier):
@@ -164,7 +195,8 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
     optimizer : type of torch.optim.Optimizer, default=torch.optim.Adam
         Adam, as in the re-implementations of the paper.
 """
-        + _COMMON_PARAMETERS_DOC.format(lr="6e-4", max_epochs=100, patience=10)
+        + _COMMON_PARAMETERS_DOC.format(lr="6e-4", max_epochs=100, patience=10,
+                                        steps="samples")
         + _FITTED_DOC
         + """
     Examples
@@ -196,7 +228,11 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
         class_weight=None,
         time_masks=0,
         time_mask_width=0,
+        time_stretch=0.0,
         noise_snr_db=None,
+        crop_length=None,
+        crop_hop=None,
+        mixup_alpha=0.0,
         callbacks=None,
         device="auto",
         verbose=0,
@@ -208,12 +244,13 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
             batch_size=batch_size, patience=patience,
             validation_fraction=validation_fraction, class_weight=class_weight,
             time_masks=time_masks, time_mask_width=time_mask_width,
-            noise_snr_db=noise_snr_db, callbacks=callbacks, device=device,
+            time_stretch=time_stretch, noise_snr_db=noise_snr_db, crop_length=crop_length,
+            crop_hop=crop_hop, mixup_alpha=mixup_alpha, callbacks=callbacks, device=device,
             verbose=verbose, random_state=random_state, **net_params,
         )
 
 
-class TransformerCNNClassifier(SERNeuralNetClassifier):
+class TransformerCNNClassifier(SpectrogramClassifier):
     __doc__ = (
         """Parallel CNNs + Transformer-encoder classifier of Zenkov (2020).
 """
@@ -233,7 +270,8 @@ class TransformerCNNClassifier(SERNeuralNetClassifier):
     optimizer__weight_decay : float or None, default=1e-3
         L2 weight decay (the paper's); None leaves the optimizer's default.
 """
-        + _COMMON_PARAMETERS_DOC.format(lr="0.01", max_epochs=100, patience=20)
+        + _COMMON_PARAMETERS_DOC.format(lr="0.01", max_epochs=100, patience=20,
+                                        steps="frames")
         + _MASK_DOC
         + _FITTED_DOC
         + """
@@ -257,7 +295,7 @@ class TransformerCNNClassifier(SERNeuralNetClassifier):
     )
 
     _parameter_constraints = {
-        **SERNeuralNetClassifier._parameter_constraints,
+        **SpectrogramClassifier._parameter_constraints,
         "optimizer__momentum": [Interval(Real, 0, None, closed="left"), None],
         "optimizer__weight_decay": [Interval(Real, 0, None, closed="left"), None],
     }
@@ -279,7 +317,12 @@ class TransformerCNNClassifier(SERNeuralNetClassifier):
         time_mask_width=0,
         freq_masks=0,
         freq_mask_width=0,
+        freq_warp=0.0,
+        time_stretch=0.0,
         noise_snr_db=None,
+        crop_length=None,
+        crop_hop=None,
+        mixup_alpha=0.0,
         callbacks=None,
         device="auto",
         verbose=0,
@@ -291,10 +334,10 @@ class TransformerCNNClassifier(SERNeuralNetClassifier):
             batch_size=batch_size, patience=patience,
             validation_fraction=validation_fraction, class_weight=class_weight,
             time_masks=time_masks, time_mask_width=time_mask_width,
-            noise_snr_db=noise_snr_db, callbacks=callbacks, device=device,
+            freq_masks=freq_masks, freq_mask_width=freq_mask_width, freq_warp=freq_warp,
+            time_stretch=time_stretch, noise_snr_db=noise_snr_db, crop_length=crop_length,
+            crop_hop=crop_hop, mixup_alpha=mixup_alpha, callbacks=callbacks, device=device,
             verbose=verbose, random_state=random_state, **net_params,
         )
         self.optimizer__momentum = optimizer__momentum
         self.optimizer__weight_decay = optimizer__weight_decay
-        self.freq_masks = freq_masks
-        self.freq_mask_width = freq_mask_width

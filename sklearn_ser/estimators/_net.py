@@ -2,30 +2,112 @@
 internal validation split (by speaker when speakers are known)."""
 
 import math
+import warnings
 
 import numpy as np
+import torch
 from skorch import NeuralNet
+from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit, StratifiedShuffleSplit
 from torch.utils.data import Dataset, Subset
+
+
+def _window(example, offset, length):
+    """``length`` steps of ``example`` (time last) from ``offset``, zero
+    beyond its end."""
+    window = example[..., offset : offset + length]
+    missing = length - window.shape[-1]
+    if missing:
+        window = np.concatenate(
+            [window, np.zeros(window.shape[:-1] + (missing,), dtype=window.dtype)], axis=-1
+        )
+    return window
+
+
+def window_offsets(start, stop, length, hop):
+    """Starts of the windows ``hop`` apart that cover steps [start, stop).
+
+    The last window ends at the clip's end; a clip shorter than ``length``
+    gets one window, from its start.
+
+    Examples
+    --------
+    >>> from sklearn_ser.estimators._net import window_offsets
+    >>> window_offsets(0, 10, 4, 3).tolist()
+    [0, 3, 6]
+    >>> window_offsets(2, 5, 4, 2).tolist()
+    [2]
+    """
+    last = max(stop - length, start)
+    return np.unique(np.append(np.arange(start, last, hop), last))
 
 
 class LabelledClips(Dataset):
     """Examples, integer labels and (optionally) speakers, as one dataset.
 
     Speakers travel with the data, not as fit parameters, so they reach the
-    validation split and never the module's ``forward``.
+    validation split and never the module's ``forward``. With
+    ``crop_length``, an example is a window of that many steps drawn at
+    random inside the clip's real part (``spans``) every time it is read,
+    so every epoch sees other windows.
     """
 
-    def __init__(self, X, y, groups=None):
+    def __init__(self, X, y, groups=None, spans=None, crop_length=None, crop_hop=None):
         self.X = X
         self.y = y
         self.groups = groups
+        self.spans = spans
+        self.crop_length = crop_length
+        self.crop_hop = crop_hop
 
     def __len__(self):
         return len(self.X)
 
     def __getitem__(self, index):
-        return self.X[index], self.y[index]
+        if self.crop_length is None:
+            return self.X[index], self.y[index]
+        start, stop = self.spans[index]
+        latest = max(int(stop) - self.crop_length, int(start))
+        offset = int(torch.randint(int(start), latest + 1, ()))
+        return _window(self.X[index], offset, self.crop_length), self.y[index]
+
+    def split(self, train, valid):
+        """Training and validation datasets; validation reads every window
+        of a clip, as prediction does, never random ones."""
+        if self.crop_length is None:
+            return Subset(self, train), Subset(self, valid)
+        training = LabelledClips(self.X[train], self.y[train], None, self.spans[train],
+                                 self.crop_length, self.crop_hop)
+        windows = ClipWindows(self.X[valid], self.spans[valid], self.crop_length,
+                              self.crop_hop, self.y[valid])
+        return training, windows
+
+
+class ClipWindows(Dataset):
+    """Every window of every clip, ``hop`` steps apart (see
+    :func:`window_offsets`); ``clip_index`` maps each window to its clip."""
+
+    def __init__(self, X, spans, length, hop, y=None):
+        self.X = X
+        self.length = length
+        self.y = y
+        offsets = [window_offsets(start, stop, length, hop) for start, stop in spans]
+        self.clip_index = np.repeat(np.arange(len(X)), [len(o) for o in offsets])
+        self.offsets = np.concatenate(offsets)
+
+    def __len__(self):
+        return len(self.offsets)
+
+    def __getitem__(self, index):
+        clip = self.clip_index[index]
+        window = _window(self.X[clip], self.offsets[index], self.length)
+        return window, (self.y[clip] if self.y is not None else 0)
+
+    def average(self, window_values):
+        """Mean of per-window rows over the windows of each clip."""
+        sums = np.zeros((len(self.X), window_values.shape[1]))
+        np.add.at(sums, self.clip_index, window_values)
+        return sums / np.bincount(self.clip_index, minlength=len(self.X))[:, None]
 
 
 def validation_indices(y, groups, fraction, random_state):
@@ -56,6 +138,23 @@ def validation_indices(y, groups, fraction, random_state):
     return next(splitter.split(dummy_X, y))
 
 
+def validation_uar(net, dataset, y=None):
+    """Balanced accuracy of the validation clips (skorch scoring callable).
+
+    With crops a clip's probabilities are the mean over its windows, as at
+    prediction, so the score is per clip, not per window.
+    """
+    proba = net.predict_proba(dataset)
+    if isinstance(dataset, ClipWindows):
+        proba, y_true = dataset.average(proba), dataset.y
+    else:  # a Subset of LabelledClips
+        y_true = dataset.dataset.y[dataset.indices]
+    with warnings.catch_warnings():
+        # A small validation split may lack a class; the score stays defined.
+        warnings.simplefilter("ignore", UserWarning)
+        return balanced_accuracy_score(y_true, proba.argmax(axis=1))
+
+
 class ValidationSplit:
     """skorch ``train_split``: hold out ``fraction`` of a LabelledClips dataset."""
 
@@ -67,24 +166,41 @@ class ValidationSplit:
         train, valid = validation_indices(
             dataset.y, dataset.groups, self.fraction, self.random_state
         )
-        return Subset(dataset, train), Subset(dataset, valid)
+        return dataset.split(train, valid)
+
+
+def mixup(X, y, n_classes, alpha):
+    """Mix each example with a random partner of the batch (Zhang et al.,
+    2018): weights from Beta(alpha, alpha), one per example, and the same
+    mix of the one-hot targets, so every target row sums to one."""
+    weights = torch.distributions.Beta(alpha, alpha).sample((len(X),)).to(X.device, X.dtype)
+    partner = torch.randperm(len(X), device=X.device)
+    targets = torch.nn.functional.one_hot(y, n_classes).to(X.dtype)
+    X_weights = weights.view(-1, *[1] * (X.ndim - 1))
+    mixed_X = X_weights * X + (1 - X_weights) * X[partner]
+    mixed_y = weights[:, None] * targets + (1 - weights[:, None]) * targets[partner]
+    return mixed_X, mixed_y
 
 
 class AugmentingNet(NeuralNet):
-    """NeuralNet that passes training batches through ``augmentation``.
+    """NeuralNet that passes training batches through ``augmentation`` and,
+    with ``mixup_alpha > 0``, mixup.
 
     Validation and prediction batches are never augmented: only
     ``train_step_single`` is overridden.
     """
 
-    def __init__(self, *args, augmentation=None, **kwargs):
+    def __init__(self, *args, augmentation=None, mixup_alpha=0.0, **kwargs):
         super().__init__(*args, **kwargs)
         self.augmentation = augmentation
+        self.mixup_alpha = mixup_alpha
 
     def train_step_single(self, batch, **fit_params):
         X, y = batch
         if self.augmentation is not None:
             X = self.augmentation(X)
+        if self.mixup_alpha > 0:
+            X, y = mixup(X, y, self.module__n_classes, self.mixup_alpha)
         return super().train_step_single((X, y), **fit_params)
 
     def get_iterator(self, dataset, training=False):

@@ -74,7 +74,8 @@ def plot_confusion_matrix(
 
 
 def plot_training_curves(history_or_estimator, *, ax=None, title=None):
-    """Plot training and validation loss per epoch, and validation accuracy.
+    """Plot training and validation loss per epoch, the validation UAR (or
+    accuracy), and the epoch whose weights were kept.
 
     Parameters
     ----------
@@ -82,8 +83,10 @@ def plot_training_curves(history_or_estimator, *, ax=None, title=None):
         A skorch ``History``, a list of per-epoch dicts, or a fitted
         estimator holding one (a skorch net, or a Pipeline ending in one).
     ax : matplotlib Axes, default=None
-        Axes for the losses; validation accuracy, when recorded, goes on a
-        twin axis on the right. A new figure is made when None.
+        Axes for the losses; the validation UAR (``valid_uar``) or else
+        accuracy (``valid_acc``), when recorded, goes on a twin axis on the
+        right. A dotted vertical line marks ``kept_epoch`` when the history
+        records it. A new figure is made when None.
     title : str, default=None
         Axes title.
 
@@ -103,10 +106,11 @@ def plot_training_curves(history_or_estimator, *, ax=None, title=None):
     >>> matplotlib.use("Agg")
     >>> from sklearn_ser.evaluation import plot_training_curves
     >>> history = [{"epoch": e, "train_loss": 1 / e, "valid_loss": 1.2 / e,
-    ...             "valid_acc": 0.2 * e} for e in (1, 2, 3)]
+    ...             "valid_uar": 0.2 * e} for e in (1, 2, 3)]
+    >>> history[-1]["kept_epoch"] = 3
     >>> ax = plot_training_curves(history)
     >>> [line.get_label() for line in ax.get_lines()]
-    ['train loss', 'valid loss']
+    ['train loss', 'valid loss', 'kept: epoch 3']
     """
     epochs = epoch_history(history_or_estimator)
     if not epochs:
@@ -127,14 +131,20 @@ def plot_training_curves(history_or_estimator, *, ax=None, title=None):
         raise ValueError("the training history records no train_loss or valid_loss")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
-    if any("valid_acc" in epoch for epoch in epochs):
-        accuracy_ax = ax.twinx()
-        plotted += accuracy_ax.plot(
-            numbers, [epoch.get("valid_acc", float("nan")) for epoch in epochs],
-            color="tab:green", linestyle="--", marker=".", label="valid accuracy",
+    kept = epochs[-1].get("kept_epoch")
+    if kept is not None:
+        plotted.append(ax.axvline(kept, color="grey", linestyle=":", label=f"kept: epoch {kept}"))
+    score = next((key for key in ("valid_uar", "valid_acc")
+                  if any(key in epoch for epoch in epochs)), None)
+    if score is not None:
+        name = {"valid_uar": "UAR", "valid_acc": "accuracy"}[score]
+        score_ax = ax.twinx()
+        plotted += score_ax.plot(
+            numbers, [epoch.get(score, float("nan")) for epoch in epochs],
+            color="tab:green", linestyle="--", marker=".", label=f"valid {name}",
         )
-        accuracy_ax.set_ylabel("accuracy")
-        accuracy_ax.set_ylim(0, 1)
+        score_ax.set_ylabel(name)
+        score_ax.set_ylim(0, 1)
     ax.legend(handles=plotted, loc="best")
     if title:
         ax.set_title(title)

@@ -65,6 +65,12 @@ class LogMelTransformer(TransformerMixin, BaseEstimator):
         Where the kept frames go. ``"left"`` keeps the start of a long clip
         and pads a short one at the end; ``"center"`` keeps the middle and
         pads both sides (the odd frame goes to the end).
+    padding : {"silence", "nan"}, default="silence"
+        What padded frames hold. ``"silence"``: zero power, i.e. the dB floor
+        (see Notes). ``"nan"``: NaN in every band, which marks them as
+        padding for the next steps: :class:`SpeakerStandardScaler` leaves them
+        out of its statistics, and the classifiers know each clip's real
+        length (for ``crop_length``) and see zeros there.
     n_mfcc : int, default=None
         If set, return this many MFCCs (orthonormal DCT-II of the dB
         spectrogram along the mel axis) instead of ``n_mels`` bands.
@@ -157,6 +163,7 @@ class LogMelTransformer(TransformerMixin, BaseEstimator):
         "top_db": [Interval(Real, 0, None, closed="left"), None],
         "n_frames": [Interval(Integral, 1, None, closed="left"), None],
         "align": [StrOptions({"left", "center"})],
+        "padding": [StrOptions({"silence", "nan"})],
         "n_mfcc": [Interval(Integral, 1, None, closed="left"), None],
         "normalize": ["boolean"],
         "backend": [StrOptions({"auto", "torch", "librosa"})],
@@ -180,6 +187,7 @@ class LogMelTransformer(TransformerMixin, BaseEstimator):
         top_db=80.0,
         n_frames=None,
         align="left",
+        padding="silence",
         n_mfcc=None,
         normalize=False,
         backend="auto",
@@ -199,6 +207,7 @@ class LogMelTransformer(TransformerMixin, BaseEstimator):
         self.top_db = top_db
         self.n_frames = n_frames
         self.align = align
+        self.padding = padding
         self.n_mfcc = n_mfcc
         self.normalize = normalize
         self.backend = backend
@@ -269,7 +278,16 @@ class LogMelTransformer(TransformerMixin, BaseEstimator):
             features[indices] = chunk
         if self.normalize:
             self._standardize(features)
+        self._mark_padding(features, clips)
         return features
+
+    def _mark_padding(self, features, clips):
+        if self.padding != "nan":
+            return
+        for clip_features, clip in zip(features, clips):
+            real = self._real_frames(clip)
+            clip_features[:, : real.start] = np.nan
+            clip_features[:, real.stop :] = np.nan
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -318,6 +336,8 @@ class LogMelTransformer(TransformerMixin, BaseEstimator):
             self.scale_ = np.where(scale > 0, scale, 1.0)
             if keep_features:
                 self._standardize(features)
+        if keep_features:
+            self._mark_padding(features, clips)
         return features
 
     def _validate_front_end(self):
