@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import sys
-import time
+import warnings
 from pathlib import Path
 
 import joblib
@@ -155,21 +155,30 @@ def _make_cv(spec, groups):
     return cv
 
 
-def _make_model(name, *, sr, epochs, seed, device, small=False, progress=True):
+def _make_model(name, *, sr, epochs, seed, device, small=False, progress=True,
+                speaker_norm=False):
     """A pipeline from waveforms to labels.
 
     ``small`` shrinks the spectrogram and the CNN-LSTM (a quarter of the
     channels, a narrow LSTM) so that the demo on the synthetic corpus runs
-    in minutes on a laptop CPU.
+    in minutes on a laptop CPU. ``speaker_norm`` standardises the features
+    per speaker (speakers routed as ``groups``).
     """
     from sklearn.pipeline import make_pipeline
 
     from .evaluation import make_baseline_pipeline
-    from .preprocessing import FixedLengthWaveform, LogMelTransformer
+    from .preprocessing import FixedLengthWaveform, LogMelTransformer, SpeakerStandardScaler
 
     if name == "baseline":
-        return make_baseline_pipeline("logreg", sr=sr, random_state=seed)
+        return make_baseline_pipeline("logreg", speaker_norm=speaker_norm, sr=sr,
+                                      random_state=seed)
     from . import estimators
+
+    def spectrogram_pipeline(front_end, classifier):
+        if not speaker_norm:
+            return make_pipeline(front_end.set_params(normalize=True), classifier)
+        return make_pipeline(front_end.set_params(padding="nan"), SpeakerStandardScaler(),
+                             classifier)
 
     net_options = {
         "max_epochs": epochs, "random_state": seed, "device": device,
@@ -186,16 +195,19 @@ def _make_model(name, *, sr, epochs, seed, device, small=False, progress=True):
         spectrogram = {"sr": sr, "n_fft": sr // 16, "hop_length": sr // 64, "n_mels": 64}
         cnn_lstm = {"module__time_pool_sizes": (2, 2, 2, 2)}
     if name == "cnn-lstm":
-        return make_pipeline(
+        return spectrogram_pipeline(
             LogMelTransformer(**spectrogram),
             estimators.CNNLSTMClassifier(**net_options, **cnn_lstm),
         )
     if name == "cnn-lstm-1d":
+        if speaker_norm:
+            raise CommandError("--speaker-norm applies to spectrogram models and the baseline, "
+                               "not to cnn-lstm-1d")
         return make_pipeline(
             FixedLengthWaveform(), estimators.CNNLSTM1DClassifier(**net_options)
         )
-    return make_pipeline(
-        LogMelTransformer(**spectrogram, n_mfcc=40, normalize=True),
+    return spectrogram_pipeline(
+        LogMelTransformer(**spectrogram, n_mfcc=40),
         estimators.TransformerCNNClassifier(**net_options),
     )
 
@@ -227,41 +239,65 @@ def _evaluate(args):
         )
     cv_spec = args.cv or DEFAULT_CV[args.corpus]
     cv = _make_cv(cv_spec, corpus.groups)
-    model = _make_model(args.model, sr=corpus.sr, epochs=args.epochs, seed=args.seed,
-                        device=args.device, small=args.corpus == "synthetic")
-    print(f"{args.model} on {args.corpus}: {len(corpus.target)} clips, "
-          f"{len(np.unique(corpus.groups))} speakers, cv {cv_spec}", file=sys.stderr)
-    start = time.perf_counter()
-    report = evaluate_speaker_independent(
-        model, corpus.data, corpus.target, corpus.groups, cv, n_jobs=args.n_jobs
-    )
-    wall_time = time.perf_counter() - start
-    run = {
-        "corpus": args.corpus, "data": args.data, "model": args.model, "cv": cv_spec,
-        "epochs": args.epochs, "seed": args.seed, "n_clips": len(corpus.target),
-        "wall_time_s": wall_time, "versions": _versions(),
-    }
-    figures = save_report(report, out, run)
-    print(report)
-    print(f"\nwrote {', '.join(figures)} to {out} ({wall_time:.0f} s)")
+    reports = {}
+    for name in args.model:
+        label = name + (" + speaker norm" if args.speaker_norm else "")
+        model = _make_model(name, sr=corpus.sr, epochs=args.epochs, seed=args.seed,
+                            device=args.device, small=args.corpus == "synthetic",
+                            speaker_norm=args.speaker_norm)
+        print(f"{label} on {args.corpus}: {len(corpus.target)} clips, "
+              f"{len(np.unique(corpus.groups))} speakers, cv {cv_spec}", file=sys.stderr)
+        # One folder per model when several are compared; finished folds are
+        # kept in it, so the same command resumes an interrupted run.
+        model_out = out / name if len(args.model) > 1 else out
+        report = evaluate_speaker_independent(
+            model, corpus.data, corpus.target, corpus.groups, cv, n_jobs=args.n_jobs,
+            checkpoint_dir=model_out / "folds",
+        )
+        run = {
+            "corpus": args.corpus, "data": args.data, "model": name,
+            "speaker_norm": args.speaker_norm, "cv": cv_spec, "epochs": args.epochs,
+            "seed": args.seed, "n_clips": len(corpus.target),
+            "wall_time_s": sum(report.fold_times), "versions": _versions(),
+        }
+        figures = save_report(report, model_out, run)
+        print(report)
+        print(f"\nwrote {', '.join(figures)} to {model_out} "
+              f"({run['wall_time_s']:.0f} s of folds)\n")
+        reports[label] = report
+    if len(reports) > 1:
+        width = max(map(len, reports))
+        print(f"{'model':<{width}}  UAR %         accuracy %")
+        for label, report in reports.items():
+            print(f"{label:<{width}}  {100 * report.uar_mean:4.1f} ± {100 * report.uar_std:4.1f}"
+                  f"   {100 * report.accuracy_mean:4.1f} ± {100 * report.accuracy_std:4.1f}")
     return 0
 
 
 def _train(args):
-    from .evaluation._evaluate import _groups_fit_params
+    from sklearn import config_context
+    from sklearn.utils.metadata_routing import get_routing_for_object
 
     out = Path(args.out)
     corpus = _load_corpus(args)
     model = _make_model(args.model, sr=corpus.sr, epochs=args.epochs, seed=args.seed,
-                        device=args.device, small=args.corpus == "synthetic")
-    groups = {} if corpus.groups is None else _groups_fit_params(model, corpus.groups)
-    model.fit(corpus.data, corpus.target, **groups)
+                        device=args.device, small=args.corpus == "synthetic",
+                        speaker_norm=args.speaker_norm)
+    if args.speaker_norm and corpus.groups is None:
+        raise CommandError("--speaker-norm needs the speakers: pass --speaker-pattern REGEX")
+    # Routing hands the speakers to every step that requests them: the
+    # classifier's early-stopping split, the per-speaker scaler.
+    with config_context(enable_metadata_routing=True):
+        wanted = get_routing_for_object(model).consumes("fit", ["groups"])
+        groups = {"groups": corpus.groups} if wanted and corpus.groups is not None else {}
+        model.fit(corpus.data, corpus.target, **groups)
     out.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(
         {
             "format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION,
             "model": model, "model_name": args.model, "sr": corpus.sr,
             "classes": [str(c) for c in model.classes_], "corpus": args.corpus,
+            "speaker_norm": args.speaker_norm,
             "n_clips": len(corpus.target), "versions": _versions(),
         },
         out,
@@ -290,7 +326,25 @@ def _load_model(path):
     return saved
 
 
+def _speakers_of(files, pattern):
+    import re
+
+    try:
+        regex = re.compile(pattern)
+    except re.error as exc:
+        raise CommandError(f"--speaker-pattern {pattern!r} is not a regular expression: {exc}")
+    speakers = []
+    for file in files:
+        match = regex.search(str(file))
+        if match is None:
+            raise CommandError(f"--speaker-pattern {pattern!r} does not match {file}")
+        speakers.append(match.group(1) if regex.groups else match.group(0))
+    return np.asarray(speakers)
+
+
 def _predict(args):
+    from sklearn import config_context
+
     from .datasets import read_audio
 
     saved = _load_model(args.model_file)
@@ -300,7 +354,16 @@ def _predict(args):
         waveforms = [read_audio(file, saved["sr"]) for file in files]
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
-    probabilities = model.predict_proba(waveforms)
+    params = {}
+    if saved.get("speaker_norm"):
+        if args.speaker_pattern is None:
+            print("sklearn-ser: this model normalises per speaker and no --speaker-pattern "
+                  "was given: all files are taken as one speaker", file=sys.stderr)
+        else:
+            params["groups"] = _speakers_of(files, args.speaker_pattern)
+    with config_context(enable_metadata_routing=True), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
+        probabilities = model.predict_proba(waveforms, **params)
     rows = [
         {"file": str(file), "label": classes[int(np.argmax(p))],
          **{c: float(v) for c, v in zip(classes, p)}}
@@ -327,7 +390,7 @@ def _predict(args):
 # ---------------------------------------------------------------- parser
 
 
-def _add_data_options(parser, default_model):
+def _add_data_options(parser):
     parser.add_argument("--corpus", choices=CORPORA, default="synthetic",
                         help="corpus to use (default: the built-in synthetic one)")
     parser.add_argument("--data", metavar="PATH", help="folder holding the corpus files")
@@ -336,9 +399,9 @@ def _add_data_options(parser, default_model):
                              "speaker in a file path")
     parser.add_argument("--max-clips", type=int, metavar="N",
                         help="use at most N clips, spread over the corpus (quick runs)")
-    parser.add_argument("--model", choices=MODELS, default=default_model,
-                        help=f"model to train (default: {default_model}; on the synthetic "
-                             "corpus the CNN-LSTM is a small one)")
+    parser.add_argument("--speaker-norm", action="store_true",
+                        help="standardise features per speaker with each speaker's own "
+                             "clips (the test speakers' too, without labels)")
     parser.add_argument("--epochs", type=int, default=20,
                         help="maximum training epochs of the neural models (default: 20)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
@@ -353,16 +416,23 @@ def _parser():
 
     evaluate = commands.add_parser(
         "evaluate", help="speaker-independent cross-validation with a report")
-    _add_data_options(evaluate, default_model="cnn-lstm")
+    _add_data_options(evaluate)
+    evaluate.add_argument("--model", choices=MODELS, nargs="+", default=["cnn-lstm"],
+                          help="model(s) to evaluate, side by side when several (default: "
+                               "cnn-lstm; on the synthetic corpus the CNN-LSTM is a small one)")
     evaluate.add_argument("--cv", metavar="{loso,group-kfold:K,ravdess-6}",
                           help="outer folds (default depends on the corpus)")
     evaluate.add_argument("--n-jobs", type=int, default=None, help="folds run in parallel")
     evaluate.add_argument("--out", default="sklearn_ser_results", metavar="DIR",
-                          help="folder for results.json, report.md and figures")
+                          help="folder for results.json, report.md, figures and the "
+                               "finished folds (the same command resumes a stopped run)")
     evaluate.set_defaults(run=_evaluate)
 
     train = commands.add_parser("train", help="fit a model on a whole corpus and save it")
-    _add_data_options(train, default_model="cnn-lstm")
+    _add_data_options(train)
+    train.add_argument("--model", choices=MODELS, default="cnn-lstm",
+                       help="model to train (default: cnn-lstm; on the synthetic corpus "
+                            "the CNN-LSTM is a small one)")
     train.add_argument("--out", default="model.joblib", metavar="FILE",
                        help="where to save the model (default: model.joblib)")
     train.set_defaults(run=_train)
@@ -371,6 +441,9 @@ def _parser():
     predict.add_argument("model_file", metavar="MODEL", help="file written by `train`")
     predict.add_argument("inputs", nargs="+", metavar="FILE|DIR", help="audio files or folders")
     predict.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    predict.add_argument("--speaker-pattern", metavar="REGEX",
+                         help="for a model trained with --speaker-norm: regex whose group "
+                              "captures the speaker in a file path")
     predict.set_defaults(run=_predict)
     return parser
 

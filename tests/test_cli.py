@@ -134,3 +134,38 @@ def test_python_dash_m_runs_the_command_line():
     done = subprocess.run([sys.executable, "-m", "sklearn_ser", "--version"],
                           capture_output=True, text=True, check=True)
     assert done.stdout.startswith("sklearn-ser ")
+
+
+def test_evaluate_compares_models_side_by_side_and_resumes(tmp_path, capsys):
+    argv = ["evaluate", "--model", "cnn-lstm", "baseline", "--speaker-norm", "--max-clips", "48",
+            "--epochs", "1", "--cv", "group-kfold:2", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "cnn-lstm + speaker norm" in out and "baseline + speaker norm" in out
+    for name in ("cnn-lstm", "baseline"):
+        results = json.loads((tmp_path / name / "results.json").read_text())
+        assert results["run"]["speaker_norm"] is True
+        assert sorted(p.name for p in (tmp_path / name / "folds").glob("fold_*.json")) == [
+            "fold_0.json", "fold_1.json"]
+    first = json.loads((tmp_path / "baseline" / "results.json").read_text())
+    (tmp_path / "baseline" / "folds" / "fold_1.json").unlink()  # as if stopped in fold 1
+    (tmp_path / "baseline" / "results.json").unlink()
+    assert main(argv) == 0  # the same command: finished folds are skipped
+    again = json.loads((tmp_path / "baseline" / "results.json").read_text())
+    assert (tmp_path / "baseline" / "folds" / "fold_1.json").exists()
+    assert again["uar"] == first["uar"] and again["confusion_matrix"] == first["confusion_matrix"]
+
+
+def test_speaker_norm_model_predicts_with_speakers_from_file_names(wav_folder, tmp_path, capsys):
+    model_file = tmp_path / "model.joblib"
+    assert main(["train", "--model", "baseline", "--speaker-norm", "--max-clips", "40",
+                 "--out", str(model_file)]) == 0
+    capsys.readouterr()
+    # Two "speakers" by file-name pattern: clip0xx and clip1xx.
+    assert main(["predict", str(model_file), str(wav_folder), "--format", "json",
+                 "--speaker-pattern", r"clip(\d)"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(list(wav_folder.rglob("*.wav")))
+    assert main(["predict", str(model_file), str(wav_folder),
+                 "--speaker-pattern", r"speaker(\d)"]) == 2
+    assert "does not match" in capsys.readouterr().err
