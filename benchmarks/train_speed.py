@@ -1,0 +1,159 @@
+"""Training speed of the skorch-wrapped classifiers against a bare PyTorch loop,
+and prediction latency of a fitted waveform-to-label pipeline.
+
+For each model at its paper's input size, one run measures, side by side on
+the same random data, module, batch size and optimizer:
+
+- ``skorch``: examples per second of one training epoch of the classifier
+  (``partial_fit``: no validation split, nothing but training);
+- ``loop``: the same epoch written by hand (forward, loss, backward, step);
+- ``loop, channels_last``: the hand loop with the 2-D models' tensors in
+  channels-last memory format, a candidate speed-up.
+
+Each figure is the best of ``--repeats`` epochs, after one warm-up epoch, so
+that a busy moment of a shared machine counts less. Then a fitted pipeline
+(log-mel front end + the CPU crop recipe of ``benchmarks/ravdess.py``) labels
+one 3-s clip 100 times (median and 95th percentile latency) and a batch of
+256 clips (clips per second).
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/train_speed.py [--examples 128] [--repeats 3]
+
+Results: ``benchmarks/train_speed.md``.
+"""
+
+import argparse
+import platform
+import time
+
+import numpy as np
+import torch
+from sklearn.pipeline import make_pipeline
+from torch import nn
+
+from sklearn_ser import (
+    CNNLSTM1DClassifier,
+    CNNLSTMClassifier,
+    LogMelTransformer,
+    TransformerCNNClassifier,
+)
+
+N_CLASSES = 8
+BATCH = 32
+# The papers' input sizes: Zhao 2-D (128 mels x 251 frames), Zhao 1-D (8 s at
+# 16 kHz), Zenkov (40 MFCCs x 282 frames).
+MODELS = {
+    "CNNLSTMClassifier (128 x 251)": (CNNLSTMClassifier, (128, 251), {}),
+    "TransformerCNNClassifier (40 x 282)": (TransformerCNNClassifier, (40, 282), {}),
+    "CNNLSTM1DClassifier (128,000 samples)": (CNNLSTM1DClassifier, (128000,), {}),
+}
+
+
+def _best_rate(run_epoch, n_examples, repeats):
+    run_epoch()  # warm-up: allocations, oneDNN kernel choice
+    best = min(_timed(run_epoch) for _ in range(repeats))
+    return n_examples / best
+
+
+def _timed(function):
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def _skorch_rate(classifier, X, y, repeats):
+    classifier.partial_fit(X, y, classes=np.arange(N_CLASSES))
+    return _best_rate(lambda: classifier.partial_fit(X, y), len(X), repeats)
+
+
+def _loop_rate(module, X, y, lr, repeats, channels_last=False):
+    module.train()
+    optimizer = torch.optim.Adam(module.parameters(), lr=lr)
+    loss_function = nn.CrossEntropyLoss()
+    X, y = torch.from_numpy(X), torch.from_numpy(y)
+    if channels_last:
+        module.to(memory_format=torch.channels_last)
+
+    def epoch():
+        order = torch.randperm(len(X))
+        for start in range(0, len(X), BATCH):
+            batch = order[start : start + BATCH]
+            optimizer.zero_grad()
+            loss = loss_function(module(X[batch]), y[batch])
+            loss.backward()
+            optimizer.step()
+
+    return _best_rate(epoch, len(X), repeats)
+
+
+def _training_rows(n_examples, repeats):
+    rng = np.random.default_rng(0)
+    rows = []
+    for name, (make, shape, params) in MODELS.items():
+        n = n_examples if len(shape) == 2 else max(BATCH, n_examples // 2)
+        X = rng.normal(size=(n, *shape)).astype(np.float32)
+        y = rng.integers(0, N_CLASSES, size=n)
+        classifier = make(batch_size=BATCH, random_state=0, device="cpu", **params)
+        torch.manual_seed(0)
+        skorch_rate = _skorch_rate(classifier, X, y, repeats)
+        module = classifier.net_.module_  # the same module, now trained by hand
+        lr = classifier.lr
+        loop_rate = _loop_rate(module, X, y, lr, repeats)
+        row = {"model": name, "examples": n, "skorch": skorch_rate, "loop": loop_rate,
+               "overhead": loop_rate / skorch_rate - 1}
+        if len(shape) == 2:
+            row["channels_last"] = _loop_rate(module, X, y, lr, repeats, channels_last=True)
+        rows.append(row)
+        print(row, flush=True)
+    return rows
+
+
+def _latency():
+    rng = np.random.default_rng(0)
+    sr = 16000
+    clips = [rng.normal(scale=0.1, size=int(sr * rng.uniform(2.9, 5.3))).astype(np.float32)
+             for _ in range(64)]
+    labels = np.arange(64) % N_CLASSES
+    pipeline = make_pipeline(
+        LogMelTransformer(sr=sr, n_fft=1024, hop_length=512, n_mels=64, normalize=True,
+                          padding="nan"),
+        CNNLSTMClassifier(max_epochs=1, crop_length=63, crop_hop=31, random_state=0,
+                          device="cpu", validation_fraction=None,
+                          module__channels=(32, 32, 64, 64), module__pool_sizes=(2, 2, 2, 2),
+                          module__time_pool_sizes=(2, 2, 2, 2), module__hidden_size=64),
+    ).fit(clips, labels)
+    clip = rng.normal(scale=0.1, size=3 * sr).astype(np.float32)
+    pipeline.predict([clip])
+    seconds = np.array([_timed(lambda: pipeline.predict([clip])) for _ in range(100)])
+    batch = [rng.normal(scale=0.1, size=3 * sr).astype(np.float32) for _ in range(256)]
+    batch_seconds = min(_timed(lambda: pipeline.predict(batch)) for _ in range(3))
+    return {"median_ms": 1000 * np.median(seconds), "p95_ms": 1000 * np.percentile(seconds, 95),
+            "batch_clips_per_s": 256 / batch_seconds}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--examples", type=int, default=128,
+                        help="training examples per epoch for the 2-D models (half for "
+                             "the 1-D one)")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(f"CPU: {platform.processor() or platform.machine()}, torch {torch.__version__}, "
+          f"{torch.get_num_threads()} threads", flush=True)
+    rows = _training_rows(args.examples, args.repeats)
+    print("\n| model | examples | skorch ex/s | loop ex/s | skorch overhead | "
+          "loop channels_last ex/s |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for row in rows:
+        last = f"{row['channels_last']:.1f}" if "channels_last" in row else "n/a"
+        print(f"| {row['model']} | {row['examples']} | {row['skorch']:.1f} | {row['loop']:.1f} "
+              f"| {100 * row['overhead']:+.1f}% | {last} |")
+    latency = _latency()
+    print(f"\none 3-s clip, waveform -> label: median {latency['median_ms']:.1f} ms, "
+          f"p95 {latency['p95_ms']:.1f} ms (100 calls); batch of 256 clips: "
+          f"{latency['batch_clips_per_s']:.0f} clips/s")
+
+
+if __name__ == "__main__":
+    main()
