@@ -38,6 +38,11 @@ ESTIMATORS = [
     UtteranceStatistics(deltas=False),
     CNNLSTMClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4, **TINY_NET),
     CNNLSTM1DClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4, **TINY_NET),
+    # Crop training, window-averaged prediction and every augmentation.
+    CNNLSTMClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4, crop_length=3,
+                      mixup_alpha=0.2, freq_warp=0.1, time_stretch=0.1, **TINY_NET),
+    CNNLSTM1DClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4, crop_length=3,
+                        crop_hop=1, mixup_alpha=0.2, time_stretch=0.1, **TINY_NET),
     TransformerCNNClassifier(module__cnn_channels=(2, 2, 2), module__n_layers=1,
                              module__n_heads=1, module__dim_feedforward=8, **TINY_NET),
 ]

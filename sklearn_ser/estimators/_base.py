@@ -76,8 +76,6 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "time_masks": [Interval(Integral, 0, None, closed="left")],
         "time_mask_width": [Interval(Integral, 0, None, closed="left")],
-        "freq_masks": [Interval(Integral, 0, None, closed="left")],
-        "freq_mask_width": [Interval(Integral, 0, None, closed="left")],
         "time_stretch": [Interval(Real, 0, 1, closed="left")],
         "noise_snr_db": [tuple, None],
         "crop_length": [Interval(Integral, 1, None, closed="left"), None],

@@ -73,7 +73,7 @@ def _predict_by_speaker(estimator, X, groups, pass_groups):
     ``predict`` routes nothing) then sees one speaker at a time, as it should.
     """
     has_proba = hasattr(estimator, "predict_proba")
-    proba, predictions = [None] * len(X), [None] * len(X)
+    rows_by_speaker, probas, labels = [], [], []
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
         for speaker in np.unique(groups):
@@ -81,14 +81,14 @@ def _predict_by_speaker(estimator, X, groups, pass_groups):
             params = {"groups": groups[rows]} if pass_groups else {}
             X_speaker = _safe_indexing(X, rows)
             if has_proba:
-                speaker_proba = estimator.predict_proba(X_speaker, **params)
-                speaker_predictions = estimator.classes_[np.argmax(speaker_proba, axis=1)]
+                probas.append(estimator.predict_proba(X_speaker, **params))
+                labels.append(estimator.classes_[np.argmax(probas[-1], axis=1)])
             else:
-                speaker_proba = [None] * len(rows)
-                speaker_predictions = estimator.predict(X_speaker, **params)
-            for row, p, label in zip(rows, speaker_proba, speaker_predictions):
-                proba[row], predictions[row] = p, label
-    return (np.array(proba) if has_proba else None), np.array(predictions)
+                labels.append(estimator.predict(X_speaker, **params))
+            rows_by_speaker.append(rows)
+    original_order = np.argsort(np.concatenate(rows_by_speaker))
+    proba = np.concatenate(probas)[original_order] if has_proba else None
+    return proba, np.concatenate(labels)[original_order]
 
 
 def _fit_and_predict(estimator, X, y, groups, train, test):
