@@ -185,9 +185,13 @@ def _make_model(name, *, sr, epochs, seed, device, small=False, progress=True,
         "callbacks": [EpochProgress()] if progress else None,
     }
     if small:
+        # Chosen on the synthetic corpus drawn with random_state=1 (the demo
+        # reports random_state=0): no pooling along its ~32 frames, a higher
+        # learning rate and every epoch of the 1-s clips, no early stopping.
         spectrogram = {"sr": sr, "n_fft": sr // 16, "hop_length": sr // 32, "n_mels": 40}
         cnn_lstm = {"module__channels": (16, 16, 32, 32), "module__hidden_size": 32,
-                    "module__time_pool_sizes": (2, 2, 2, 1)}
+                    "module__pool_sizes": (2, 2, 2, 2), "module__time_pool_sizes": (1, 1, 1, 1),
+                    "lr": 2e-3, "patience": None, "class_weight": "balanced"}
     else:
         # A 16 ms hop and time pooling by 2 (not 4) leave the LSTM a sequence
         # (about 15 steps for 4 s) instead of the single step of the paper's
