@@ -30,21 +30,19 @@ import torch
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import make_pipeline
 
-from sklearn_ser import (
-    CNNLSTM1DClassifier,
-    CNNLSTMClassifier,
-    FixedLengthWaveform,
-    LogMelTransformer,
-    SpeakerStandardScaler,
-    TransformerCNNClassifier,
-    load_ravdess,
-    make_baseline_pipeline,
-)
+from sklearn_ser import CNNLSTMClassifier, LogMelTransformer, load_ravdess
 from sklearn_ser.evaluation import (
     RAVDESS_FOLDS,
     SpeakerIndependentReport,
     evaluate_speaker_independent,
     save_report,
+)
+from sklearn_ser.pipelines import (
+    make_baseline_pipeline,
+    make_crop_cnn_lstm_pipeline,
+    make_zenkov_pipeline,
+    make_zhao_1d_pipeline,
+    make_zhao_2d_pipeline,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -77,28 +75,6 @@ def _inner_search(pipeline, grid):
                         scoring="balanced_accuracy", n_jobs=1)
 
 
-def _zhao_front_end():
-    # Zhao et al.: 16 kHz, n_fft 2048, hop 512, 128 mel bands.
-    return LogMelTransformer(sr=SR, n_fft=2048, hop_length=512, n_mels=128)
-
-
-def _zenkov_front_end():
-    # Zenkov: 40 MFCCs from 128 mels, Hamming window of 512 samples at 48 kHz
-    # (10.7 ms), 3 s per clip (282 frames) past the leading silence; the same
-    # durations at 16 kHz, the middle 3 s, and the per-coefficient
-    # standardisation fit on the training fold.
-    return LogMelTransformer(sr=SR, n_fft=512, win_length=171, hop_length=171,
-                             window="hamming", n_mels=128, n_mfcc=40, normalize=True,
-                             n_frames=282, align="center")
-
-
-SMALL_CNN_LSTM = dict(module__channels=(32, 32, 64, 64), module__pool_sizes=(2, 2, 2, 2),
-                      module__time_pool_sizes=(2, 2, 2, 2), module__hidden_size=64)
-CROP_RECIPE = dict(class_weight="balanced", crop_length=63, crop_hop=31, mixup_alpha=0.2,
-                   freq_warp=0.1, time_stretch=0.1, time_masks=1, time_mask_width=8,
-                   freq_masks=2, freq_mask_width=6, patience=15)
-
-
 def _models(seed, device, epochs):
     net = {"random_state": seed, "device": device, "max_epochs": epochs}
 
@@ -107,13 +83,6 @@ def _models(seed, device, epochs):
             make_baseline_pipeline("svm", features=features, speaker_norm=speaker_norm, sr=SR,
                                    random_state=seed),
             SVM_C_GRID)
-
-    def crop_cnn_lstm(speaker_norm, **overrides):
-        front_end = LogMelTransformer(sr=SR, n_fft=1024, hop_length=512, n_mels=64,
-                                      normalize=not speaker_norm, padding="nan")
-        scaler = [SpeakerStandardScaler()] if speaker_norm else []
-        classifier = CNNLSTMClassifier(**{**net, **CROP_RECIPE, **overrides}, **SMALL_CNN_LSTM)
-        return make_pipeline(front_end, *scaler, classifier)
 
     return {
         "baseline": lambda: make_baseline_pipeline("logreg", sr=SR, random_state=seed),
@@ -126,18 +95,15 @@ def _models(seed, device, epochs):
         "egemaps-svm-tuned-spk": lambda: tuned_svm("egemaps", speaker_norm=True),
         "compare-svm-tuned": lambda: tuned_svm("compare"),
         "compare-svm-tuned-spk": lambda: tuned_svm("compare", speaker_norm=True),
-        "cnn-lstm-paper": lambda: make_pipeline(_zhao_front_end(), CNNLSTMClassifier(**net)),
-        "transformer-cnn-paper": lambda: make_pipeline(
-            _zenkov_front_end(), TransformerCNNClassifier(**net)),
+        "cnn-lstm-paper": lambda: make_zhao_2d_pipeline(sr=SR, **net),
+        "transformer-cnn-paper": lambda: make_zenkov_pipeline(sr=SR, **net),
         # Fixed a priori after the paper-default run's inner validation loss
         # bottomed out around epoch 15-29: SpecAugment masks (about 7% of the
         # frames and 10% of the coefficients each) and balanced classes.
-        "transformer-cnn-masked": lambda: make_pipeline(
-            _zenkov_front_end(),
-            TransformerCNNClassifier(**net, class_weight="balanced", time_masks=2,
-                                     time_mask_width=20, freq_masks=2, freq_mask_width=4)),
-        "cnn-lstm-1d-paper": lambda: make_pipeline(
-            FixedLengthWaveform(), CNNLSTM1DClassifier(**net)),
+        "transformer-cnn-masked": lambda: make_zenkov_pipeline(
+            sr=SR, **net, class_weight="balanced", time_masks=2, time_mask_width=20,
+            freq_masks=2, freq_mask_width=4),
+        "cnn-lstm-1d-paper": lambda: make_zhao_1d_pipeline(sr=SR, **net),
         # Fixed a priori for a CPU budget (no search): 64 mels, a quarter of
         # the paper's pooling along time so the LSTM sees about 10 steps,
         # half the channels, balanced classes and SpecAugment masks.
@@ -150,16 +116,17 @@ def _models(seed, device, epochs):
                               module__time_pool_sizes=(2, 2, 2, 2),
                               module__hidden_size=64),
         ),
-        # Fixed a priori for the CPU: the cnn-lstm-small network trained on
-        # random 2-s windows (63 frames), with mixup, VTLP-like band warping
-        # and speaking-rate stretch; predictions average windows 1 s apart.
-        "cnn-lstm-crop": lambda: crop_cnn_lstm(speaker_norm=False),
-        "cnn-lstm-crop-spk": lambda: crop_cnn_lstm(speaker_norm=True),
+        # Fixed a priori for the CPU (make_crop_cnn_lstm_pipeline): the
+        # cnn-lstm-small network trained on random 2-s windows (63 frames),
+        # with mixup, VTLP-like band warping and speaking-rate stretch;
+        # predictions average windows 1 s apart.
+        "cnn-lstm-crop": lambda: make_crop_cnn_lstm_pipeline(sr=SR, **net),
+        "cnn-lstm-crop-spk": lambda: make_crop_cnn_lstm_pipeline(sr=SR, speaker_norm=True, **net),
         # The same with up to 200 epochs (patience 20): the 60-epoch cap of
         # cnn-lstm-crop-spk was binding (kept epoch 53-58 of 60 in five folds,
         # read from the inner validation curves, not from test scores).
-        "cnn-lstm-crop-spk-long": lambda: crop_cnn_lstm(
-            speaker_norm=True, max_epochs=200, patience=20),
+        "cnn-lstm-crop-spk-long": lambda: make_crop_cnn_lstm_pipeline(
+            sr=SR, speaker_norm=True, **{**net, "max_epochs": 200, "patience": 20}),
         "cnn-lstm-tuned": lambda: _inner_search(
             make_pipeline(
                 LogMelTransformer(sr=SR, n_fft=1024, hop_length=256, n_mels=64),

@@ -4,7 +4,8 @@ Data flows one way: waveforms (:mod:`sklearn_ser.datasets`) ->
 front end (:mod:`sklearn_ser.preprocessing`) -> classifiers
 (:mod:`sklearn_ser.estimators`, which own a module from
 :mod:`sklearn_ser.models`) -> speaker-independent evaluation
-(:mod:`sklearn_ser.evaluation`).
+(:mod:`sklearn_ser.evaluation`). :mod:`sklearn_ser.pipelines` assembles
+the papers' setups and our CPU recipes from these parts.
 """
 
 __version__ = "0.1.0.dev0"
@@ -22,11 +23,14 @@ from .datasets import (
     make_emotional_speech,
 )
 from .estimators import CNNLSTM1DClassifier, CNNLSTMClassifier, TransformerCNNClassifier
-from .evaluation import (
-    RAVDESS_FOLDS,
-    evaluate_speaker_independent,
+from .evaluation import RAVDESS_FOLDS, evaluate_speaker_independent, speaker_folds
+from .pipelines import (
     make_baseline_pipeline,
-    speaker_folds,
+    make_crop_cnn_lstm_pipeline,
+    make_small_cnn_lstm_pipeline,
+    make_zenkov_pipeline,
+    make_zhao_1d_pipeline,
+    make_zhao_2d_pipeline,
 )
 from .preprocessing import (
     FixedLengthWaveform,
@@ -56,7 +60,12 @@ __all__ = [
     "load_savee",
     "load_tess",
     "make_baseline_pipeline",
+    "make_crop_cnn_lstm_pipeline",
     "make_emotional_speech",
+    "make_small_cnn_lstm_pipeline",
+    "make_zenkov_pipeline",
+    "make_zhao_1d_pipeline",
+    "make_zhao_2d_pipeline",
     "show_versions",
     "speaker_folds",
 ]

@@ -17,8 +17,6 @@ from pathlib import Path
 
 import joblib
 import numpy as np
-from skorch.callbacks import Callback
-from tqdm.auto import tqdm
 
 from . import __version__
 
@@ -46,42 +44,23 @@ class CommandError(Exception):
     """A problem the user can fix; reported in one line, exit status 2."""
 
 
-class EpochProgress(Callback):
-    """A tqdm bar over the training epochs of a skorch net."""
-
-    def __init__(self, description="epochs"):
-        self.description = description
-
-    def on_train_begin(self, net, **kwargs):
-        self.bar_ = tqdm(total=net.max_epochs, desc=self.description, unit="epoch",
-                         leave=False)
-
-    def on_epoch_end(self, net, **kwargs):
-        last = net.history[-1]
-        self.bar_.set_postfix(
-            {key: f"{last[key]:.3f}" for key in ("train_loss", "valid_loss") if key in last}
-        )
-        self.bar_.update()
-
-    def on_train_end(self, net, **kwargs):
-        self.bar_.close()
-        self.bar_ = None  # a closed bar is not worth pickling with the model
-
-
 # ---------------------------------------------------------------- data
 
 
 def _load_corpus(args, sr=16000):
     """The corpus named on the command line as a Bunch (data, target, groups)."""
+    from sklearn.utils import resample
+
     from . import datasets
-    from .datasets._base import evenly_spaced_indices
 
     if args.corpus == "synthetic":
         if args.data is not None:
             raise CommandError("--data is not used with --corpus synthetic")
         corpus = datasets.make_emotional_speech(sr=sr, random_state=args.seed)
         if args.max_clips is not None and args.max_clips < len(corpus.target):
-            keep = evenly_spaced_indices(len(corpus.target), args.max_clips)
+            keep = np.sort(resample(np.arange(len(corpus.target)), replace=False,
+                                    n_samples=args.max_clips, stratify=corpus.target,
+                                    random_state=args.seed))
             for key in ("target", "groups"):
                 corpus[key] = corpus[key][keep]
             corpus.data = [corpus.data[i] for i in keep]
@@ -155,65 +134,31 @@ def _make_cv(spec, groups):
     return cv
 
 
-def _make_model(name, *, sr, epochs, seed, device, small=False, progress=True,
-                speaker_norm=False):
-    """A pipeline from waveforms to labels.
+def _make_model(name, *, sr, epochs, seed, device, small=False, speaker_norm=False):
+    """The public recipe behind each ``--model`` choice.
 
-    ``small`` shrinks the spectrogram and the CNN-LSTM (a quarter of the
-    channels, a narrow LSTM) so that the demo on the synthetic corpus runs
-    in minutes on a laptop CPU. ``speaker_norm`` standardises the features
-    per speaker (speakers routed as ``groups``).
+    ``small`` (the synthetic corpus's 1-s clips) picks the quick CNN-LSTM
+    instead of the crop-trained CPU recipe.
     """
-    from sklearn.pipeline import make_pipeline
-
-    from .evaluation import make_baseline_pipeline
-    from .preprocessing import FixedLengthWaveform, LogMelTransformer, SpeakerStandardScaler
+    from . import pipelines
+    from .estimators import EpochProgressBar
 
     if name == "baseline":
-        return make_baseline_pipeline("logreg", speaker_norm=speaker_norm, sr=sr,
-                                      random_state=seed)
-    from . import estimators
-
-    def spectrogram_pipeline(front_end, classifier):
-        if not speaker_norm:
-            return make_pipeline(front_end.set_params(normalize=True), classifier)
-        return make_pipeline(front_end.set_params(padding="nan"), SpeakerStandardScaler(),
-                             classifier)
-
-    net_options = {
-        "max_epochs": epochs, "random_state": seed, "device": device,
-        "callbacks": [EpochProgress()] if progress else None,
-    }
-    if small:
-        # Chosen on the synthetic corpus drawn with random_state=1 (the demo
-        # reports random_state=0): no pooling along its ~32 frames, a higher
-        # learning rate and every epoch of the 1-s clips, no early stopping.
-        spectrogram = {"sr": sr, "n_fft": sr // 16, "hop_length": sr // 32, "n_mels": 40}
-        cnn_lstm = {"module__channels": (16, 16, 32, 32), "module__hidden_size": 32,
-                    "module__pool_sizes": (2, 2, 2, 2), "module__time_pool_sizes": (1, 1, 1, 1),
-                    "lr": 2e-3, "patience": None, "class_weight": "balanced"}
-    else:
-        # A 16 ms hop and time pooling by 2 (not 4) leave the LSTM a sequence
-        # (about 15 steps for 4 s) instead of the single step of the paper's
-        # pooling.
-        spectrogram = {"sr": sr, "n_fft": sr // 16, "hop_length": sr // 64, "n_mels": 64}
-        cnn_lstm = {"module__time_pool_sizes": (2, 2, 2, 2)}
-    if name == "cnn-lstm":
-        return spectrogram_pipeline(
-            LogMelTransformer(**spectrogram),
-            estimators.CNNLSTMClassifier(**net_options, **cnn_lstm),
-        )
+        return pipelines.make_baseline_pipeline("logreg", speaker_norm=speaker_norm, sr=sr,
+                                                random_state=seed)
+    if name == "cnn-lstm-1d" and speaker_norm:
+        raise CommandError("--speaker-norm applies to spectrogram models and the baseline, "
+                           "not to cnn-lstm-1d")
+    net = {"max_epochs": epochs, "random_state": seed, "device": device,
+           "callbacks": [EpochProgressBar()]}
     if name == "cnn-lstm-1d":
-        if speaker_norm:
-            raise CommandError("--speaker-norm applies to spectrogram models and the baseline, "
-                               "not to cnn-lstm-1d")
-        return make_pipeline(
-            FixedLengthWaveform(), estimators.CNNLSTM1DClassifier(**net_options)
-        )
-    return spectrogram_pipeline(
-        LogMelTransformer(**spectrogram, n_mfcc=40),
-        estimators.TransformerCNNClassifier(**net_options),
-    )
+        return pipelines.make_zhao_1d_pipeline(sr=sr, **net)
+    recipe = {
+        "cnn-lstm": (pipelines.make_small_cnn_lstm_pipeline if small
+                     else pipelines.make_crop_cnn_lstm_pipeline),
+        "transformer-cnn": pipelines.make_zenkov_pipeline,
+    }[name]
+    return recipe(sr=sr, speaker_norm=speaker_norm, **net)
 
 
 def _versions():

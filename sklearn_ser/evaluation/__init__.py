@@ -1,6 +1,5 @@
-"""Speaker-independent evaluation: folds, scores, reports, plots, baseline."""
+"""Speaker-independent evaluation: folds, scores, reports, plots."""
 
-from ._baseline import make_baseline_pipeline
 from ._evaluate import evaluate_speaker_independent
 from ._export import save_report
 from ._history import epoch_history
@@ -19,7 +18,6 @@ __all__ = [
     "epoch_history",
     "evaluate_speaker_independent",
     "leave_one_speaker_out",
-    "make_baseline_pipeline",
     "plot_confusion_matrix",
     "plot_training_curves",
     "report_from_cross_validate",

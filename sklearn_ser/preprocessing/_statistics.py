@@ -46,7 +46,7 @@ class UtteranceStatistics(TransformerMixin, BaseEstimator):
     --------
     sklearn_ser.preprocessing.LogMelTransformer : Waveforms to log-mel
         spectrograms, the usual input of this transformer.
-    sklearn_ser.evaluation.make_baseline_pipeline : The full baseline.
+    sklearn_ser.pipelines.make_baseline_pipeline : The full baseline.
 
     Examples
     --------

@@ -70,7 +70,7 @@ def make_baseline_pipeline(
 
     Examples
     --------
-    >>> from sklearn_ser.evaluation import make_baseline_pipeline
+    >>> from sklearn_ser.pipelines import make_baseline_pipeline
     >>> [name for name, _ in make_baseline_pipeline("svm").steps]
     ['logmeltransformer', 'utterancestatistics', 'standardscaler', 'calibratedclassifiercv']
     """

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from sklearn_ser.evaluation import make_baseline_pipeline
+from sklearn_ser.pipelines import make_baseline_pipeline
 
 
 def _tones(frequencies, sr=8000, seconds=0.25):

@@ -1,0 +1,24 @@
+"""Ready-made pipelines from waveforms to labels.
+
+The papers' setups (Zhao et al. 2019, Zenkov 2020), our measured CPU
+recipes and the non-neural baseline, shared by the command line, the
+benchmarks and the documentation.
+"""
+
+from ._baseline import make_baseline_pipeline
+from ._recipes import (
+    make_crop_cnn_lstm_pipeline,
+    make_small_cnn_lstm_pipeline,
+    make_zenkov_pipeline,
+    make_zhao_1d_pipeline,
+    make_zhao_2d_pipeline,
+)
+
+__all__ = [
+    "make_baseline_pipeline",
+    "make_crop_cnn_lstm_pipeline",
+    "make_small_cnn_lstm_pipeline",
+    "make_zenkov_pipeline",
+    "make_zhao_1d_pipeline",
+    "make_zhao_2d_pipeline",
+]

@@ -1,0 +1,238 @@
+"""Waveform-to-label pipelines: the papers' setups and our CPU recipes.
+
+Each function returns an unfitted :class:`~sklearn.pipeline.Pipeline`
+whose steps are named after their classes, so grid keys read
+``cnnlstmclassifier__lr``. Keyword arguments beyond the documented ones go
+to the classifier, which is how a caller sets ``max_epochs``,
+``random_state``, ``device`` or ``callbacks`` without rebuilding the
+recipe.
+"""
+
+import math
+
+from sklearn.pipeline import make_pipeline
+
+from ..estimators import CNNLSTM1DClassifier, CNNLSTMClassifier, TransformerCNNClassifier
+from ..preprocessing import FixedLengthWaveform, LogMelTransformer, SpeakerStandardScaler
+from ..utils import fill_doc
+
+_SPEAKER_NORM = """speaker_norm : bool, default=False
+        Standardise each mel band per speaker with
+        :class:`~sklearn_ser.SpeakerStandardScaler` (speakers routed as
+        ``groups``, at ``predict`` too) instead of over the training set.
+        Clips are then padded with NaN so that padding stays out of the
+        speaker statistics."""
+
+
+def _spectrogram_pipeline(front_end, classifier, speaker_norm):
+    """Front end, per-speaker or global standardisation, classifier."""
+    if speaker_norm:
+        return make_pipeline(front_end.set_params(normalize=False, padding="nan"),
+                             SpeakerStandardScaler(), classifier)
+    return make_pipeline(front_end.set_params(normalize=True), classifier)
+
+
+@fill_doc(speaker_norm=_SPEAKER_NORM)
+def make_zhao_2d_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
+    """The 2-D CNN-LSTM of Zhao et al. (2019) on their log-mel spectrogram.
+
+    ``LogMelTransformer(n_fft=2048, hop_length=512, n_mels=128)`` at 16 kHz
+    (window and hop scaled with ``sr`` otherwise), each band standardised
+    on the training set (our addition), and a
+    :class:`~sklearn_ser.CNNLSTMClassifier` with its paper defaults: four
+    64-64-128-128 convolution blocks, pooling 2-4-4-4, a 256-unit LSTM,
+    Adam at 6e-4.
+
+    Parameters
+    ----------
+    sr : int, default=16000
+        Sampling rate of the input waveforms.
+    %(speaker_norm)s
+    **classifier_params
+        Passed to :class:`~sklearn_ser.CNNLSTMClassifier`.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Unfitted.
+
+    Examples
+    --------
+    >>> from sklearn_ser.pipelines import make_zhao_2d_pipeline
+    >>> pipe = make_zhao_2d_pipeline(max_epochs=50)
+    >>> [name for name, _ in pipe.steps]
+    ['logmeltransformer', 'cnnlstmclassifier']
+    >>> pipe.get_params()["logmeltransformer__n_mels"]
+    128
+    """
+    scale = sr / 16000
+    front_end = LogMelTransformer(sr=sr, n_fft=round(2048 * scale),
+                                  hop_length=round(512 * scale), n_mels=128)
+    return _spectrogram_pipeline(front_end, CNNLSTMClassifier(**classifier_params),
+                                 speaker_norm)
+
+
+def make_zhao_1d_pipeline(*, sr=16000, **classifier_params):
+    """The 1-D CNN-LSTM of Zhao et al. (2019) on raw waveforms.
+
+    :class:`~sklearn_ser.FixedLengthWaveform` (every clip padded or cut to
+    the longest training clip) and a :class:`~sklearn_ser.CNNLSTM1DClassifier`
+    with its paper defaults.
+
+    Parameters
+    ----------
+    sr : int, default=16000
+        Sampling rate of the input waveforms; the network sees samples, so
+        it is recorded only for symmetry with the other recipes.
+    **classifier_params
+        Passed to :class:`~sklearn_ser.CNNLSTM1DClassifier`.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Unfitted.
+
+    Examples
+    --------
+    >>> from sklearn_ser.pipelines import make_zhao_1d_pipeline
+    >>> [name for name, _ in make_zhao_1d_pipeline().steps]
+    ['fixedlengthwaveform', 'cnnlstm1dclassifier']
+    """
+    del sr  # the 1-D network has no notion of time in seconds
+    return make_pipeline(FixedLengthWaveform(), CNNLSTM1DClassifier(**classifier_params))
+
+
+@fill_doc(speaker_norm=_SPEAKER_NORM)
+def make_zenkov_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
+    """The parallel CNN + Transformer of Zenkov (2020) on 3 s of MFCCs.
+
+    40 MFCCs from 128 mel bands with a Hamming window of 10.7 ms and the
+    same hop (Zenkov's 512 samples at 48 kHz), zero-padded to an FFT of 32
+    ms, the middle 3 s of each clip (282 frames), each coefficient
+    standardised on the training set, and a :class:`~sklearn_ser.TransformerCNNClassifier` with
+    its paper defaults.
+
+    Parameters
+    ----------
+    sr : int, default=16000
+        Sampling rate of the input waveforms.
+    %(speaker_norm)s
+    **classifier_params
+        Passed to :class:`~sklearn_ser.TransformerCNNClassifier`.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Unfitted.
+
+    Examples
+    --------
+    >>> from sklearn_ser.pipelines import make_zenkov_pipeline
+    >>> pipe = make_zenkov_pipeline()
+    >>> pipe.get_params()["logmeltransformer__n_frames"]
+    282
+    """
+    hop = round(512 * sr / 48000)
+    front_end = LogMelTransformer(sr=sr, n_fft=round(512 * sr / 16000), win_length=hop,
+                                  hop_length=hop, window="hamming", n_mels=128, n_mfcc=40,
+                                  n_frames=282, align="center")
+    return _spectrogram_pipeline(front_end, TransformerCNNClassifier(**classifier_params),
+                                 speaker_norm)
+
+
+def _window_of_64_ms(sr):
+    """FFT size nearest 64 ms as a power of two (1024 at 16 kHz)."""
+    return 2 ** round(math.log2(0.064 * sr))
+
+
+@fill_doc(speaker_norm=_SPEAKER_NORM)
+def make_crop_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
+    """Our CPU recipe for the 2-D CNN-LSTM: small network, crops, augmentation.
+
+    The best single neural configuration of ``benchmarks/ravdess.py`` (rows
+    ``cnn-lstm-crop*``), fixed a priori for a 2-core CPU: 64 mel bands with a
+    64-ms window and half hop; a network with half the paper's channels
+    (32-32-64-64), pooling by 2 in both axes and a 64-unit LSTM; trained on
+    random 2-s windows (63 frames) drawn anew every epoch, with mixup
+    (alpha 0.2), band warping and speaking-rate stretch of up to 10%, one
+    time and two frequency masks, balanced classes and early stopping after
+    15 epochs without progress. Predictions average windows 1 s apart.
+
+    Parameters
+    ----------
+    sr : int, default=16000
+        Sampling rate of the input waveforms.
+    %(speaker_norm)s
+    **classifier_params
+        Passed to :class:`~sklearn_ser.CNNLSTMClassifier`, overriding the
+        recipe's values.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Unfitted.
+
+    Examples
+    --------
+    >>> from sklearn_ser.pipelines import make_crop_cnn_lstm_pipeline
+    >>> pipe = make_crop_cnn_lstm_pipeline(speaker_norm=True, max_epochs=200)
+    >>> [name for name, _ in pipe.steps]
+    ['logmeltransformer', 'speakerstandardscaler', 'cnnlstmclassifier']
+    >>> pipe.get_params()["cnnlstmclassifier__crop_length"]
+    63
+    """
+    n_fft = _window_of_64_ms(sr)
+    # Crops need each clip's real length, which NaN padding carries.
+    front_end = LogMelTransformer(sr=sr, n_fft=n_fft, hop_length=n_fft // 2, n_mels=64,
+                                  padding="nan")
+    recipe = dict(
+        class_weight="balanced", crop_length=63, crop_hop=31, mixup_alpha=0.2,
+        freq_warp=0.1, time_stretch=0.1, time_masks=1, time_mask_width=8, freq_masks=2,
+        freq_mask_width=6, patience=15, module__channels=(32, 32, 64, 64),
+        module__pool_sizes=(2, 2, 2, 2), module__time_pool_sizes=(2, 2, 2, 2),
+        module__hidden_size=64,
+    )
+    classifier = CNNLSTMClassifier(**{**recipe, **classifier_params})
+    return _spectrogram_pipeline(front_end, classifier, speaker_norm)
+
+
+@fill_doc(speaker_norm=_SPEAKER_NORM)
+def make_small_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
+    """A quick 2-D CNN-LSTM for short clips and small corpora (the demo's).
+
+    40 mel bands with a 62.5-ms window and half hop, a quarter of the
+    paper's channels (16-16-32-32), no pooling along time (1-s clips give
+    about 32 frames), a 32-unit LSTM, Adam at 2e-3, balanced classes and
+    every epoch kept (no early stopping). Chosen in
+    ``benchmarks/demo_preset.py`` on the synthetic corpus drawn with
+    ``random_state=1``.
+
+    Parameters
+    ----------
+    sr : int, default=16000
+        Sampling rate of the input waveforms.
+    %(speaker_norm)s
+    **classifier_params
+        Passed to :class:`~sklearn_ser.CNNLSTMClassifier`, overriding the
+        recipe's values.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Unfitted.
+
+    Examples
+    --------
+    >>> from sklearn_ser.pipelines import make_small_cnn_lstm_pipeline
+    >>> make_small_cnn_lstm_pipeline().get_params()["cnnlstmclassifier__module__hidden_size"]
+    32
+    """
+    front_end = LogMelTransformer(sr=sr, n_fft=sr // 16, hop_length=sr // 32, n_mels=40)
+    recipe = dict(
+        module__channels=(16, 16, 32, 32), module__hidden_size=32,
+        module__pool_sizes=(2, 2, 2, 2), module__time_pool_sizes=(1, 1, 1, 1), lr=2e-3,
+        patience=None, class_weight="balanced",
+    )
+    classifier = CNNLSTMClassifier(**{**recipe, **classifier_params})
+    return _spectrogram_pipeline(front_end, classifier, speaker_norm)
+

@@ -1,0 +1,65 @@
+import numpy as np
+import pytest
+import sklearn
+from sklearn.base import clone
+
+from sklearn_ser import SpeakerStandardScaler, make_emotional_speech
+from sklearn_ser.pipelines import (
+    make_crop_cnn_lstm_pipeline,
+    make_small_cnn_lstm_pipeline,
+    make_zenkov_pipeline,
+    make_zhao_1d_pipeline,
+    make_zhao_2d_pipeline,
+)
+
+SPECTROGRAM_RECIPES = [make_zhao_2d_pipeline, make_zenkov_pipeline,
+                       make_crop_cnn_lstm_pipeline, make_small_cnn_lstm_pipeline]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return make_emotional_speech(n_speakers=4, n_utterances_per_emotion=2,
+                                 emotions=("neutral", "angry"), duration=1.0, random_state=0)
+
+
+@pytest.mark.parametrize("recipe", SPECTROGRAM_RECIPES)
+def test_speaker_norm_swaps_the_training_set_scaler_for_a_per_speaker_one(recipe):
+    plain, per_speaker = recipe(), recipe(speaker_norm=True)
+    front_end = plain.steps[0][1]
+    assert front_end.normalize and len(plain.steps) == 2
+    assert isinstance(per_speaker.steps[1][1], SpeakerStandardScaler)
+    # NaN padding keeps the padded frames out of each speaker's statistics.
+    assert per_speaker.steps[0][1].get_params()["padding"] == "nan"
+    assert not per_speaker.steps[0][1].normalize
+
+
+@pytest.mark.parametrize("recipe", [*SPECTROGRAM_RECIPES, make_zhao_1d_pipeline])
+def test_keywords_reach_the_classifier_and_override_the_recipe(recipe):
+    classifier = recipe(max_epochs=7, random_state=3, lr=0.5).steps[-1][1]
+    assert (classifier.max_epochs, classifier.random_state, classifier.lr) == (7, 3, 0.5)
+
+
+def test_window_and_hop_follow_the_sampling_rate():
+    for sr, n_fft in [(16000, 1024), (8000, 512), (48000, 4096)]:
+        front_end = make_crop_cnn_lstm_pipeline(sr=sr).steps[0][1]
+        assert (front_end.sr, front_end.n_fft, front_end.hop_length) == (sr, n_fft, n_fft // 2)
+    assert make_zhao_2d_pipeline(sr=8000).steps[0][1].hop_length == 256
+    assert make_zenkov_pipeline(sr=48000).steps[0][1].hop_length == 512
+
+
+def test_crop_recipe_fits_with_routed_speakers_and_predicts_per_speaker(corpus):
+    pipe = make_crop_cnn_lstm_pipeline(speaker_norm=True, max_epochs=2, random_state=0,
+                                       crop_length=16, crop_hop=8, module__channels=(4, 4, 4, 4),
+                                       module__hidden_size=8)
+    pipe.set_params(speakerstandardscaler__min_clips=2)
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe.fit(corpus.data, corpus.target, groups=corpus.groups)
+        proba = pipe.predict_proba(corpus.data[:8], groups=corpus.groups[:8])
+    assert proba.shape == (8, 2) and np.allclose(proba.sum(axis=1), 1)
+    assert set(pipe.steps[1][1].speakers_) == set(corpus.groups)
+
+
+def test_recipes_clone_to_equal_parameters():
+    for recipe in [*SPECTROGRAM_RECIPES, make_zhao_1d_pipeline]:
+        pipe = recipe()
+        assert clone(pipe).get_params().keys() == pipe.get_params().keys()
