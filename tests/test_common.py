@@ -2,7 +2,8 @@
 
 A 2-D array is a batch of equal-length clips for the front end and one band
 by n_features frames for the classifiers and UtteranceStatistics, so the
-whole suite applies to each of them. Instances are tiny to keep it fast.
+whole suite applies to each of them. Most instances are tiny to keep it
+fast; the classifiers also run with the defaults a user gets.
 """
 
 import inspect
@@ -45,6 +46,10 @@ ESTIMATORS = [
                         crop_hop=1, mixup_alpha=0.2, time_stretch=0.1, **TINY_NET),
     TransformerCNNClassifier(module__cnn_channels=(2, 2, 2), module__n_layers=1,
                              module__n_heads=1, module__dim_feedforward=8, **TINY_NET),
+    # The defaults: paper-sized networks, 100 epochs with early stopping.
+    CNNLSTMClassifier(),
+    CNNLSTM1DClassifier(),
+    TransformerCNNClassifier(),
 ]
 
 # Checks an estimator is known to fail, by class name, each with its reason.
@@ -70,10 +75,23 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
-@parametrize_with_checks(
-    ESTIMATORS,
-    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(type(est).__name__, {}),
-)
+_FLOAT32_BATCHES = {
+    "check_methods_subset_invariance": (
+        "float32 arithmetic: the paper-sized 1-D network's probabilities for a clip "
+        "predicted alone and within a batch differ by up to about 3e-7 (batched "
+        "convolutions round differently), above the check's 1e-7 tolerance"
+    ),
+}
+
+
+def _expected_failures(estimator):
+    failures = dict(EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {}))
+    if repr(estimator) == "CNNLSTM1DClassifier()":
+        failures.update(_FLOAT32_BATCHES)
+    return failures
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failures)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 

@@ -9,6 +9,13 @@ _NORM = {1: nn.BatchNorm1d, 2: nn.BatchNorm2d}
 _POOL = {1: nn.MaxPool1d, 2: nn.MaxPool2d}
 
 
+def check_positive(**sizes):
+    """Raise a ValueError naming the first size that is not a positive integer."""
+    for name, value in sizes.items():
+        if int(value) < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value}")
+
+
 def _as_tuple(value, ndim):
     return tuple(value) if isinstance(value, (tuple, list)) else (value,) * ndim
 

@@ -2,15 +2,9 @@
 
 from torch import nn
 
-from ._blocks import conv_pool_stack
+from ._blocks import check_positive, conv_pool_stack
 
 ZHAO_CHANNELS = (64, 64, 128, 128)
-
-
-def _check_positive(**sizes):
-    for name, value in sizes.items():
-        if int(value) < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value}")
 
 
 class _LSTMHead(nn.Module):
@@ -76,7 +70,7 @@ class CNNLSTM2d(nn.Module):
         hidden_size=128,
     ):
         super().__init__()
-        _check_positive(n_bands=n_bands, n_frames=n_frames, n_classes=n_classes)
+        check_positive(n_bands=n_bands, n_frames=n_frames, n_classes=n_classes)
         time_pool_sizes = pool_sizes if time_pool_sizes is None else time_pool_sizes
         if len(time_pool_sizes) != len(pool_sizes):
             raise ValueError(
@@ -137,7 +131,7 @@ class CNNLSTM1d(nn.Module):
         hidden_size=128,
     ):
         super().__init__()
-        _check_positive(n_samples=n_samples, n_classes=n_classes)
+        check_positive(n_samples=n_samples, n_classes=n_classes)
         self.blocks, _ = conv_pool_stack(
             (n_samples,),
             in_channels=1,

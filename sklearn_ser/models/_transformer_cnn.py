@@ -5,8 +5,7 @@ import math
 import torch
 from torch import nn
 
-from ._blocks import clamped_pool, conv_pool_stack, flat_size
-from ._cnn_lstm import _check_positive
+from ._blocks import check_positive, clamped_pool, conv_pool_stack, flat_size
 
 
 def sinusoidal_encoding(n_steps, d_model):
@@ -26,16 +25,17 @@ class ParallelCNNTransformer(nn.Module):
 
     Two CNN branches with the same layout and separate weights (conv ->
     BatchNorm -> ReLU -> max-pool -> dropout, flattened) and a Transformer
-    encoder over the time-pooled spectrogram (``d_model = n_bands``, mean over
-    time) are concatenated and mapped to logits by one linear layer. With the
-    defaults and a 40 x 282 input with 8 classes it has the paper's 248,488
-    parameters.
+    encoder over the time-pooled spectrogram (mean over time) are
+    concatenated and mapped to logits by one linear layer. The encoder reads
+    the bands directly when their number suits the heads, as in the paper;
+    otherwise a linear layer first maps them to ``d_model``, so any input
+    works with any head count. With the defaults and a 40 x 282 input with 8
+    classes it has the paper's 248,488 parameters.
 
     Parameters
     ----------
     n_bands : int
-        Frequency bands (MFCCs or mel bands) of the input; the encoder's
-        ``d_model``, so it must be divisible by ``n_heads``.
+        Frequency bands (MFCCs or mel bands) of the input.
     n_frames : int
         Time frames of the input.
     n_classes : int
@@ -51,7 +51,11 @@ class ParallelCNNTransformer(nn.Module):
     n_layers : int, default=4
         Encoder layers.
     n_heads : int, default=4
-        Attention heads; must divide ``n_bands``.
+        Attention heads; must divide ``d_model``.
+    d_model : int or None, default=None
+        Width of the encoder. None takes ``n_bands`` when ``n_heads``
+        divides it (no projection, the paper's design), else the next
+        multiple of ``n_heads`` above ``n_bands``.
     dim_feedforward : int, default=512
         Width of the encoder's feed-forward layers.
     transformer_dropout : float, default=0.4
@@ -67,6 +71,8 @@ class ParallelCNNTransformer(nn.Module):
     >>> model = ParallelCNNTransformer(n_bands=8, n_frames=30, n_classes=3)
     >>> model(torch.zeros(2, 8, 30)).shape
     torch.Size([2, 3])
+    >>> ParallelCNNTransformer(n_bands=1, n_frames=30, n_classes=3)(torch.zeros(2, 1, 30)).shape
+    torch.Size([2, 3])
     """
 
     def __init__(
@@ -80,18 +86,19 @@ class ParallelCNNTransformer(nn.Module):
         time_pool=4,
         n_layers=4,
         n_heads=4,
+        d_model=None,
         dim_feedforward=512,
         transformer_dropout=0.4,
         positional_encoding=False,
     ):
         super().__init__()
-        _check_positive(n_bands=n_bands, n_frames=n_frames, n_classes=n_classes)
-        if n_bands % n_heads:
-            divisors = [h for h in range(1, n_bands + 1) if n_bands % h == 0]
-            raise ValueError(
-                f"n_bands={n_bands} (the encoder's d_model) is not divisible by "
-                f"n_heads={n_heads}; use one of n_heads={divisors}"
-            )
+        check_positive(n_bands=n_bands, n_frames=n_frames, n_classes=n_classes,
+                        n_heads=n_heads)
+        if d_model is None:
+            d_model = n_heads * math.ceil(n_bands / n_heads)
+        elif d_model % n_heads:
+            raise ValueError(f"d_model={d_model} is not divisible by n_heads={n_heads}")
+        self.projection = nn.Identity() if d_model == n_bands else nn.Linear(n_bands, d_model)
         self.cnn_branches = nn.ModuleList()
         for _ in range(2):
             branch, size = conv_pool_stack(
@@ -106,11 +113,11 @@ class ParallelCNNTransformer(nn.Module):
         (time_kernel,), (n_steps,) = clamped_pool((n_frames,), time_pool)
         self.time_pool = nn.MaxPool1d(time_kernel)
         if positional_encoding:
-            self.register_buffer("positions", sinusoidal_encoding(n_steps, n_bands))
+            self.register_buffer("positions", sinusoidal_encoding(n_steps, d_model))
         else:
             self.positions = None
         layer = nn.TransformerEncoderLayer(
-            d_model=n_bands,
+            d_model=d_model,
             nhead=n_heads,
             dim_feedforward=dim_feedforward,
             dropout=transformer_dropout,
@@ -119,13 +126,13 @@ class ParallelCNNTransformer(nn.Module):
         self.encoder = nn.TransformerEncoder(
             layer, num_layers=n_layers, enable_nested_tensor=False
         )
-        n_features = 2 * flat_size(cnn_channels[-1], size) + n_bands
+        n_features = 2 * flat_size(cnn_channels[-1], size) + d_model
         self.linear = nn.Linear(n_features, n_classes)
 
     def forward(self, X):
         """Logits of shape (batch, n_classes) for X of shape (batch, n_bands, n_frames)."""
         images = X.unsqueeze(1)
-        sequence = self.time_pool(X).transpose(1, 2)  # (batch, steps, n_bands)
+        sequence = self.projection(self.time_pool(X).transpose(1, 2))  # (batch, steps, d_model)
         if self.positions is not None:
             sequence = sequence + self.positions
         summary = self.encoder(sequence).mean(dim=1)

@@ -35,10 +35,10 @@ def test_zenkov_with_adam_drops_momentum():
     assert clf.net_.optimizer_.defaults["weight_decay"] == 1e-3
 
 
-def test_zenkov_heads_must_divide_bands():
+def test_zenkov_default_heads_take_any_number_of_bands():
     X, y = _spectrograms(n_bands=6)
-    with pytest.raises(ValueError, match="n_bands=6 .*not divisible by n_heads=4"):
-        TransformerCNNClassifier(**TINY_TRANSFORMER).fit(X, y)
+    clf = TransformerCNNClassifier(**TINY_TRANSFORMER).fit(X, y)
+    assert clf.net_.module_.projection.out_features == 8
 
 
 def test_zhao_defaults_use_adam_and_size_the_module_from_data():

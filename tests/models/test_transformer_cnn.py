@@ -26,10 +26,16 @@ def test_tiny_inputs(n_bands, n_frames):
     assert model(torch.randn(2, n_bands, n_frames)).shape == (2, 3)
 
 
-def test_heads_must_divide_bands():
-    message = r"n_bands=10 .* not divisible by n_heads=4.*\[1, 2, 5, 10\]"
-    with pytest.raises(ValueError, match=message):
-        ParallelCNNTransformer(10, 20, 3)
+def test_bands_the_heads_do_not_divide_are_projected_to_a_multiple():
+    paper = ParallelCNNTransformer(40, 282, 8)
+    assert isinstance(paper.projection, torch.nn.Identity)
+    assert sum(p.numel() for p in paper.parameters()) == 248_488
+    odd = ParallelCNNTransformer(10, 20, 3)
+    assert (odd.projection.in_features, odd.projection.out_features) == (10, 12)
+    assert odd(torch.randn(2, 10, 20)).shape == (2, 3)
+    assert ParallelCNNTransformer(10, 20, 3, d_model=16).projection.out_features == 16
+    with pytest.raises(ValueError, match="d_model=6 is not divisible by n_heads=4"):
+        ParallelCNNTransformer(10, 20, 3, d_model=6)
 
 
 def test_positional_encoding_makes_the_encoder_order_aware():
@@ -40,7 +46,7 @@ def test_positional_encoding_makes_the_encoder_order_aware():
         model = ParallelCNNTransformer(4, 16, 2, cnn_channels=(1, 1, 1), time_pool=1,
                                        n_heads=2, positional_encoding=positional).eval()
         summary = lambda x: model.encoder(  # noqa: E731
-            model.time_pool(x).transpose(1, 2)
+            model.projection(model.time_pool(x).transpose(1, 2))
             + (0 if model.positions is None else model.positions)
         ).mean(1)
         differs = not torch.allclose(summary(X), summary(reversed_X), atol=1e-5)
