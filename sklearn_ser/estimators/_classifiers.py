@@ -6,9 +6,10 @@ import torch
 from sklearn.utils._param_validation import Interval
 
 from ..models import CNNLSTM1d, CNNLSTM2d, ParallelCNNTransformer
+from ..utils import fill_doc
 from ._base import SERNeuralNetClassifier, SpectrogramClassifier
 
-_COMMON_PARAMETERS_DOC = """
+_TRAINING_PARAMETERS = """
     lr : float, default={lr}
         Learning rate.
     max_epochs : int, default={max_epochs}
@@ -70,8 +71,14 @@ _COMMON_PARAMETERS_DOC = """
         skorch-style parameters starting with ``module__``, ``optimizer__``,
         ``iterator_train__``, ``iterator_valid__`` or ``callbacks__``, e.g.
         ``module__hidden_size=64``. The input size and the number of classes
-        are read from the data and override any ``module__`` value for them.
-"""
+        are read from the data and override any ``module__`` value for them."""
+
+
+def _training_parameters(lr, max_epochs, patience, steps):
+    """The parameters every classifier shares, with this class's defaults."""
+    return _TRAINING_PARAMETERS.format(lr=lr, max_epochs=max_epochs, patience=patience,
+                                       steps=steps)
+
 
 _MASK_DOC = """
     freq_masks : int, default=0
@@ -81,8 +88,7 @@ _MASK_DOC = """
     freq_warp : float in [0, 1), default=0.0
         Maximum relative stretch of the band axis per training example,
         about the lowest band (VTLP-like: another vocal tract length).
-        0 is off.
-"""
+        0 is off."""
 
 _SPECTROGRAM_INPUT_DOC = """
     Input: spectrograms of shape (n_examples, n_bands, n_frames), e.g. the
@@ -91,8 +97,7 @@ _SPECTROGRAM_INPUT_DOC = """
     or after a clip are padding: they are zero for the network and mark the
     clip's real length for ``crop_length``. Noise augmentation assumes power in
     dB (``10 * log10``) and adds the expected mel power of white noise at the
-    drawn SNR (see ``BatchAugmenter``); it is not meaningful for MFCCs.
-"""
+    drawn SNR (see ``BatchAugmenter``); it is not meaningful for MFCCs."""
 
 _FITTED_DOC = """
     Attributes
@@ -105,28 +110,28 @@ _FITTED_DOC = """
         Number of values per example.
     net_ : skorch.NeuralNet
         The trained skorch net; ``net_.module_`` is the torch module and
-        ``net_.history`` the per-epoch losses.
-"""
+        ``net_.history`` the per-epoch losses."""
 
 
+@fill_doc(spectrogram_input=_SPECTROGRAM_INPUT_DOC,
+          training_parameters=_training_parameters("6e-4", 100, 10, "frames"),
+          frequency_parameters=_MASK_DOC, attributes=_FITTED_DOC)
 class CNNLSTMClassifier(SpectrogramClassifier):
-    __doc__ = (
-        """2-D CNN-LSTM classifier of Zhao et al. (2019) on log-mel spectrograms.
-"""
-        + _SPECTROGRAM_INPUT_DOC
-        + """
+    """2-D CNN-LSTM classifier of Zhao et al. (2019) on log-mel spectrograms.
+
+    %(spectrogram_input)s
+
     Parameters
     ----------
     module : type of torch.nn.Module, default=CNNLSTM2d
         Built with ``n_bands``, ``n_frames``, ``n_classes`` and ``module__*``.
     optimizer : type of torch.optim.Optimizer, default=torch.optim.Adam
         Adam, as in the re-implementations of the paper.
-"""
-        + _COMMON_PARAMETERS_DOC.format(lr="6e-4", max_epochs=100, patience=10,
-                                        steps="frames")
-        + _MASK_DOC
-        + _FITTED_DOC
-        + """
+    %(training_parameters)s
+    %(frequency_parameters)s
+
+    %(attributes)s
+
     Examples
     --------
     >>> import numpy as np
@@ -140,7 +145,6 @@ class CNNLSTMClassifier(SpectrogramClassifier):
     >>> clf.predict(X[:2]).shape, clf.classes_.tolist()
     ((2,), ['angry', 'calm'])
     """
-    )
 
     def __init__(
         self,
@@ -181,9 +185,10 @@ class CNNLSTMClassifier(SpectrogramClassifier):
         )
 
 
+@fill_doc(training_parameters=_training_parameters("6e-4", 100, 10, "samples"),
+          attributes=_FITTED_DOC)
 class CNNLSTM1DClassifier(SERNeuralNetClassifier):
-    __doc__ = (
-        """1-D CNN-LSTM classifier of Zhao et al. (2019) on raw waveforms.
+    """1-D CNN-LSTM classifier of Zhao et al. (2019) on raw waveforms.
 
     Input: equal-length float waveforms of shape (n_examples, n_samples),
     e.g. the output of ``FixedLengthWaveform``; integer PCM is not rescaled.
@@ -194,11 +199,10 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
         Built with ``n_samples``, ``n_classes`` and ``module__*``.
     optimizer : type of torch.optim.Optimizer, default=torch.optim.Adam
         Adam, as in the re-implementations of the paper.
-"""
-        + _COMMON_PARAMETERS_DOC.format(lr="6e-4", max_epochs=100, patience=10,
-                                        steps="samples")
-        + _FITTED_DOC
-        + """
+    %(training_parameters)s
+
+    %(attributes)s
+
     Examples
     --------
     >>> import numpy as np
@@ -211,7 +215,6 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
     >>> clf.predict_proba(X[:3]).shape
     (3, 2)
     """
-    )
 
     _spectrogram_input = False
 
@@ -250,13 +253,16 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
         )
 
 
+@fill_doc(spectrogram_input=_SPECTROGRAM_INPUT_DOC,
+          training_parameters=_training_parameters("0.01", 100, 20, "frames"),
+          frequency_parameters=_MASK_DOC, attributes=_FITTED_DOC)
 class TransformerCNNClassifier(SpectrogramClassifier):
-    __doc__ = (
-        """Parallel CNNs + Transformer-encoder classifier of Zenkov (2020).
-"""
-        + _SPECTROGRAM_INPUT_DOC
-        + """    The number of bands is the encoder's ``d_model`` and must be
-    divisible by ``module__n_heads`` (default 4).
+    """Parallel CNNs + Transformer-encoder classifier of Zenkov (2020).
+
+    %(spectrogram_input)s
+    The encoder reads the bands directly when ``module__n_heads`` (default
+    4) divides their number, as in the paper, else through a linear map to
+    the next multiple (``module__d_model``).
 
     Parameters
     ----------
@@ -269,12 +275,11 @@ class TransformerCNNClassifier(SpectrogramClassifier):
         without momentum (e.g. ``optimizer=torch.optim.Adam``).
     optimizer__weight_decay : float or None, default=1e-3
         L2 weight decay (the paper's); None leaves the optimizer's default.
-"""
-        + _COMMON_PARAMETERS_DOC.format(lr="0.01", max_epochs=100, patience=20,
-                                        steps="frames")
-        + _MASK_DOC
-        + _FITTED_DOC
-        + """
+    %(training_parameters)s
+    %(frequency_parameters)s
+
+    %(attributes)s
+
     Notes
     -----
     The paper trained for about 430 epochs and chose the checkpoint by hand;
@@ -292,7 +297,6 @@ class TransformerCNNClassifier(SpectrogramClassifier):
     >>> clf.predict_proba(X[:3]).shape
     (3, 2)
     """
-    )
 
     _parameter_constraints = {
         **SpectrogramClassifier._parameter_constraints,

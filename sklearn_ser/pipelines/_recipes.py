@@ -16,7 +16,8 @@ from ..estimators import CNNLSTM1DClassifier, CNNLSTMClassifier, TransformerCNNC
 from ..preprocessing import FixedLengthWaveform, LogMelTransformer, SpeakerStandardScaler
 from ..utils import fill_doc
 
-_SPEAKER_NORM = """speaker_norm : bool, default=False
+_SPEAKER_NORM = """
+    speaker_norm : bool, default=False
         Standardise each mel band per speaker with
         :class:`~sklearn_ser.SpeakerStandardScaler` (speakers routed as
         ``groups``, at ``predict`` too) instead of over the training set.
