@@ -3,6 +3,7 @@
 import inspect
 import time
 import warnings
+import os
 from numbers import Integral
 
 import numpy as np
@@ -11,6 +12,7 @@ from sklearn import config_context, get_config
 from sklearn.base import clone
 from sklearn.model_selection import GroupKFold
 from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.metadata_routing import get_routing_for_object
 from tqdm.auto import tqdm
 
@@ -115,6 +117,21 @@ def _fit_and_predict(estimator, X, y, groups, train, test):
     }
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit"])],
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "groups": ["array-like"],
+        "cv": [Interval(Integral, 2, None, closed="left"), HasMethods(["split", "get_n_splits"])],
+        "labels": ["array-like", None],
+        "n_jobs": [Integral, None],
+        "progress": ["boolean"],
+        "checkpoint_dir": [str, os.PathLike, None],
+    },
+    # The estimator is the caller's: its own parameters are validated when fit.
+    prefer_skip_nested_validation=False,
+)
 def evaluate_speaker_independent(
     estimator, X, y, groups, cv=5, *, labels=None, n_jobs=None, progress=True,
     checkpoint_dir=None,

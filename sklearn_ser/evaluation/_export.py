@@ -1,10 +1,14 @@
 """Write a speaker-independent report to a folder: JSON, Markdown, figures."""
 
 import json
+import os
 import sys
 from pathlib import Path
 
+from sklearn.utils._param_validation import validate_params
+
 from ._plots import plot_training_curves
+from ._report import SpeakerIndependentReport
 
 
 def _save_figures(report, out):
@@ -28,6 +32,10 @@ def _save_figures(report, out):
     return written
 
 
+@validate_params(
+    {"report": [SpeakerIndependentReport], "out": [str, os.PathLike], "run": [dict, None]},
+    prefer_skip_nested_validation=True,
+)
 def save_report(report, out, run=None):
     """Write a report as ``results.json``, ``report.md`` and PNG figures.
 

@@ -2,6 +2,8 @@
 
 import importlib
 
+from sklearn.utils._param_validation import validate_params
+
 from ._history import epoch_history
 
 
@@ -22,6 +24,17 @@ def _new_axes():
     return plt.subplots()[1]
 
 
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred": ["array-like"],
+        "labels": ["array-like", None],
+        "ax": "no_validation",  # any matplotlib Axes
+        "cmap": "no_validation",  # a name or a Colormap, as matplotlib takes
+        "title": [str, None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def plot_confusion_matrix(
     y_true, y_pred, *, labels=None, ax=None, cmap="Blues", title=None
 ):
@@ -73,6 +86,14 @@ def plot_confusion_matrix(
     return display.ax_
 
 
+@validate_params(
+    {
+        "history_or_estimator": "no_validation",  # read by duck typing
+        "ax": "no_validation",
+        "title": [str, None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def plot_training_curves(history_or_estimator, *, ax=None, title=None):
     """Plot training and validation loss per epoch, the validation UAR (or
     accuracy), and the epoch whose weights were kept.

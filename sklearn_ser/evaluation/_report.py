@@ -1,10 +1,12 @@
 """Speaker-independent results: per-fold, per-class and per-speaker scores."""
 
 import warnings
+from collections.abc import Iterable
 
 import numpy as np
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, confusion_matrix
 from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import HasMethods, validate_params
 
 from ._history import epoch_history
 
@@ -320,6 +322,16 @@ def _test_indices_from(folds, y_true, groups):
     ]
 
 
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred": ["array-like"],
+        "groups": ["array-like"],
+        "folds": [HasMethods(["split"]), Iterable],
+        "labels": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def speaker_independent_report(y_true, y_pred, groups, folds, *, labels=None):
     """Score pooled out-of-fold predictions fold by fold.
 
@@ -370,6 +382,16 @@ def speaker_independent_report(y_true, y_pred, groups, folds, *, labels=None):
     )
 
 
+@validate_params(
+    {
+        "cv_results": [dict],
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "groups": ["array-like"],
+        "labels": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def report_from_cross_validate(cv_results, X, y, groups, *, labels=None):
     """Score the output of :func:`~sklearn.model_selection.cross_validate`.
 

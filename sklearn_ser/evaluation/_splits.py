@@ -1,7 +1,10 @@
 """Speaker-independent cross-validation: who is held out in which fold."""
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.model_selection import BaseCrossValidator, LeaveOneGroupOut
+from sklearn.utils._param_validation import Interval, validate_params
 
 
 class SpeakerFolds(BaseCrossValidator):
@@ -105,6 +108,10 @@ class SpeakerFolds(BaseCrossValidator):
         return len(self._validated_folds())
 
 
+@validate_params(
+    {"groups": ["array-like"], "n_folds": [Interval(Integral, 2, None, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
 def speaker_folds(groups, n_folds):
     """Split the speakers present in ``groups`` into ``n_folds`` folds.
 
@@ -133,10 +140,9 @@ def speaker_folds(groups, n_folds):
     [[1, 2], [3, 4], [5, 6]]
     """
     speakers = np.unique(np.asarray(groups))
-    if not isinstance(n_folds, (int, np.integer)) or not 2 <= n_folds <= len(speakers):
+    if n_folds > len(speakers):
         raise ValueError(
-            f"n_folds must be an integer between 2 and the number of speakers "
-            f"({len(speakers)}), got {n_folds!r}"
+            f"n_folds must be at most the number of speakers ({len(speakers)}), got {n_folds}"
         )
     return SpeakerFolds(
         [block.tolist() for block in np.array_split(speakers, n_folds)]

@@ -88,7 +88,7 @@ def test_cross_val_predict_and_cross_validate_agree():
 
 def test_cross_validate_without_estimators_raises():
     with pytest.raises(ValueError, match="return_estimator=True and return_indices=True"):
-        report_from_cross_validate({"fit_time": [0.1]}, None, Y_TRUE, GROUPS)
+        report_from_cross_validate({"fit_time": [0.1]}, np.zeros((10, 1)), Y_TRUE, GROUPS)
 
 
 def test_mismatched_lengths_raise():
