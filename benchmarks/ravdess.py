@@ -197,10 +197,10 @@ def _summary(results_dir):
     rows = []
     for path in sorted(results_dir.glob("*/results.json")):
         result = json.loads(path.read_text())
-        run = result["run"]
+        run, uar, accuracy = result["run"], result["uar"], result["accuracy"]
         rows.append(
-            f"| {run['model']} | {100 * result['uar']['mean']:.1f} ± {100 * result['uar']['std']:.1f} "
-            f"| {100 * result['accuracy']['mean']:.1f} ± {100 * result['accuracy']['std']:.1f} "
+            f"| {run['model']} | {100 * uar['mean']:.1f} ± {100 * uar['std']:.1f} "
+            f"| {100 * accuracy['mean']:.1f} ± {100 * accuracy['std']:.1f} "
             f"| {run['wall_time_s'] / 60:.1f} | {run['hardware']} "
             f"| {'; '.join(run.get('uses') or _labels(run['model']))} | `{run['command']}` |"
         )

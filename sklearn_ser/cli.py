@@ -281,7 +281,9 @@ def _speakers_of(files, pattern):
     try:
         regex = re.compile(pattern)
     except re.error as exc:
-        raise CommandError(f"--speaker-pattern {pattern!r} is not a regular expression: {exc}")
+        raise CommandError(
+            f"--speaker-pattern {pattern!r} is not a regular expression: {exc}"
+        ) from exc
     speakers = []
     for file in files:
         match = regex.search(str(file))

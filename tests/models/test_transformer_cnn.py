@@ -45,10 +45,13 @@ def test_positional_encoding_makes_the_encoder_order_aware():
     for positional, order_aware in [(False, False), (True, True)]:
         model = ParallelCNNTransformer(4, 16, 2, cnn_channels=(1, 1, 1), time_pool=1,
                                        n_heads=2, positional_encoding=positional).eval()
-        summary = lambda x: model.encoder(  # noqa: E731
-            model.projection(model.time_pool(x).transpose(1, 2))
-            + (0 if model.positions is None else model.positions)
-        ).mean(1)
+
+        def summary(x, model=model):
+            sequence = model.projection(model.time_pool(x).transpose(1, 2))
+            if model.positions is not None:
+                sequence = sequence + model.positions
+            return model.encoder(sequence).mean(1)
+
         differs = not torch.allclose(summary(X), summary(reversed_X), atol=1e-5)
         assert differs == order_aware
 
