@@ -10,6 +10,7 @@ the papers' setups and our CPU recipes from these parts.
 
 __version__ = "0.1.0.dev0"
 
+from ._persistence import is_safe_model_file, load_model, save_model
 from ._show_versions import show_versions
 from .datasets import (
     fetch_emodb,
@@ -53,9 +54,11 @@ __all__ = [
     "evaluate_speaker_independent",
     "fetch_emodb",
     "fetch_ravdess",
+    "is_safe_model_file",
     "load_audio_folder",
     "load_crema_d",
     "load_emodb",
+    "load_model",
     "load_ravdess",
     "load_savee",
     "load_tess",
@@ -66,6 +69,7 @@ __all__ = [
     "make_zenkov_pipeline",
     "make_zhao_1d_pipeline",
     "make_zhao_2d_pipeline",
+    "save_model",
     "show_versions",
     "speaker_folds",
 ]

@@ -1,12 +1,29 @@
 """Fixtures shared by the whole test suite."""
 
+import os
 from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import HealthCheck, settings
 
 # CI machines have 2 cores; more torch threads than that only adds contention.
 torch.set_num_threads(min(2, torch.get_num_threads()))
+
+# Property-based ("fuzz") tests: a short, reproducible run by default and a
+# long one on demand (benchmarks/fuzz.md). Each fuzz test scales its own
+# example count from `max_examples`: classifier fits are ~100x dearer than
+# a front-end call. No deadline: this machine is shared and noisy.
+_FUZZ_SETTINGS = dict(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("ci", max_examples=40, **_FUZZ_SETTINGS)
+settings.register_profile("thorough", max_examples=2000, **_FUZZ_SETTINGS)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 RAVDESS_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ravdess16k"
 

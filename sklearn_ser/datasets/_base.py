@@ -60,8 +60,8 @@ _DOC = {
     "loader_parameters": """\
     sr : int, default=16000
         Sampling rate of the returned waveforms. Files at another rate are
-        resampled with soxr (quality "HQ"); multi-channel files are averaged
-        to mono.
+        resampled with soxr (quality "HQ"), so a folder may mix rates;
+        multi-channel files are averaged to mono.
     emotions : array-like of str, default=None
         Keep only clips with these labels (see ``target`` below). ``None``
         keeps every emotion.
@@ -74,9 +74,10 @@ _DOC = {
         list (so over speakers too) after filtering. Meant for quick tests.
     on_error : {"raise", "warn"}, default="raise"
         What to do with a file whose name does not follow the corpus
-        convention or whose audio cannot be read: raise a ``ValueError``
-        naming the file, or skip every such file with one ``UserWarning``
-        listing them all.
+        convention or whose audio cannot be read (not audio despite its
+        extension, corrupt, truncated, empty, a broken link): raise a
+        ``ValueError`` naming the file, or skip every such file with one
+        ``UserWarning`` listing them all. No file is dropped silently.
     n_jobs : int, default=None
         Number of threads reading files (joblib semantics: ``None`` is 1,
         ``-1`` all cores).
@@ -183,8 +184,18 @@ def load_description(key):
     )
 
 
-_CUT_DATA_LOG = re.compile(r"^data\s*:\s*(?P<declared>\d+) \(should be (?P<present>\d+)\)", re.M)
+# libsndfile reads a WAV or AIFF cut short in its data without error; its log
+# says "data : <declared> (should be <present>)" ("SSND" for AIFF).
+_CUT_DATA_LOG = re.compile(
+    r"^\s*(?:data|SSND)\s*:\s*(?P<declared>\d+) \(should be (?P<present>\d+)\)", re.M
+)
 _STREAMING_SIZE = 0xFFFFFFFF  # placeholder size written by streaming encoders
+# Values read at a time: a corrupt header may declare billions of frames, so
+# the buffer grows with what the file really holds, not with the header.
+_BLOCK_VALUES = 2**20
+# Below this rate a header is taken as corrupt: resampling its frames to `sr`
+# would make a long clip out of nothing.
+_MIN_FILE_SR = 1000
 
 
 def read_audio(path, sr=16000):
@@ -209,9 +220,10 @@ def read_audio(path, sr=16000):
     Raises
     ------
     ValueError
-        Naming the file, when it cannot be decoded, is truncated (a WAV
-        whose data is shorter than its header says), holds no samples, or
-        holds NaN/inf.
+        Naming the file, when it cannot be decoded, is truncated (holds
+        fewer frames or bytes of audio than its header says), holds no
+        samples, holds NaN/inf, declares a sampling rate below 1 kHz (a
+        corrupt header) or is too short to make one sample at ``sr``.
 
     Examples
     --------
@@ -225,12 +237,19 @@ def read_audio(path, sr=16000):
     """
     try:
         with soundfile.SoundFile(path) as audio:
-            samples = audio.read(dtype="float32", always_2d=True)
-            file_sr, log = audio.samplerate, audio.extra_info
+            file_sr, log, declared_frames = audio.samplerate, audio.extra_info, audio.frames
+            block_frames = max(1, _BLOCK_VALUES // audio.channels)
+            blocks = []
+            while len(block := audio.read(block_frames, dtype="float32", always_2d=True)):
+                blocks.append(block)
     except (RuntimeError, OSError) as exc:  # LibsndfileError is a RuntimeError
         raise ValueError(f"cannot read audio file {path}: {exc}") from exc
-    # libsndfile reads a WAV cut short in its data without error; its log
-    # says "data : <declared> (should be <present>)".
+    samples = np.concatenate(blocks) if blocks else np.zeros((0, 1), np.float32)
+    if 0 < len(samples) < declared_frames:
+        raise ValueError(
+            f"audio file {path} is truncated: its header declares {declared_frames} "
+            f"frames, the file holds {len(samples)}"
+        )
     cut = _CUT_DATA_LOG.search(log)
     if cut:
         declared, present = int(cut["declared"]), int(cut["present"])
@@ -241,11 +260,23 @@ def read_audio(path, sr=16000):
             )
     if samples.shape[0] == 0:
         raise ValueError(f"audio file {path} contains no samples")
-    wave = samples.mean(axis=1, dtype=np.float32) if samples.shape[1] > 1 else samples[:, 0]
-    if not np.isfinite(wave).all():
+    if not np.isfinite(samples).all():
         raise ValueError(f"audio file {path} contains NaN or infinite samples")
+    wave = samples[:, 0]
+    if samples.shape[1] > 1:
+        wave = samples.mean(axis=1, dtype=np.float64).astype(np.float32)
     if file_sr != sr:
+        if file_sr < _MIN_FILE_SR:
+            raise ValueError(
+                f"audio file {path} declares a sampling rate of {file_sr} Hz, too low "
+                f"for audio (below {_MIN_FILE_SR} Hz); is its header corrupt?"
+            )
         wave = soxr.resample(wave, file_sr, sr)
+        if len(wave) == 0:
+            raise ValueError(
+                f"audio file {path} is too short to resample: {len(samples)} frames "
+                f"at {file_sr} Hz make no sample at sr={sr} Hz"
+            )
     return np.ascontiguousarray(wave, dtype=np.float32)
 
 
@@ -267,7 +298,8 @@ def _find_files(spec, root):
         # skip macOS resource forks ("._x.wav", "__MACOSX/") found in zips
         and not file.name.startswith(".")
         and "__MACOSX" not in file.parts
-        and file.is_file()
+        # a broken link is kept, so that reading it reports it by name
+        and (file.is_file() or file.is_symlink())
     )
     if not files:
         raise FileNotFoundError(

@@ -118,9 +118,14 @@ class BatchAugmenter:
         snr_db = low + (high - low) * torch.rand(X.shape[0], dtype=X.dtype)
         snr = (10.0 ** (snr_db / 10.0)).view(-1, *[1] * (X.ndim - 1))
         reduce_dims = tuple(range(1, X.ndim))
+        # Both branches factor out each example's peak, so that loud examples
+        # do not overflow and quiet ones (e.g. MFCCs far below 0 dB) do not
+        # underflow to log10(0) = -inf.
         if self.waveform:
-            signal_power = X.pow(2).mean(dim=reduce_dims, keepdim=True)
-            return X + torch.randn_like(X) * torch.sqrt(signal_power / snr)
-        power = 10.0 ** (X / 10.0)
+            peak = X.abs().amax(dim=reduce_dims, keepdim=True).clamp(min=1e-30)
+            rms = peak * (X / peak).pow(2).mean(dim=reduce_dims, keepdim=True).sqrt()
+            return X + torch.randn_like(X) * rms / torch.sqrt(snr)
+        peak_db = X.amax(dim=reduce_dims, keepdim=True)
+        power = 10.0 ** ((X - peak_db) / 10.0)
         noise_power = power.mean(dim=reduce_dims, keepdim=True) / snr
-        return 10.0 * torch.log10(power + noise_power)
+        return peak_db + 10.0 * torch.log10(power + noise_power)

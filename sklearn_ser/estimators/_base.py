@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
 )
 from torch import nn
 
+from ..utils._versions import VersionStampMixin
 from ._augmentation import BatchAugmenter
 from ._net import AugmentingNet, ClipWindows, LabelledClips, ValidationSplit, validation_uar
 
@@ -54,7 +55,41 @@ def _private_torch_rng(device, seed=None):
         yield
 
 
-class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
+def _sorted_unique(values, name):
+    """np.unique, or a TypeError naming ``name`` when its items do not sort
+    (e.g. strings mixed with numbers in an object array)."""
+    try:
+        return np.unique(values)
+    except TypeError as error:
+        kinds = sorted({type(value).__name__ for value in values})
+        raise TypeError(
+            f"{name} has labels of types {kinds} that cannot be sorted together; "
+            f"use labels of one type, such as str or int"
+        ) from error
+
+
+def _check_groups(groups):
+    """Speaker ids as a 1-D array: no missing values, one comparable type."""
+    column = np.ndim(groups) == 2 and np.shape(groups)[1] == 1
+    if isinstance(groups, str) or not (np.ndim(groups) == 1 or column):
+        raise ValueError(
+            f"groups should be a 1-D array-like of speaker ids, one per example, "
+            f"got {type(groups).__name__} of shape {np.shape(groups)}"
+        )
+    groups = column_or_1d(groups, input_name="groups")
+    missing = [
+        i for i, group in enumerate(groups)
+        if group is None or (isinstance(group, (float, np.floating)) and math.isnan(group))
+    ]
+    if missing:
+        raise ValueError(
+            f"groups has missing speaker ids (None or NaN) at positions {missing[:10]}"
+        )
+    _sorted_unique(groups, "groups")
+    return groups
+
+
+class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
     """Base class of the neural speech emotion classifiers.
 
     Subclasses set ``_spectrogram_input`` (True: examples are (n_bands,
@@ -186,6 +221,11 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         if self._spectrogram_input and X.ndim == 2:
             X = X[:, np.newaxis, :]  # a 2-D table is one band by n_features frames
         shape = X.shape[1:]
+        if 0 in shape:
+            raise ValueError(
+                f"X has examples of shape {shape} {self._example_axes()}: every "
+                "axis needs at least 1 entry"
+            )
         if reset:
             self.input_shape_ = shape
             self.n_features_in_ = math.prod(shape)
@@ -233,15 +273,18 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         """Integer codes of y. With ``reset``, set ``classes_`` from ``classes``
         (default: y); otherwise refuse labels outside ``classes_``."""
         y = column_or_1d(y, warn=True)
+        _sorted_unique(y, "y")  # before scikit-learn's checks sort it
         check_classification_targets(y)
         if reset:
-            self.classes_ = np.unique(y if classes is None else column_or_1d(classes))
+            self.classes_ = _sorted_unique(y if classes is None else column_or_1d(classes),
+                                           "classes" if classes is not None else "y")
             if len(self.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs at least 2 classes to train; "
                     f"got 1 class: {self.classes_.tolist()}"
                 )
-        unseen = np.setdiff1d(y, self.classes_)
+        unseen = _sorted_unique(y, "y")
+        unseen = unseen[~np.isin(unseen, self.classes_)]
         if unseen.size:
             raise ValueError(
                 f"y contains labels not seen in the first call to fit or "
@@ -277,6 +320,12 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
             codes = np.arange(len(self.classes_))
             weights = compute_class_weight("balanced", classes=codes, y=y_codes)
         else:
+            unknown = [key for key in self.class_weight if key not in set(self.classes_.tolist())]
+            if unknown:
+                raise ValueError(
+                    f"class_weight has labels {unknown} that are not among the classes "
+                    f"of y {self.classes_.tolist()}"
+                )
             weights = [self.class_weight.get(label, 1.0) for label in self.classes_]
         return torch.as_tensor(weights, dtype=torch.float32)
 
@@ -372,9 +421,9 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
         """
         X, spans = self._validate_input(X, reset=True)
         y_codes = self._encode_labels(y, reset=True)
-        check_consistent_length(X, y_codes, groups)
         if groups is not None:
-            groups = column_or_1d(groups)
+            groups = _check_groups(groups)
+        check_consistent_length(X, y_codes, groups)
         torch_seed, split_seed = self._seeds()
         self.net_ = self._build_net(y_codes, split_seed, self.validation_fraction)
         with _private_torch_rng(self.net_.device, torch_seed):
@@ -447,6 +496,13 @@ class SERNeuralNetClassifier(ClassifierMixin, BaseEstimator):
             else:
                 windows = ClipWindows(X, spans, self.crop_length, self._crop_hop())
                 proba = windows.average(self.net_.predict_proba(windows).astype(np.float64))
+        bad = np.flatnonzero(~np.isfinite(proba).all(axis=1))
+        if bad.size:
+            raise ValueError(
+                f"the network's output for example(s) {bad[:10].tolist()} of X is not "
+                f"finite: their values (up to |X| = {np.abs(X[bad]).max():.3g}) overflow "
+                "it. Scale X as the training data were."
+            )
         return proba / proba.sum(axis=1, keepdims=True)
 
     def predict(self, X):

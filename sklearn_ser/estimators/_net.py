@@ -209,7 +209,39 @@ class AugmentingNet(NeuralNet):
             X = self.augmentation(X)
         if self.mixup_alpha > 0:
             X, y = mixup(X, y, self.module__n_classes, self.mixup_alpha)
-        return super().train_step_single((X, y), **fit_params)
+        try:
+            step = super().train_step_single((X, y), **fit_params)
+        except ValueError as error:
+            # torch's BatchNorm message speaks of channels, not of the data.
+            if "more than 1 value per channel" not in str(error):
+                raise
+            raise ValueError(
+                f"a training batch of {len(X)} example(s) is too small: the network "
+                "pools these examples down to a single value per channel, where "
+                "BatchNorm needs a batch of at least 2. Train on more examples (after "
+                "the validation split), use a larger batch_size, or longer examples."
+            ) from error
+        self._check_finite_loss(step["loss"], X, "training")
+        return step
+
+    def validation_step(self, batch, **fit_params):
+        step = super().validation_step(batch, **fit_params)
+        self._check_finite_loss(step["loss"], batch[0], "validation")
+        return step
+
+    def _check_finite_loss(self, loss, X, stage):
+        """Stop at the first NaN or infinite loss: every later epoch, and the
+        predictions, would be NaN."""
+        if torch.isfinite(loss).item():
+            return
+        peak = ""
+        if torch.is_tensor(X) and X.numel():
+            peak = f"The batch holds values up to |X| = {float(X.detach().abs().amax()):.3g}; "
+        raise ValueError(
+            f"the {stage} loss is {loss.item()} in epoch {len(self.history)}: the "
+            f"network diverged or overflowed. {peak}standardise X (values of order 1) "
+            f"or lower lr={self.lr}."
+        )
 
     def get_iterator(self, dataset, training=False):
         if not training:

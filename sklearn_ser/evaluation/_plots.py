@@ -21,7 +21,8 @@ def _new_axes():
     _require_matplotlib()
     import matplotlib.pyplot as plt
 
-    return plt.subplots()[1]
+    # Constrained layout keeps the axis labels inside the figure.
+    return plt.subplots(layout="constrained")[1]
 
 
 @validate_params(

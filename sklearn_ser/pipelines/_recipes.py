@@ -41,7 +41,7 @@ def make_zhao_2d_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
     (window and hop scaled with ``sr`` otherwise), each band standardised
     on the training set (our addition), and a
     :class:`~sklearn_ser.CNNLSTMClassifier` with its paper defaults: four
-    64-64-128-128 convolution blocks, pooling 2-4-4-4, a 256-unit LSTM,
+    64-64-128-128 convolution blocks, pooling 2-4-4-4, a 128-unit LSTM,
     Adam at 6e-4.
 
     Parameters

@@ -54,7 +54,7 @@ def log_mel_librosa(
     Parameters
     ----------
     clips : list of ndarray of shape (n_samples_i,)
-        Mono waveforms, float.
+        Mono waveforms, float; computed in float64.
     sr, n_fft, hop_length, win_length, window, n_mels, fmin, fmax, power
         As in :func:`librosa.feature.melspectrogram` (``center=True``, zero
         padding).
@@ -82,7 +82,9 @@ def log_mel_librosa(
             # Clips shorter than n_fft are fine: centring zero-pads them.
             warnings.filterwarnings("ignore", message="n_fft=.* is too large")
             mel = librosa.feature.melspectrogram(
-                y=clip,
+                # float64, as the torch backend: the power of a loud float32
+                # clip (|x| above ~1e19) overflows float32.
+                y=clip.astype(np.float64),
                 sr=sr,
                 n_fft=n_fft,
                 hop_length=hop_length,

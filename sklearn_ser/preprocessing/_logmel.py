@@ -11,12 +11,13 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._versions import VersionStampMixin
 from ._backends import log_mel_librosa, log_mel_torch, n_stft_frames
 from ._base import validate_waveforms
 from ._length import placement
 
 
-class LogMelTransformer(TransformerMixin, BaseEstimator):
+class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
     """Log-mel spectrogram (or MFCCs) of each clip, on a fixed number of frames.
 
     Each clip is turned into librosa's mel spectrogram (centred STFT with zero
@@ -428,7 +429,7 @@ class LogMelTransformer(TransformerMixin, BaseEstimator):
             indices = order[start : start + self.batch_size]
             chunk = [clips[index] for index in indices]
             if compute is None:
-                yield indices, log_mel_librosa(
+                features = log_mel_librosa(
                     chunk,
                     sr=self.sr,
                     n_fft=self.n_fft,
@@ -446,7 +447,23 @@ class LogMelTransformer(TransformerMixin, BaseEstimator):
                     align=self.align,
                 )
             else:
-                yield indices, compute(chunk)
+                features = compute(chunk)
+            self._check_finite(features, indices, chunk)
+            yield indices, features
+
+    def _check_finite(self, features, indices, chunk):
+        """Raise naming the first clip whose features overflowed, rather than
+        return inf or NaN (e.g. a huge amplitude raised to a large ``power``)."""
+        finite = np.isfinite(features).reshape(len(features), -1).all(axis=1)
+        if finite.all():
+            return
+        bad = int(np.flatnonzero(~finite)[0])
+        peak = float(np.abs(chunk[bad]).max())
+        raise ValueError(
+            f"the log-mel features of clip {indices[bad]} are not finite: its "
+            f"spectrogram overflows float64 (peak amplitude {peak:.3g} with "
+            f"power={self.power}). Scale the clip to [-1, 1] or lower power."
+        )
 
     def _torch_features(self):
         """The torch backend with its constant tensors moved to the device once."""

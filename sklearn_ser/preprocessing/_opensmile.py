@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._versions import VersionStampMixin
 from ._base import validate_waveforms
 
 FEATURE_SETS = ("eGeMAPSv02", "GeMAPSv01b", "ComParE_2016", "emobase", "IS09", "IS10", "IS13")
@@ -28,7 +29,7 @@ def _smile(feature_set):
     )
 
 
-class OpenSmileTransformer(TransformerMixin, BaseEstimator):
+class OpenSmileTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
     """Utterance-level acoustic functionals from openSMILE, one row per clip.
 
     Wraps the `opensmile <https://audeering.github.io/opensmile-python/>`_

@@ -14,32 +14,45 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..utils._versions import VersionStampMixin
 
-def _as_rows(X):
-    """Values as (n_values, n_features): 2-D tables as they are, spectrograms
-    (n_clips, n_bands, n_frames) with every frame a row of bands."""
-    if X.ndim == 2:
-        return X
-    return X.transpose(0, 2, 1).reshape(-1, X.shape[1])
+
+# Values per block of the float64 statistics: their temporaries stay a few
+# MB whatever the size of X.
+_VALUES_PER_BLOCK = 2**20
+
+
+def _blocks(X):
+    """Consecutive blocks of clips (rows) of X."""
+    step = max(1, _VALUES_PER_BLOCK // max(1, X[:1].size))
+    return (X[start : start + step] for start in range(0, len(X), step))
 
 
 def _mean_and_scale(X):
     """Mean and standard deviation of each feature (band), NaN ignored.
 
-    A feature with no finite value gets mean 0; a constant one gets scale 1,
-    so that standardising never divides by zero.
+    Reduces over every axis but axis 1 (clips, and frames of spectrograms),
+    in float64, block by block. A feature with no finite value gets mean 0;
+    a constant one gets scale 1, so that standardising never divides by zero.
     """
-    rows = _as_rows(X).astype(np.float64)
-    present = ~np.isnan(rows)
-    count = present.sum(axis=0)
-    values = np.where(present, rows, 0.0)
-    mean = values.sum(axis=0) / np.maximum(count, 1)
-    variance = np.where(present, (rows - mean) ** 2, 0.0).sum(axis=0) / np.maximum(count, 1)
-    scale = np.sqrt(variance)
+    axes = (0,) + tuple(range(2, X.ndim))
+    count = np.zeros(X.shape[1])
+    total = np.zeros(X.shape[1])
+    for block in _blocks(X):
+        count += (~np.isnan(block)).sum(axis=axes)
+        total += np.nansum(block, axis=axes, dtype=np.float64)
+    mean = total / np.maximum(count, 1)
+    centre = mean.reshape((-1,) + (1,) * (X.ndim - 2))
+    squares = np.zeros(X.shape[1])
+    for block in _blocks(X):
+        squares += np.nansum((block.astype(np.float64) - centre) ** 2, axis=axes)
+    scale = np.sqrt(squares / np.maximum(count, 1))
     return mean, np.where(scale > 0, scale, 1.0)
 
 
-class SpeakerStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class SpeakerStandardScaler(
+    VersionStampMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator
+):
     """Standardise features per speaker, with each speaker's own statistics.
 
     Speakers differ in pitch, loudness and timbre more than one speaker's
@@ -85,6 +98,10 @@ class SpeakerStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
     with_std : bool, default=True
         Divide by each speaker's standard deviation (features that are
         constant for a speaker are only centred).
+    copy : bool, default=True
+        False standardises a float array in place in ``transform`` instead of
+        a copy: inside a pipeline the front end's output is the scaler's
+        own, and one copy of the data less is kept in memory.
 
     Attributes
     ----------
@@ -131,16 +148,18 @@ class SpeakerStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
         "min_clips": [Interval(Integral, 1, None, closed="left")],
         "with_mean": ["boolean"],
         "with_std": ["boolean"],
+        "copy": ["boolean"],
     }
 
-    def __init__(self, *, min_clips=10, with_mean=True, with_std=True):
+    def __init__(self, *, min_clips=10, with_mean=True, with_std=True, copy=True):
         self.min_clips = min_clips
         self.with_mean = with_mean
         self.with_std = with_std
+        self.copy = copy
 
-    def _validate(self, X, groups, *, reset):
+    def _validate(self, X, groups, *, reset, copy=False):
         X = validate_data(self, X, reset=reset, allow_nd=True, dtype=FLOAT_DTYPES,
-                          ensure_all_finite="allow-nan")
+                          ensure_all_finite="allow-nan", copy=copy)
         if X.ndim not in (2, 3):
             raise ValueError(
                 f"Expected a 2-D feature table (n_clips, n_features) or 3-D "
@@ -212,9 +231,10 @@ class SpeakerStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
         Returns
         -------
         X_new : ndarray of the shape of X
-            Standardised copy of X.
+            Standardised copy of X (X itself, standardised, when ``copy=False``
+            and X is a float array).
         """
-        X, groups = self._validate(X, groups, reset=True)
+        X, groups = self._validate(X, groups, reset=True, copy=self.copy)
         return self._fit(X, groups)._transform(X, groups)
 
     def transform(self, X, groups=None):
@@ -230,17 +250,22 @@ class SpeakerStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
         Returns
         -------
         X_new : ndarray of the shape of X
-            Standardised copy of X; NaN stays NaN.
+            Standardised copy of X (X itself when ``copy=False`` and X is a
+            float array); NaN stays NaN.
         """
         check_is_fitted(self)
-        return self._transform(*self._validate(X, groups, reset=False))
+        return self._transform(*self._validate(X, groups, reset=False, copy=self.copy))
 
     def _transform(self, X, groups):
-        X_new = X.copy()
+        """Standardise X in place (the caller decides whether it is a copy)."""
         known = {speaker: index for index, speaker in enumerate(self.speakers_.tolist())}
         speakers, inverse, counts = np.unique(groups, return_inverse=True, return_counts=True)
+        # Each clip's statistics, then one in-place pass over X: no copy of a
+        # speaker's clips beyond the blocks of _mean_and_scale.
+        clip_mean = np.empty((len(X), X.shape[1]), dtype=X.dtype)
+        clip_scale = np.empty((len(X), X.shape[1]), dtype=X.dtype)
         for code, (speaker, count) in enumerate(zip(speakers.tolist(), counts)):
-            rows = inverse == code
+            rows = np.flatnonzero(inverse == code)
             if count >= self.min_clips:
                 mean, scale = _mean_and_scale(X[rows])
             elif speaker in known:
@@ -248,12 +273,13 @@ class SpeakerStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
                 mean, scale = self.speaker_mean_[index], self.speaker_scale_[index]
             else:
                 mean, scale = self.mean_, self.scale_
-            shape = (-1,) + (1,) * (X.ndim - 2)  # bands broadcast over frames
-            if self.with_mean:
-                X_new[rows] -= mean.reshape(shape).astype(X.dtype)
-            if self.with_std:
-                X_new[rows] /= scale.reshape(shape).astype(X.dtype)
-        return X_new
+            clip_mean[rows], clip_scale[rows] = mean, scale
+        shape = X.shape[:2] + (1,) * (X.ndim - 2)  # bands broadcast over frames
+        if self.with_mean:
+            X -= clip_mean.reshape(shape)
+        if self.with_std:
+            X /= clip_scale.reshape(shape)
+        return X
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -4,8 +4,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._versions import VersionStampMixin
 
-class UtteranceStatistics(TransformerMixin, BaseEstimator):
+# Clips per block of the float64 computation: its temporaries (the float64
+# copy, the deltas, the sorted copy of np.percentile) stay a few MB instead of
+# several times the input.
+_CLIPS_PER_BLOCK = 256
+
+
+class UtteranceStatistics(VersionStampMixin, TransformerMixin, BaseEstimator):
     """Pool a time-frequency representation into one feature vector per clip.
 
     For every band (mel band, MFCC, ...) the transformer computes the mean,
@@ -81,15 +88,23 @@ class UtteranceStatistics(TransformerMixin, BaseEstimator):
         return percentiles
 
     def _validate_input(self, X, reset):
-        X = validate_data(
-            self, X, reset=reset, allow_nd=True, dtype=[np.float64, np.float32]
-        )
+        # scikit-learn's finiteness check sums X first; for values near the
+        # dtype's limit that sum warns of an overflow that is no error.
+        with np.errstate(over="ignore", invalid="ignore"):
+            X = validate_data(
+                self, X, reset=reset, allow_nd=True, dtype=[np.float64, np.float32]
+            )
         if X.ndim == 2:  # one band whose frames are the columns
             return X[:, np.newaxis, :]
         if X.ndim != 3:
             raise ValueError(
                 "Expected spectrograms of shape (n_samples, n_bands, n_frames), "
                 f"got an array of shape {X.shape}"
+            )
+        if 0 in X.shape[1:]:
+            raise ValueError(
+                f"Found spectrograms of shape {X.shape[1:]} (n_bands, n_frames): "
+                "each needs at least 1 band and 1 frame"
             )
         return X
 
@@ -136,6 +151,25 @@ class UtteranceStatistics(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = self._validate_input(X, reset=False)
         percentiles = self._validate_percentiles()
+        dtype = X.dtype
+        n_features = X.shape[1] * (2 + len(percentiles)) * (2 if self.deltas else 1)
+        features = np.empty((len(X), n_features), dtype=dtype)
+        for start in range(0, len(X), _CLIPS_PER_BLOCK):
+            block = slice(start, start + _CLIPS_PER_BLOCK)
+            # float64 arithmetic, so that sums and differences of float32
+            # values near the type's limit do not overflow. Overflow is
+            # reported below, with the cause, instead of as a warning.
+            with np.errstate(over="ignore", invalid="ignore"):
+                features[block] = self._statistics(X[block].astype(np.float64), percentiles)
+        if not np.isfinite(features).all():
+            raise ValueError(
+                f"X holds values too large for its statistics in {dtype} "
+                f"(up to {np.abs(X).max():.3g}): the statistics overflow. Scale "
+                "X down first."
+            )
+        return features
+
+    def _statistics(self, X, percentiles):
         streams = [X]
         if self.deltas:
             if X.shape[2] > 1:
@@ -148,7 +182,7 @@ class UtteranceStatistics(TransformerMixin, BaseEstimator):
             features.append(stream.std(axis=2))
             # np.percentile puts the percentile axis first: one item per percentile.
             features.extend(np.percentile(stream, percentiles, axis=2))
-        return np.concatenate(features, axis=1).astype(X.dtype, copy=False)
+        return np.concatenate(features, axis=1)
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output features, e.g. ``"delta_p90_band3"``.

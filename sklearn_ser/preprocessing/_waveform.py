@@ -7,11 +7,12 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._versions import VersionStampMixin
 from ._base import validate_waveforms
 from ._length import fit_length
 
 
-class FixedLengthWaveform(TransformerMixin, BaseEstimator):
+class FixedLengthWaveform(VersionStampMixin, TransformerMixin, BaseEstimator):
     """Zero-pad or crop every clip to the same number of samples.
 
     Turns clips of any length into a 2-D float32 array that a 1-D network can

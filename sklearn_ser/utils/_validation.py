@@ -1,6 +1,7 @@
 """Validation of waveform input: one place that knows what a clip may be."""
 
 import numbers
+from collections.abc import Mapping, Set
 
 import numpy as np
 import scipy.sparse as sp
@@ -52,13 +53,22 @@ def _as_float_clip(clip, index):
                 "int8, int16, int32 or int64 PCM"
             )
         return (clip / scale).astype(np.float32)
-    clip = clip.astype(np.float32, copy=False)
     if not np.isfinite(clip).all():
         bad = int(np.flatnonzero(~np.isfinite(clip))[0])
         raise ValueError(
             f"clip {index} contains NaN or infinity (first at sample {bad})"
         )
-    return clip
+    with np.errstate(over="ignore"):  # reported below, naming the sample
+        as_float32 = clip.astype(np.float32, copy=False)
+    if as_float32 is not clip and not np.isfinite(as_float32).all():
+        # Finite float64 samples beyond float32's range would become inf.
+        bad = int(np.flatnonzero(~np.isfinite(as_float32))[0])
+        raise ValueError(
+            f"clip {index} has a sample too large for float32 ({clip[bad]:.3g} at "
+            f"sample {bad}; the limit is {np.finfo(np.float32).max:.3g}): scale "
+            "the clip to [-1, 1] first"
+        )
+    return as_float32
 
 
 def check_waveforms(X):
@@ -80,11 +90,12 @@ def check_waveforms(X):
     Raises
     ------
     TypeError
-        Sparse, non-numeric or boolean input.
+        Sparse, non-numeric or boolean input, or a mapping or set of clips.
     ValueError
         No clips, a 1-D numeric array (one clip that is not wrapped in a
-        list), a multi-channel clip, an empty clip, or NaN/inf samples. The
-        message names the offending clip index.
+        list), a multi-channel clip, an empty clip, NaN/inf samples, or
+        float64 samples beyond the float32 range. The message names the
+        offending clip index.
 
     Examples
     --------
@@ -135,7 +146,7 @@ def check_waveforms(X):
                 "Wrap a single clip as [clip]."
             )
         clips = list(X)
-    elif isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+    elif isinstance(X, (str, bytes, Mapping, Set)) or not hasattr(X, "__len__"):
         raise TypeError(
             f"Expected waveforms as an array or a list of arrays, got "
             f"{type(X).__name__}"

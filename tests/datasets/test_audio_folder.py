@@ -59,3 +59,42 @@ def test_rule_failures_name_the_file(folder, write_clip):
         load_audio_folder(folder)
     with pytest.raises(ValueError, match="no capturing group"):
         load_audio_folder(folder, groups=r"spk\d")
+
+
+def test_mixed_sample_rates_are_resampled_to_sr(tmp_path, write_clip):
+    for rate in (8000, 22050, 44100):
+        write_clip(f"angry/rate{rate}.wav", sr=rate, seconds=0.1)
+    corpus = load_audio_folder(tmp_path, sr=16000)
+    assert [w.shape for w in corpus.data] == [(1600,)] * 3
+    assert corpus.sr == 16000
+    # Every clip is read at one rate: None (keep each file's own) is refused.
+    with pytest.raises(ValueError, match="'sr' parameter of load_audio_folder"):
+        load_audio_folder(tmp_path, sr=None)
+
+
+def test_an_empty_folder_is_refused_by_name(tmp_path):
+    (tmp_path / "angry").mkdir()
+    (tmp_path / "angry" / "notes.txt").write_text("no audio here")
+    with pytest.raises(FileNotFoundError, match=f"no audio folder files .* under {tmp_path}"):
+        load_audio_folder(tmp_path)
+
+
+def test_bad_files_raise_by_name_or_are_skipped_with_one_warning(folder, write_clip):
+    (folder / "sad" / "text.wav").write_text("not audio, whatever the extension says")
+    cut = write_clip("sad/cut.wav", seconds=0.5)
+    cut.write_bytes(cut.read_bytes()[:2000])
+    (folder / "angry" / "gone.flac").symlink_to(folder / "nowhere.flac")
+    write_clip("loose.wav")  # no label folder
+    with pytest.raises(ValueError, match="loose.wav does not follow the convention"):
+        load_audio_folder(folder)
+    (folder / "loose.wav").unlink()
+    with pytest.raises(ValueError, match=r"angry/gone.flac.*\(2 more bad files\)"):
+        load_audio_folder(folder)
+    write_clip("loose.wav")
+    with pytest.warns(UserWarning, match="skipped 4 bad audio folder file") as record:
+        corpus = load_audio_folder(folder, on_error="warn")
+    assert len(record) == 1
+    message = str(record[0].message)
+    for name in ["text.wav", "cut.wav is truncated", "gone.flac", "loose.wav"]:
+        assert name in message
+    assert len(corpus.data) == 4

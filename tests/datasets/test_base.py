@@ -61,3 +61,45 @@ def test_build_bunch_return_flags_are_exclusive():
             metadata={}, sr=16000, descr="", as_frame=False,
             return_X_y=True, return_X_y_groups=True,
         )
+
+
+def test_read_audio_detects_an_aiff_cut_in_its_data(write_clip):
+    path = write_clip("cut.aiff", seconds=0.5)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="cut.aiff is truncated"):
+        read_audio(path, 16000)
+
+
+def test_read_audio_allocates_what_the_file_holds_not_what_its_header_declares(write_clip):
+    # Byte 22 of a FLAC file is in the STREAMINFO total-samples field: the
+    # damaged header declares billions of frames (a 32 GiB array at once).
+    path = write_clip("huge.flac", channels=2)
+    data = bytearray(path.read_bytes())
+    data[22] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with soundfile.SoundFile(path) as audio:
+        assert audio.frames > 10**9
+    with pytest.raises(ValueError, match="huge.flac"):
+        read_audio(path, 16000)
+
+
+def test_read_audio_refuses_an_implausible_sampling_rate(tmp_path):
+    path = tmp_path / "slow.wav"
+    soundfile.write(path, np.zeros(100), 100)
+    with pytest.raises(ValueError, match="slow.wav declares a sampling rate of 100 Hz"):
+        read_audio(path, 16000)
+
+
+def test_read_audio_refuses_a_file_too_short_to_resample(tmp_path):
+    path = tmp_path / "blip.wav"
+    soundfile.write(path, np.full(1, 0.5), 48000)  # a third of a sample at 16 kHz
+    with pytest.raises(ValueError, match="blip.wav is too short to resample"):
+        read_audio(path, 16000)
+
+
+def test_read_audio_names_a_broken_link(tmp_path):
+    link = tmp_path / "gone.wav"
+    link.symlink_to(tmp_path / "nowhere.wav")
+    with pytest.raises(ValueError, match="cannot read audio file .*gone.wav"):
+        read_audio(link, 16000)

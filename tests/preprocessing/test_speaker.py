@@ -135,3 +135,30 @@ def test_soft_voting_ensemble_normalises_each_test_speaker():
                                               progress=False)
     assert report.uar_mean == 1.0
     np.testing.assert_allclose(np.concatenate(report.fold_proba).sum(axis=1), 1.0)
+
+
+def test_copy_false_standardises_in_place_with_the_same_result():
+    rng = np.random.default_rng(0)
+    X = rng.normal(3.0, 2.0, size=(40, 5, 9)).astype(np.float32)
+    X[:, :, 7:] = np.nan  # padding
+    speakers = np.repeat(["a", "b", "c", "d"], 10)
+    expected = SpeakerStandardScaler().fit(X, groups=speakers).transform(X, groups=speakers)
+    in_place = X.copy()
+    scaler = SpeakerStandardScaler(copy=False).fit(in_place, groups=speakers)
+    result = scaler.transform(in_place, groups=speakers)
+    assert result is in_place
+    np.testing.assert_allclose(result, expected, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(np.nanmean(result[:10], axis=(0, 2)), 0, atol=1e-5)
+
+
+def test_statistics_in_blocks_equal_those_of_the_whole(monkeypatch):
+    from sklearn_ser.preprocessing import _speaker
+
+    X = np.random.default_rng(1).normal(size=(30, 4, 6))
+    X[3, :, 2:] = np.nan
+    whole = _speaker._mean_and_scale(X)
+    monkeypatch.setattr(_speaker, "_VALUES_PER_BLOCK", 24)  # one clip per block
+    blocks = _speaker._mean_and_scale(X)
+    np.testing.assert_allclose(blocks, whole)
+    np.testing.assert_allclose(whole[0], np.nanmean(X, axis=(0, 2)))
+    np.testing.assert_allclose(whole[1], np.nanstd(X, axis=(0, 2)))

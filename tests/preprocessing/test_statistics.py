@@ -66,3 +66,12 @@ def test_wrong_number_of_bands_raises():
 def test_four_dimensional_input_raises():
     with pytest.raises(ValueError, match=r"\(n_samples, n_bands, n_frames\)"):
         UtteranceStatistics().fit(np.zeros((2, 1, 3, 4)))
+
+
+def test_blocks_of_clips_give_the_statistics_of_the_whole_batch():
+    # More clips than one block of the float64 computation.
+    X = np.random.default_rng(0).normal(size=(600, 3, 7)).astype(np.float32)
+    features = UtteranceStatistics(percentiles=[50]).fit_transform(X)
+    expected_median_of_deltas = np.median(np.diff(X.astype(np.float64), axis=2), axis=2)
+    np.testing.assert_allclose(features[:, -3:], expected_median_of_deltas, atol=1e-6)
+    np.testing.assert_allclose(features[:, :3], X.mean(axis=2), atol=1e-6)
