@@ -8,6 +8,7 @@ saved model) end with exit status 2 and one line on stderr.
 """
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -23,6 +24,9 @@ from . import __version__
 #: Marks the files written by ``sklearn-ser train``.
 MODEL_FORMAT = "sklearn_ser-model"
 MODEL_FORMAT_VERSION = 1
+
+#: Seconds to wait for the Dask scheduler of ``evaluate --scheduler``.
+SCHEDULER_TIMEOUT = 5
 
 CORPORA = ("synthetic", "ravdess", "emodb", "crema-d", "tess", "savee", "folder")
 MODELS = ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline")
@@ -162,21 +166,45 @@ def _make_model(name, *, sr, epochs, seed, device, small=False, speaker_norm=Fal
 
 
 def _versions():
-    import sklearn
-    import skorch
-    import torch
+    from .utils import running_versions
 
-    return {
-        "sklearn_ser": __version__, "scikit-learn": sklearn.__version__,
-        "skorch": skorch.__version__, "torch": torch.__version__,
-        "python": sys.version.split()[0],
-    }
+    return {**running_versions(), "python": sys.version.split()[0]}
+
+
+@contextlib.contextmanager
+def _fold_runner(scheduler, n_jobs):
+    """Run the folds of the block on the Dask cluster at ``scheduler``, if given.
+
+    Yields the ``n_jobs`` of the folds. Only the fold computations travel;
+    their results come back here, so ``--out`` is written by this process.
+    """
+    if scheduler is None:
+        yield n_jobs
+        return
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise CommandError(
+            "--scheduler needs Dask's distributed scheduler: pip install 'sklearn_ser[dask]'"
+        ) from exc
+    try:
+        client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+    with client, joblib.parallel_config(backend="dask"):
+        yield -1  # the dask backend runs as many folds at once as the workers have threads
 
 
 # ---------------------------------------------------------------- commands
 
 
 def _evaluate(args):
+    # Connect first, so that an unreachable scheduler fails before a long corpus read.
+    with _fold_runner(args.scheduler, args.n_jobs) as n_jobs:
+        return _evaluate_folds(args, n_jobs)
+
+
+def _evaluate_folds(args, n_jobs):
     from .evaluation import evaluate_speaker_independent, save_report
 
     out = Path(args.out)
@@ -200,7 +228,7 @@ def _evaluate(args):
         # kept in it, so the same command resumes an interrupted run.
         model_out = out / name if len(args.model) > 1 else out
         report = evaluate_speaker_independent(
-            model, corpus.data, corpus.target, corpus.groups, cv, n_jobs=args.n_jobs,
+            model, corpus.data, corpus.target, corpus.groups, cv, n_jobs=n_jobs,
             checkpoint_dir=model_out / "folds",
         )
         run = {
@@ -241,28 +269,42 @@ def _train(args):
         groups = {"groups": corpus.groups} if wanted and corpus.groups is not None else {}
         model.fit(corpus.data, corpus.target, **groups)
     out.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(
-        {
-            "format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION,
-            "model": model, "model_name": args.model, "sr": corpus.sr,
-            "classes": [str(c) for c in model.classes_], "corpus": args.corpus,
-            "speaker_norm": args.speaker_norm,
-            "n_clips": len(corpus.target), "versions": _versions(),
-        },
-        out,
-    )
-    print(f"saved {args.model} trained on {len(corpus.target)} {args.corpus} clips to {out}")
+    facts = {
+        "format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION,
+        "model_name": args.model, "sr": corpus.sr,
+        "classes": [str(c) for c in model.classes_], "corpus": args.corpus,
+        "speaker_norm": args.speaker_norm, "n_clips": len(corpus.target),
+    }
+    if args.format == "safe":
+        from . import save_model
+
+        save_model(model, out, metadata=facts)
+    else:
+        joblib.dump({**facts, "model": model, "versions": _versions()}, out)
+    print(f"saved {args.model} trained on {len(corpus.target)} {args.corpus} clips to {out} "
+          f"({args.format} format)")
     return 0
 
 
 def _load_model(path):
+    """The model and the facts ``train`` recorded beside it, from either format."""
+    from . import is_safe_model_file, load_model
+
     path = Path(path)
     if not path.is_file():
         raise CommandError(f"model file not found: {path}")
-    try:
-        saved = joblib.load(path)
-    except Exception as exc:  # any unreadable file is the same user error
-        raise CommandError(f"{path} is not a sklearn-ser model file ({exc})") from exc
+    if is_safe_model_file(path):
+        try:
+            model, saved = load_model(path, return_metadata=True)
+        except ValueError as exc:  # e.g. a class outside the allowed packages
+            raise CommandError(str(exc)) from exc
+        saved["model"] = model
+    else:
+        # A pickle runs code when loaded: only files you trust (README).
+        try:
+            saved = joblib.load(path)
+        except Exception as exc:  # any unreadable file is the same user error
+            raise CommandError(f"{path} is not a sklearn-ser model file ({exc})") from exc
     if not isinstance(saved, dict) or saved.get("format") != MODEL_FORMAT:
         raise CommandError(
             f"{path} is not a sklearn-ser model file (write one with `sklearn-ser train`)"
@@ -373,7 +415,12 @@ def _parser():
                                "cnn-lstm; on the synthetic corpus the CNN-LSTM is a small one)")
     evaluate.add_argument("--cv", metavar="{loso,group-kfold:K,ravdess-6}",
                           help="outer folds (default depends on the corpus)")
-    evaluate.add_argument("--n-jobs", type=int, default=None, help="folds run in parallel")
+    where = evaluate.add_mutually_exclusive_group()
+    where.add_argument("--n-jobs", type=int, default=None, help="folds run in parallel")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the folds on the Dask cluster of this scheduler, e.g. "
+                            "tcp://10.0.0.5:8786 (needs the [dask] extra here and "
+                            "sklearn_ser on the workers)")
     evaluate.add_argument("--out", default="sklearn_ser_results", metavar="DIR",
                           help="folder for results.json, report.md, figures and the "
                                "finished folds (the same command resumes a stopped run)")
@@ -384,8 +431,12 @@ def _parser():
     train.add_argument("--model", choices=MODELS, default="cnn-lstm",
                        help="model to train (default: cnn-lstm; on the synthetic corpus "
                             "the CNN-LSTM is a small one)")
-    train.add_argument("--out", default="model.joblib", metavar="FILE",
-                       help="where to save the model (default: model.joblib)")
+    train.add_argument("--out", default="model.pt", metavar="FILE",
+                       help="where to save the model (default: model.pt)")
+    train.add_argument("--format", choices=("safe", "joblib"), default="safe",
+                       help="safe: data and weights only, loads without running code "
+                            "(sklearn_ser.load_model); joblib: a pickle, for models with "
+                            "steps the safe format cannot hold (default: safe)")
     train.set_defaults(run=_train)
 
     predict = commands.add_parser("predict", help="label audio files with a saved model")

@@ -7,6 +7,9 @@ import numpy as np
 import pytest
 import soundfile
 
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_ser import load_model, save_model
 from sklearn_ser.cli import main
 from sklearn_ser.datasets import make_emotional_speech
 
@@ -46,12 +49,17 @@ def wav_folder(tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("model", ["baseline", "cnn-lstm"])
-def test_train_then_predict_a_folder(model, wav_folder, tmp_path, capsys):
-    model_file = tmp_path / "model.joblib"
+@pytest.mark.parametrize("model, file_format", [
+    ("baseline", "joblib"), ("cnn-lstm", "joblib"), ("baseline", "safe"), ("cnn-lstm", "safe"),
+])
+def test_train_then_predict_a_folder(model, file_format, wav_folder, tmp_path, capsys):
+    model_file = tmp_path / f"model.{file_format}"
     assert main(["train", "--model", model, "--epochs", "1", "--max-clips", "40",
-                 "--out", str(model_file)]) == 0
-    saved = joblib.load(model_file)
+                 "--format", file_format, "--out", str(model_file)]) == 0
+    if file_format == "joblib":
+        saved = joblib.load(model_file)
+    else:
+        saved = load_model(model_file, return_metadata=True)[1]
     assert saved["format"] == "sklearn_ser-model" and saved["model_name"] == model
     capsys.readouterr()
 
@@ -109,11 +117,31 @@ def test_a_file_that_is_not_our_model_is_a_user_error(tmp_path, wav_folder, caps
     joblib.dump({"weights": [1, 2]}, foreign)
     text = tmp_path / "notes.txt"
     text.write_text("not a model")
-    for path in (foreign, text):
+    # A safe-format file of a model not written by `sklearn-ser train`.
+    scaler = tmp_path / "scaler.pt"
+    save_model(StandardScaler(), scaler)
+    for path in (foreign, text, scaler):
         assert main(["predict", str(path), str(wav_folder)]) == 2
         assert f"{path} is not a sklearn-ser model file" in _error_line(capsys)
     assert main(["predict", str(tmp_path / "absent.joblib"), str(wav_folder)]) == 2
     assert "model file not found" in _error_line(capsys)
+
+
+def test_a_trained_pickle_loads_where_the_cli_cannot_be_imported(tmp_path, capsys):
+    model_file = tmp_path / "model.joblib"
+    assert main(["train", "--model", "cnn-lstm", "--epochs", "1", "--max-clips", "40",
+                 "--format", "joblib", "--out", str(model_file)]) == 0
+    code = f"""
+import sys
+sys.modules["sklearn_ser.cli"] = None  # any import of it now fails
+import joblib, numpy as np
+saved = joblib.load({str(model_file)!r})
+proba = saved["model"].predict_proba([np.zeros(16000, dtype=np.float32)])
+print(proba.shape, "sklearn_ser.cli" in sys.modules and sys.modules["sklearn_ser.cli"] is not None)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "(1, 4) False"
 
 
 def test_missing_audio_input_is_a_user_error(tmp_path, capsys):

@@ -1,19 +1,23 @@
 """Run a speaker-independent cross-validation and report it."""
 
 import inspect
+import os
 import time
 import warnings
-import os
 from numbers import Integral
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn import config_context, get_config
 from sklearn.base import clone
 from sklearn.model_selection import GroupKFold
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.metadata_routing import get_routing_for_object
+
+# scikit-learn's Parallel and delayed, not joblib's: they carry the caller's
+# configuration (set_config, config_context) into worker threads and
+# processes, such as those of joblib's "dask" backend.
+from sklearn.utils.parallel import Parallel, delayed
 from tqdm.auto import tqdm
 
 from ._checkpoint import FoldCheckpoints, run_fingerprint

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from joblib import parallel_backend
+from sklearn import config_context, get_config
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import KFold
 from sklearn.pipeline import make_pipeline
@@ -64,6 +65,25 @@ def test_parallel_folds_give_the_same_report():
             GroupRecordingClassifier(), X, Y, GROUPS, cv=2, n_jobs=2, progress=False
         )
     assert [f["uar"] for f in serial.folds] == [f["uar"] for f in parallel.folds]
+
+
+class ConfigRecordingClassifier(GroupRecordingClassifier):
+    """Records in its history whether scikit-learn's ``assume_finite`` was on in fit."""
+
+    def fit(self, X, y, groups=None):
+        super().fit(X, y, groups)
+        self.history = [{"epoch": 1, "assume_finite": get_config()["assume_finite"]}]
+        return self
+
+
+def test_parallel_folds_run_with_the_callers_scikit_learn_config():
+    # Worker threads (and processes) start with the default configuration;
+    # the folds must see the caller's, as they do with n_jobs=1.
+    with config_context(assume_finite=True), parallel_backend("threading"):
+        report = evaluate_speaker_independent(
+            ConfigRecordingClassifier(), X, Y, GROUPS, cv=2, n_jobs=2, progress=False
+        )
+    assert [history[0]["assume_finite"] for history in report.histories] == [True, True]
 
 
 @pytest.mark.filterwarnings("ignore:The groups parameter is ignored")
