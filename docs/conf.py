@@ -1,6 +1,17 @@
 """Sphinx configuration for the sklearn_ser documentation."""
 
-import sklearn_ser
+import os
+import re
+from pathlib import Path
+
+# The examples run during the build, on the embedded synthetic corpus, on the
+# CPU. One thread unless the caller says otherwise: it keeps their timings
+# steady on a shared machine. Set before anything imports torch.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import sklearn_ser  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
 
 project = "sklearn_ser"
 author = "The sklearn_ser developers"
@@ -13,6 +24,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
+    "sphinx_gallery.gen_gallery",
 ]
 
 autosummary_generate = True
@@ -20,10 +32,106 @@ autodoc_default_options = {"inherited-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "generated/*.examples"]
-html_theme = "alabaster"
+exclude_patterns = ["_build", "generated/*.examples", "generated/backreferences"]
+
+# -- HTML -------------------------------------------------------------------
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"sklearn_ser {release}"
 html_static_path = []
-html_theme_options = {"description": "Speech emotion recognition for scikit-learn"}
+html_theme_options = {
+    "navbar_align": "left",
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "secondary_sidebar_items": ["page-toc", "sg_download_links", "sg_launcher_links"],
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version", "theme-version"],
+}
+# The API page lists every public name and the gallery index shows every
+# example: neither they nor the examples (whose code needs the width) nor the
+# wide benchmark table need the left-hand section navigation.
+html_sidebars = {"index": [], "api": [], "auto_examples/*": [], "user_guide/benchmarks": []}
+
+# -- Example gallery --------------------------------------------------------
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "within_subsection_order": "FileNameSortKey",
+    "doc_module": ("sklearn_ser",),
+    "reference_url": {"sklearn_ser": None},
+    "backreferences_dir": "generated/backreferences",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "show_memory": False,
+    "matplotlib_animations": False,
+    "image_scrapers": ("matplotlib",),
+    # A failing example fails the build.
+    "only_warn_on_example_error": False,
+    "abort_on_example_error": False,
+}
+
+
+# -- Benchmark table ----------------------------------------------------------
+
+
+def _write_benchmark_table(source, target):
+    """Copy the RAVDESS results table of ``benchmarks/results/README.md``
+    (written by ``benchmarks/ravdess.py``) into an RST table, best UAR first,
+    so the documentation never holds numbers of its own. Only the wording of
+    the "uses" column is shortened to fit a page."""
+    rows = []
+    for line in source.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 7 or cells[0] in ("model", "---"):
+            continue
+        rows.append(cells)
+    if not rows:
+        raise RuntimeError(f"no results table found in {source}")
+    rows.sort(key=lambda cells: -float(re.match(r"[\d.]+", cells[1]).group()))
+    short_uses = [
+        ("per-speaker normalisation (test speakers' unlabelled clips)", "**speaker norm**"),
+        ("soft-voting ensemble of", "soft vote of"),
+    ]
+    hardware = sorted({cells[4] for cells in rows})
+    lines = []
+    if len(hardware) == 1:
+        lines += [f"All rows ran on the same hardware ({hardware[0]}).", ""]
+    lines += [
+        ".. list-table::",
+        "   :header-rows: 1",
+        "   :widths: 18 10 10 7 27 28",
+        "",
+        "   * - model",
+        "     - UAR %",
+        "     - accuracy %",
+        "     - wall time (min)",
+        "     - uses",
+        "     - command",
+    ]
+    for model, uar, accuracy, minutes, machine, uses, command in rows:
+        for long, short in short_uses:
+            uses = uses.replace(long, short)
+        if len(hardware) > 1:
+            minutes = f"{minutes} ({machine})"
+        lines += [
+            f"   * - ``{model}``",
+            f"     - {uar}",
+            f"     - {accuracy}",
+            f"     - {minutes}",
+            f"     - {uses}",
+            f"     - {command.replace('`', '``')}",
+        ]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = "\n".join(lines) + "\n"
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+_write_benchmark_table(
+    HERE.parent / "benchmarks" / "results" / "README.md", HERE / "generated" / "ravdess_results.inc"
+)
 
 
 def _skip_metadata_request_methods(app, what, name, obj, skip, options):
