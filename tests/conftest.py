@@ -4,11 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
-import torch
 from hypothesis import HealthCheck, settings
-
-# CI machines have 2 cores; more torch threads than that only adds contention.
-torch.set_num_threads(min(2, torch.get_num_threads()))
 
 # Property-based ("fuzz") tests: a short, reproducible run by default and a
 # long one on demand (benchmarks/fuzz.md). Each fuzz test scales its own
@@ -25,12 +21,17 @@ settings.register_profile("ci", max_examples=40, **_FUZZ_SETTINGS)
 settings.register_profile("thorough", max_examples=2000, **_FUZZ_SETTINGS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-RAVDESS_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ravdess16k"
+# Tests on real speech read RAVDESS from $SKLEARN_SER_RAVDESS, else from the
+# copy beside the repository, and are skipped when neither exists.
+RAVDESS_PATH = Path(
+    os.environ.get("SKLEARN_SER_RAVDESS")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ravdess16k"
+)
 
 
 @pytest.fixture(scope="session")
 def ravdess_path():
-    """The RAVDESS 16 kHz copy beside the repository; skip when it is absent."""
+    """The RAVDESS 16 kHz corpus; skip when it is absent."""
     if not (RAVDESS_PATH / "Actor_01").is_dir():
-        pytest.skip(f"RAVDESS not found at {RAVDESS_PATH}")
+        pytest.skip(f"RAVDESS not found at {RAVDESS_PATH} (set SKLEARN_SER_RAVDESS)")
     return RAVDESS_PATH

@@ -4,7 +4,8 @@ import re
 
 from sklearn.utils._param_validation import validate_params
 
-from ._base import LOADER_CONSTRAINTS, CorpusSpec, fill_doc, load_corpus
+from ..utils import fill_doc
+from ._base import LOADER_CONSTRAINTS, LOADER_DOC, CorpusSpec, load_corpus
 
 
 def _rule(rule, what):
@@ -43,7 +44,7 @@ def _parse_folder_label(file, root):
     },
     prefer_skip_nested_validation=True,
 )
-@fill_doc
+@fill_doc(**LOADER_DOC)
 def load_audio_folder(
     path,
     *,
@@ -84,11 +85,11 @@ def load_audio_folder(
         is None: a group-aware splitter then refuses to run rather than
         silently mixing a speaker's clips into training and test folds.
         Group ids are returned as found, with no prefix.
-%(loader_parameters)s
+    %(loader_parameters)s
 
     Returns
     -------
-%(loader_returns)s
+    %(loader_returns)s
 
     Notes
     -----
@@ -108,8 +109,6 @@ def load_audio_folder(
     >>> corpus.target, corpus.groups
     (array(['angry', 'sad'], dtype='<U5'), array(['7', '7'], dtype='<U1'))
     """
-    kwargs = dict(locals())  # a copy: the frame may refresh locals()
-    del kwargs["labels"], kwargs["groups"]
     find_label = _parse_folder_label if labels == "folder" else _rule(labels, "label")
     find_speaker = None if groups is None else _rule(groups, "speaker")
 
@@ -127,4 +126,8 @@ def load_audio_folder(
         parse=parse,
         fields=("relative_path",),
     )
-    return load_corpus(spec, **kwargs)
+    return load_corpus(
+        spec, path, sr=sr, emotions=emotions, speakers=speakers, max_files=max_files,
+        on_error=on_error, n_jobs=n_jobs, verbose=verbose, as_frame=as_frame,
+        return_X_y=return_X_y, return_X_y_groups=return_X_y_groups,
+    )

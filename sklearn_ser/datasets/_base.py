@@ -55,8 +55,8 @@ LOADER_CONSTRAINTS = {
 }
 
 # Parameter and return documentation shared by the loaders, inserted by
-# `fill_doc` so that it is written once.
-_DOC = {
+# `sklearn_ser.utils.fill_doc` so that it is written once.
+LOADER_DOC = {
     "loader_parameters": """\
     sr : int, default=16000
         Sampling rate of the returned waveforms. Files at another rate are
@@ -134,13 +134,6 @@ def evenly_spaced_indices(n_items, n_keep):
     the first speaker's files.
     """
     return np.unique(np.linspace(0, n_items - 1, n_keep).round().astype(int))
-
-
-def fill_doc(func):
-    """Insert the shared documentation blocks into ``func.__doc__``."""
-    for key, text in _DOC.items():
-        func.__doc__ = func.__doc__.replace("%(" + key + ")s", text)
-    return func
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ import re
 
 from sklearn.utils._param_validation import StrOptions, validate_params
 
-from ._base import LOADER_CONSTRAINTS, CorpusSpec, fill_doc, load_corpus
+from ..utils import fill_doc
+from ._base import LOADER_CONSTRAINTS, LOADER_DOC, CorpusSpec, load_corpus
 
 
 def _decode(field, code, table):
@@ -93,7 +94,7 @@ _RAVDESS = CorpusSpec(
     {**LOADER_CONSTRAINTS, "vocal_channel": [StrOptions({"speech", "song", "all"})]},
     prefer_skip_nested_validation=True,
 )
-@fill_doc
+@fill_doc(**LOADER_DOC)
 def load_ravdess(
     path,
     *,
@@ -129,11 +130,11 @@ def load_ravdess(
         Which vocal channel to keep. The speech release holds only speech;
         the song release (``Audio_Song_Actors_01-24``) only song, with
         6 emotions and no actor 18.
-%(loader_parameters)s
+    %(loader_parameters)s
 
     Returns
     -------
-%(loader_returns)s
+    %(loader_returns)s
 
     Notes
     -----
@@ -154,10 +155,13 @@ def load_ravdess(
     (array(['sad', 'angry'], dtype='<U5'),
      array(['ravdess_02', 'ravdess_01'], dtype='<U10'), (1600,))
     """
-    kwargs = dict(locals())  # a copy: the frame may refresh locals()
-    channel = kwargs.pop("vocal_channel")
-    where = None if channel == "all" else {"vocal_channel": {channel}}
-    return load_corpus(_RAVDESS, where=where, **kwargs)
+    where = None if vocal_channel == "all" else {"vocal_channel": {vocal_channel}}
+    return load_corpus(
+        _RAVDESS, path, sr=sr, emotions=emotions, speakers=speakers, max_files=max_files,
+        on_error=on_error, n_jobs=n_jobs, verbose=verbose, as_frame=as_frame,
+        return_X_y=return_X_y, return_X_y_groups=return_X_y_groups,
+        where=where,
+    )
 
 
 # ------------------------------------------------------------------ EmoDB
@@ -217,7 +221,7 @@ _EMODB = CorpusSpec(
 
 
 @validate_params(LOADER_CONSTRAINTS, prefer_skip_nested_validation=True)
-@fill_doc
+@fill_doc(**LOADER_DOC)
 def load_emodb(
     path,
     *,
@@ -243,11 +247,11 @@ def load_emodb(
     ----------
     path : str or path-like
         Folder holding the files (the archive's ``wav`` folder or above).
-%(loader_parameters)s
+    %(loader_parameters)s
 
     Returns
     -------
-%(loader_returns)s
+    %(loader_returns)s
 
     Notes
     -----
@@ -265,7 +269,11 @@ def load_emodb(
     >>> corpus.target, corpus.metadata["gender"]
     (array(['happy', 'boredom'], dtype='<U7'), array(['male', 'female'], dtype='<U6'))
     """
-    return load_corpus(_EMODB, **locals())
+    return load_corpus(
+        _EMODB, path, sr=sr, emotions=emotions, speakers=speakers, max_files=max_files,
+        on_error=on_error, n_jobs=n_jobs, verbose=verbose, as_frame=as_frame,
+        return_X_y=return_X_y, return_X_y_groups=return_X_y_groups,
+    )
 
 
 # ---------------------------------------------------------------- CREMA-D
@@ -323,7 +331,7 @@ _CREMA_D = CorpusSpec(
 
 
 @validate_params(LOADER_CONSTRAINTS, prefer_skip_nested_validation=True)
-@fill_doc
+@fill_doc(**LOADER_DOC)
 def load_crema_d(
     path,
     *,
@@ -348,11 +356,11 @@ def load_crema_d(
     ----------
     path : str or path-like
         Folder holding the files (the repository's ``AudioWAV`` folder).
-%(loader_parameters)s
+    %(loader_parameters)s
 
     Returns
     -------
-%(loader_returns)s
+    %(loader_returns)s
 
     Notes
     -----
@@ -371,7 +379,11 @@ def load_crema_d(
     >>> corpus.target, corpus.metadata["sentence"]
     (array(['angry'], dtype='<U5'), array(["Don't forget a jacket"], dtype='<U21'))
     """
-    return load_corpus(_CREMA_D, **locals())
+    return load_corpus(
+        _CREMA_D, path, sr=sr, emotions=emotions, speakers=speakers, max_files=max_files,
+        on_error=on_error, n_jobs=n_jobs, verbose=verbose, as_frame=as_frame,
+        return_X_y=return_X_y, return_X_y_groups=return_X_y_groups,
+    )
 
 
 # ------------------------------------------------------------------- TESS
@@ -414,7 +426,7 @@ _TESS = CorpusSpec(
 
 
 @validate_params(LOADER_CONSTRAINTS, prefer_skip_nested_validation=True)
-@fill_doc
+@fill_doc(**LOADER_DOC)
 def load_tess(
     path,
     *,
@@ -441,11 +453,11 @@ def load_tess(
     ----------
     path : str or path-like
         Folder holding the files.
-%(loader_parameters)s
+    %(loader_parameters)s
 
     Returns
     -------
-%(loader_returns)s
+    %(loader_returns)s
 
     Notes
     -----
@@ -462,7 +474,11 @@ def load_tess(
     >>> load_tess(folder, return_X_y_groups=True)[1:]
     (array(['surprised'], dtype='<U9'), array(['tess_YAF'], dtype='<U8'))
     """
-    return load_corpus(_TESS, **locals())
+    return load_corpus(
+        _TESS, path, sr=sr, emotions=emotions, speakers=speakers, max_files=max_files,
+        on_error=on_error, n_jobs=n_jobs, verbose=verbose, as_frame=as_frame,
+        return_X_y=return_X_y, return_X_y_groups=return_X_y_groups,
+    )
 
 
 # ------------------------------------------------------------------ SAVEE
@@ -511,7 +527,7 @@ _SAVEE = CorpusSpec(
 
 
 @validate_params(LOADER_CONSTRAINTS, prefer_skip_nested_validation=True)
-@fill_doc
+@fill_doc(**LOADER_DOC)
 def load_savee(
     path,
     *,
@@ -537,11 +553,11 @@ def load_savee(
     ----------
     path : str or path-like
         Folder holding the files or the speaker folders.
-%(loader_parameters)s
+    %(loader_parameters)s
 
     Returns
     -------
-%(loader_returns)s
+    %(loader_returns)s
 
     Notes
     -----
@@ -561,4 +577,8 @@ def load_savee(
     >>> corpus.target, corpus.groups
     (array(['sad', 'surprised'], dtype='<U9'), array(['savee_DC', 'savee_KL'], dtype='<U8'))
     """
-    return load_corpus(_SAVEE, **locals())
+    return load_corpus(
+        _SAVEE, path, sr=sr, emotions=emotions, speakers=speakers, max_files=max_files,
+        on_error=on_error, n_jobs=n_jobs, verbose=verbose, as_frame=as_frame,
+        return_X_y=return_X_y, return_X_y_groups=return_X_y_groups,
+    )
