@@ -6,7 +6,7 @@ BIN = $(VENV)/bin
 # Extra pip arguments for the torch install, e.g. an index that serves CPU wheels.
 TORCH_PIP_ARGS ?=
 
-.PHONY: install demo test docs clean
+.PHONY: install demo test lint coverage docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,13 +14,20 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet "torch==2.13.0" $(TORCH_PIP_ARGS)
-	$(BIN)/python -m pip install --quiet -e ".[test,plot,docs,opensmile]"
+	$(BIN)/python -m pip install --quiet -e ".[test,plot,docs,opensmile,dask,lint]"
 
 demo: install
 	$(BIN)/sklearn-ser evaluate --model cnn-lstm baseline --speaker-norm --epochs 40 --out sklearn_ser_results
 
 test: install
 	OMP_NUM_THREADS=2 $(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+coverage: install
+	OMP_NUM_THREADS=2 $(BIN)/python -m pytest -q --cov=sklearn_ser --cov-report=term:skip-covered
 
 docs: install
 	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html

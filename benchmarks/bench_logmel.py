@@ -57,9 +57,7 @@ def best_time(function, repeats):
 
 def plain_librosa_loop(clips):
     for clip in clips:
-        mel = librosa.feature.melspectrogram(
-            y=clip, sr=SR, n_fft=2048, hop_length=512, n_mels=128
-        )
+        mel = librosa.feature.melspectrogram(y=clip, sr=SR, n_fft=2048, hop_length=512, n_mels=128)
         librosa.power_to_db(mel, ref=np.max, top_db=80.0)
 
 
@@ -70,9 +68,17 @@ def torch_float32(transformer, clips):
     for start in range(0, len(clips), transformer.batch_size):
         log_mel_torch(
             clips[start : start + transformer.batch_size],
-            n_fft=2048, hop_length=512, window=window, mel_basis=mel_basis,
-            power=2.0, ref="max", top_db=80.0, dct_matrix=None,
-            n_frames=transformer.n_frames_, align="left", device="cpu",
+            n_fft=2048,
+            hop_length=512,
+            window=window,
+            mel_basis=mel_basis,
+            power=2.0,
+            ref="max",
+            top_db=80.0,
+            dct_matrix=None,
+            n_frames=transformer.n_frames_,
+            align="left",
+            device="cpu",
         )
 
 
@@ -94,16 +100,22 @@ def speed(n_clips, seconds, repeats):
 
     row("plain librosa loop", reference)
     transformer = LogMelTransformer(**ZHAO, backend="librosa").fit(clips)
-    row("LogMelTransformer(backend='librosa')",
-        best_time(lambda: transformer.transform(clips), repeats))
+    row(
+        "LogMelTransformer(backend='librosa')",
+        best_time(lambda: transformer.transform(clips), repeats),
+    )
     for batch_size in (1, 4, 8, 16, 32, 128):
         transformer = LogMelTransformer(**ZHAO, backend="torch", batch_size=batch_size)
         transformer.fit(clips).transform(clips[:batch_size])  # warm-up
-        row(f"LogMelTransformer(backend='torch', batch_size={batch_size})",
-            best_time(partial(transformer.transform, clips), repeats))
+        row(
+            f"LogMelTransformer(backend='torch', batch_size={batch_size})",
+            best_time(partial(transformer.transform, clips), repeats),
+        )
     transformer = LogMelTransformer(**ZHAO, backend="torch", batch_size=8).fit(clips)
-    row("torch path in float32, batch_size=8 (not used)",
-        best_time(lambda: torch_float32(transformer, clips), repeats))
+    row(
+        "torch path in float32, batch_size=8 (not used)",
+        best_time(lambda: torch_float32(transformer, clips), repeats),
+    )
 
 
 def resident_mib(field):
@@ -123,25 +135,40 @@ def peak_memory_child(n_clips, batch_size):
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak to the current RSS
     before = resident_mib("VmRSS")
     features = transformer.transform(clips)
-    print(json.dumps(dict(
-        n_clips=n_clips,
-        added_peak_mib=resident_mib("VmHWM") - before,
-        output_mib=features.nbytes / 2**20,
-        input_mib=sum(clip.nbytes for clip in clips) / 2**20,
-    )))
+    print(
+        json.dumps(
+            dict(
+                n_clips=n_clips,
+                added_peak_mib=resident_mib("VmHWM") - before,
+                output_mib=features.nbytes / 2**20,
+                input_mib=sum(clip.nbytes for clip in clips) / 2**20,
+            )
+        )
+    )
 
 
 def memory(n_clips, batch_size):
     print(f"\n## Peak memory of transform, torch backend, batch_size={batch_size}, 2 s clips")
-    print("| clips | input (MiB) | output (MiB) | added peak RSS (MiB) "
-          "| added minus output (MiB) |")
+    print(
+        "| clips | input (MiB) | output (MiB) | added peak RSS (MiB) | added minus output (MiB) |"
+    )
     print("| --- | --- | --- | --- | --- |")
     for size in (n_clips, 4 * n_clips):
-        result = json.loads(subprocess.run(
-            [sys.executable, __file__, "--memory-child", str(size),
-             "--batch-size", str(batch_size)],
-            check=True, capture_output=True, text=True,
-        ).stdout)
+        result = json.loads(
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--memory-child",
+                    str(size),
+                    "--batch-size",
+                    str(batch_size),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
         print(
             f"| {size} | {result['input_mib']:.1f} | {result['output_mib']:.1f} "
             f"| {result['added_peak_mib']:.1f} "
@@ -162,8 +189,10 @@ def main():
     if args.memory_child:
         peak_memory_child(args.memory_child, args.batch_size)
         return
-    print(f"torch {torch.__version__}, librosa {librosa.__version__}, "
-          f"numpy {np.__version__}, torch threads {torch.get_num_threads()}")
+    print(
+        f"torch {torch.__version__}, librosa {librosa.__version__}, "
+        f"numpy {np.__version__}, torch threads {torch.get_num_threads()}"
+    )
     speed(args.clips, 2, args.repeats)
     speed(args.clips, None, args.repeats)
     memory(args.memory_clips, args.batch_size)

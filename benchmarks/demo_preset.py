@@ -31,22 +31,34 @@ SR = 16000
 SPECTROGRAM = {"sr": SR, "n_fft": SR // 16, "hop_length": SR // 32, "n_mels": 40}
 # The preset before this search: a quarter of the paper's channels, pooling
 # along time in three blocks.
-OLD_SMALL = {"module__channels": (16, 16, 32, 32), "module__hidden_size": 32,
-             "module__time_pool_sizes": (2, 2, 2, 1)}
+OLD_SMALL = {
+    "module__channels": (16, 16, 32, 32),
+    "module__hidden_size": 32,
+    "module__time_pool_sizes": (2, 2, 2, 1),
+}
 NET = {"max_epochs": 20, "random_state": 0, "device": "cpu"}
-MASKS = {"class_weight": "balanced", "time_masks": 1, "time_mask_width": 4, "freq_masks": 1,
-         "freq_mask_width": 4}
+MASKS = {
+    "class_weight": "balanced",
+    "time_masks": 1,
+    "time_mask_width": 4,
+    "freq_masks": 1,
+    "freq_mask_width": 4,
+}
 
 
 def _normalised(**classifier):
-    return make_pipeline(LogMelTransformer(**SPECTROGRAM, normalize=True),
-                         CNNLSTMClassifier(**{**NET, **OLD_SMALL, **classifier}))
+    return make_pipeline(
+        LogMelTransformer(**SPECTROGRAM, normalize=True),
+        CNNLSTMClassifier(**{**NET, **OLD_SMALL, **classifier}),
+    )
 
 
 def _per_speaker(**classifier):
-    return make_pipeline(LogMelTransformer(**SPECTROGRAM, padding="nan"),
-                         SpeakerStandardScaler(),
-                         CNNLSTMClassifier(**{**NET, **OLD_SMALL, **classifier}))
+    return make_pipeline(
+        LogMelTransformer(**SPECTROGRAM, padding="nan"),
+        SpeakerStandardScaler(),
+        CNNLSTMClassifier(**{**NET, **OLD_SMALL, **classifier}),
+    )
 
 
 CONFIGS = {
@@ -55,20 +67,26 @@ CONFIGS = {
     "balanced-masks": lambda: _normalised(**MASKS),
     "crop": lambda: make_pipeline(
         LogMelTransformer(**SPECTROGRAM, normalize=True, padding="nan"),
-        CNNLSTMClassifier(**NET, **OLD_SMALL, crop_length=32, mixup_alpha=0.2, freq_warp=0.1,
-                          time_stretch=0.1)),
+        CNNLSTMClassifier(
+            **NET, **OLD_SMALL, crop_length=32, mixup_alpha=0.2, freq_warp=0.1, time_stretch=0.1
+        ),
+    ),
     "lr2e-3": lambda: _normalised(max_epochs=30, lr=2e-3),
-    "baseline-spk": lambda: make_baseline_pipeline("logreg", speaker_norm=True, sr=SR,
-                                                   random_state=0),
+    "baseline-spk": lambda: make_baseline_pipeline(
+        "logreg", speaker_norm=True, sr=SR, random_state=0
+    ),
     "bm-spk": lambda: _per_speaker(**MASKS),
     "bm-40": lambda: _normalised(max_epochs=40, **MASKS),
-    "bm-nonorm": lambda: make_pipeline(LogMelTransformer(**SPECTROGRAM),
-                                       CNNLSTMClassifier(**NET, **OLD_SMALL, **MASKS)),
+    "bm-nonorm": lambda: make_pipeline(
+        LogMelTransformer(**SPECTROGRAM), CNNLSTMClassifier(**NET, **OLD_SMALL, **MASKS)
+    ),
     "spk-long": lambda: _per_speaker(max_epochs=60, lr=2e-3, patience=None, **MASKS),
-    "spk-noval": lambda: _per_speaker(max_epochs=40, validation_fraction=None, mixup_alpha=0.2,
-                                      **MASKS),
-    "spk-wide": lambda: make_small_cnn_lstm_pipeline(sr=SR, speaker_norm=True,
-                                                     **{**NET, "max_epochs": 40}),
+    "spk-noval": lambda: _per_speaker(
+        max_epochs=40, validation_fraction=None, mixup_alpha=0.2, **MASKS
+    ),
+    "spk-wide": lambda: make_small_cnn_lstm_pipeline(
+        sr=SR, speaker_norm=True, **{**NET, "max_epochs": 40}
+    ),
     "wide": lambda: make_small_cnn_lstm_pipeline(sr=SR, **{**NET, "max_epochs": 40}),
 }
 
@@ -79,10 +97,16 @@ def main(names):
     print(len(X), "clips, median", np.median([len(x) for x in X]) / SR, "s", flush=True)
     for name in names:
         start = time.time()
-        report = evaluate_speaker_independent(CONFIGS[name](), X, y, groups, cv=GroupKFold(5),
-                                              progress=False)
-        print(name, round(100 * report.uar_mean, 1), round(100 * report.uar_std, 1),
-              round(time.time() - start), flush=True)
+        report = evaluate_speaker_independent(
+            CONFIGS[name](), X, y, groups, cv=GroupKFold(5), progress=False
+        )
+        print(
+            name,
+            round(100 * report.uar_mean, 1),
+            round(100 * report.uar_std, 1),
+            round(time.time() - start),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

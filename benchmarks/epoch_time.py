@@ -36,8 +36,11 @@ def main():
     rng = np.random.default_rng(0)
     y = np.resize(np.arange(8), args.examples)
     device = args.device
-    hardware = (torch.cuda.get_device_name(device) if device.startswith("cuda")
-                else f"{platform.machine()} CPU, {torch.get_num_threads()} torch threads")
+    hardware = (
+        torch.cuda.get_device_name(device)
+        if device.startswith("cuda")
+        else f"{platform.machine()} CPU, {torch.get_num_threads()} torch threads"
+    )
     print(f"{args.examples} examples, 8 classes, {hardware}, torch {torch.__version__}\n")
     print("| model | input | seconds per epoch |")
     print("| --- | --- | --- |")
@@ -46,8 +49,10 @@ def main():
         clf = estimator(max_epochs=1, validation_fraction=None, device=device, random_state=0)
         start = time.perf_counter()
         clf.fit(X, y)
-        print(f"| {name} | {' x '.join(map(str, shape))} | {time.perf_counter() - start:.0f} |",
-              flush=True)
+        print(
+            f"| {name} | {' x '.join(map(str, shape))} | {time.perf_counter() - start:.0f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -55,8 +55,9 @@ def _tuned_last_step(pipeline, grid):
     training actors: the features (and any per-speaker scaling, which is
     label-free and per speaker) are computed once, the grid runs on them."""
     name, classifier = pipeline.steps[-1]
-    search = GridSearchCV(classifier, grid, cv=GroupKFold(n_splits=3),
-                          scoring="balanced_accuracy", n_jobs=1)
+    search = GridSearchCV(
+        classifier, grid, cv=GroupKFold(n_splits=3), scoring="balanced_accuracy", n_jobs=1
+    )
     pipeline.steps[-1] = (name, search)
     return pipeline
 
@@ -71,8 +72,9 @@ def _inner_search(pipeline, grid):
     in the classifier share one feature extraction per inner fold.
     """
     pipeline.set_params(memory=tempfile.mkdtemp(prefix="sklearn_ser_bench_"))
-    return GridSearchCV(pipeline, grid, cv=GroupKFold(n_splits=3),
-                        scoring="balanced_accuracy", n_jobs=1)
+    return GridSearchCV(
+        pipeline, grid, cv=GroupKFold(n_splits=3), scoring="balanced_accuracy", n_jobs=1
+    )
 
 
 def _models(seed, device, epochs):
@@ -80,9 +82,11 @@ def _models(seed, device, epochs):
 
     def tuned_svm(features, speaker_norm=False):
         return _tuned_last_step(
-            make_baseline_pipeline("svm", features=features, speaker_norm=speaker_norm, sr=SR,
-                                   random_state=seed),
-            SVM_C_GRID)
+            make_baseline_pipeline(
+                "svm", features=features, speaker_norm=speaker_norm, sr=SR, random_state=seed
+            ),
+            SVM_C_GRID,
+        )
 
     return {
         "baseline": lambda: make_baseline_pipeline("logreg", sr=SR, random_state=seed),
@@ -101,20 +105,32 @@ def _models(seed, device, epochs):
         # bottomed out around epoch 15-29: SpecAugment masks (about 7% of the
         # frames and 10% of the coefficients each) and balanced classes.
         "transformer-cnn-masked": lambda: make_zenkov_pipeline(
-            sr=SR, **net, class_weight="balanced", time_masks=2, time_mask_width=20,
-            freq_masks=2, freq_mask_width=4),
+            sr=SR,
+            **net,
+            class_weight="balanced",
+            time_masks=2,
+            time_mask_width=20,
+            freq_masks=2,
+            freq_mask_width=4,
+        ),
         "cnn-lstm-1d-paper": lambda: make_zhao_1d_pipeline(sr=SR, **net),
         # Fixed a priori for a CPU budget (no search): 64 mels, a quarter of
         # the paper's pooling along time so the LSTM sees about 10 steps,
         # half the channels, balanced classes and SpecAugment masks.
         "cnn-lstm-small": lambda: make_pipeline(
             LogMelTransformer(sr=SR, n_fft=1024, hop_length=512, n_mels=64, normalize=True),
-            CNNLSTMClassifier(**net, class_weight="balanced", time_masks=2,
-                              time_mask_width=8, freq_masks=2, freq_mask_width=6,
-                              module__channels=(32, 32, 64, 64),
-                              module__pool_sizes=(2, 2, 2, 2),
-                              module__time_pool_sizes=(2, 2, 2, 2),
-                              module__hidden_size=64),
+            CNNLSTMClassifier(
+                **net,
+                class_weight="balanced",
+                time_masks=2,
+                time_mask_width=8,
+                freq_masks=2,
+                freq_mask_width=6,
+                module__channels=(32, 32, 64, 64),
+                module__pool_sizes=(2, 2, 2, 2),
+                module__time_pool_sizes=(2, 2, 2, 2),
+                module__hidden_size=64,
+            ),
         ),
         # Fixed a priori for the CPU (make_crop_cnn_lstm_pipeline): the
         # cnn-lstm-small network trained on random 2-s windows (63 frames),
@@ -126,14 +142,22 @@ def _models(seed, device, epochs):
         # cnn-lstm-crop-spk was binding (kept epoch 53-58 of 60 in five folds,
         # read from the inner validation curves, not from test scores).
         "cnn-lstm-crop-spk-long": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR, speaker_norm=True, **{**net, "max_epochs": 200, "patience": 20}),
+            sr=SR, speaker_norm=True, **{**net, "max_epochs": 200, "patience": 20}
+        ),
         "cnn-lstm-crop-long": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR, **{**net, "max_epochs": 200, "patience": 20}),
+            sr=SR, **{**net, "max_epochs": 200, "patience": 20}
+        ),
         "cnn-lstm-tuned": lambda: _inner_search(
             make_pipeline(
                 LogMelTransformer(sr=SR, n_fft=1024, hop_length=256, n_mels=64),
-                CNNLSTMClassifier(**net, class_weight="balanced", time_masks=2,
-                                  time_mask_width=8, freq_masks=2, freq_mask_width=6),
+                CNNLSTMClassifier(
+                    **net,
+                    class_weight="balanced",
+                    time_masks=2,
+                    time_mask_width=8,
+                    freq_masks=2,
+                    freq_mask_width=6,
+                ),
             ),
             {"cnnlstmclassifier__module__time_pool_sizes": [(2, 2, 2, 2), (2, 4, 4, 4)]},
         ),
@@ -144,13 +168,21 @@ def _models(seed, device, epochs):
 # test folds: every speaker-normalised row of a distinct model family.
 ENSEMBLES = {
     "ensemble-spk": ["cnn-lstm-crop-spk", "egemaps-svm-tuned-spk", "baseline-tuned-spk"],
-    "ensemble-spk-compare": ["cnn-lstm-crop-spk", "compare-svm-tuned-spk",
-                             "egemaps-svm-tuned-spk", "baseline-tuned-spk"],
+    "ensemble-spk-compare": [
+        "cnn-lstm-crop-spk",
+        "compare-svm-tuned-spk",
+        "egemaps-svm-tuned-spk",
+        "baseline-tuned-spk",
+    ],
     # The same four families with the CNN-LSTM trained up to 200 epochs, the
     # change made because its 60-epoch cap was binding on the inner
     # validation curves.
-    "ensemble-spk-compare-long": ["cnn-lstm-crop-spk-long", "compare-svm-tuned-spk",
-                                  "egemaps-svm-tuned-spk", "baseline-tuned-spk"],
+    "ensemble-spk-compare-long": [
+        "cnn-lstm-crop-spk-long",
+        "compare-svm-tuned-spk",
+        "egemaps-svm-tuned-spk",
+        "baseline-tuned-spk",
+    ],
 }
 
 
@@ -176,8 +208,13 @@ def _soft_vote(out, members, corpus):
         predictions.append(np.asarray(classes)[mean_proba.argmax(axis=1)])
         fold_times.append(sum(fold["time"] for fold in folds))
     return SpeakerIndependentReport(
-        corpus.target, corpus.groups, [test for _, test in splits], predictions,
-        labels=np.unique(corpus.target), fold_times=fold_times)
+        corpus.target,
+        corpus.groups,
+        [test for _, test in splits],
+        predictions,
+        labels=np.unique(corpus.target),
+        fold_times=fold_times,
+    )
 
 
 def _labels(name):
@@ -224,13 +261,19 @@ def _summary(results_dir):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("models", nargs="*",
-                        help="model names (see _models in this file); none: only rebuild "
-                             "results/README.md")
+    parser.add_argument(
+        "models",
+        nargs="*",
+        help="model names (see _models in this file); none: only rebuild results/README.md",
+    )
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="RAVDESS folder")
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--epochs", type=int, default=60,
-                        help="maximum epochs of the neural models (early stopping ends sooner)")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=60,
+        help="maximum epochs of the neural models (early stopping ends sooner)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=str(HERE / "results"))
     args = parser.parse_args(argv)
@@ -247,13 +290,23 @@ def main(argv=None):
             report = _soft_vote(Path(args.out), ENSEMBLES[name], corpus)
         else:
             report = evaluate_speaker_independent(
-                models[name](), corpus.data, corpus.target, corpus.groups, cv=RAVDESS_FOLDS,
-                checkpoint_dir=Path(args.out) / name / "folds")
+                models[name](),
+                corpus.data,
+                corpus.target,
+                corpus.groups,
+                cv=RAVDESS_FOLDS,
+                checkpoint_dir=Path(args.out) / name / "folds",
+            )
         run = {
-            "model": name, "command": command, "wall_time_s": sum(report.fold_times),
+            "model": name,
+            "command": command,
+            "wall_time_s": sum(report.fold_times),
             "uses": _labels(name),
-            "hardware": _hardware(args.device), "seed": args.seed, "epochs": args.epochs,
-            "n_clips": len(corpus.target), "folds": RAVDESS_FOLDS.folds,
+            "hardware": _hardware(args.device),
+            "seed": args.seed,
+            "epochs": args.epochs,
+            "n_clips": len(corpus.target),
+            "folds": RAVDESS_FOLDS.folds,
             "torch": torch.__version__,
         }
         save_report(report, Path(args.out) / name, run)

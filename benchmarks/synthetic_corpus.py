@@ -38,16 +38,24 @@ def main():
         X, y, groups = make_emotional_speech(random_state=seed, return_X_y_groups=True)
         # Every clip has the same length, so no padding enters the statistics.
         F = features.fit_transform(X)
-        grouped = cross_val_score(model, F, y, groups=groups, cv=GroupKFold(5),
-                                  scoring="balanced_accuracy").mean()
-        shuffled = cross_val_score(model, F, y, scoring="balanced_accuracy",
-                                   cv=StratifiedKFold(5, shuffle=True, random_state=0)).mean()
+        grouped = cross_val_score(
+            model, F, y, groups=groups, cv=GroupKFold(5), scoring="balanced_accuracy"
+        ).mean()
+        shuffled = cross_val_score(
+            model,
+            F,
+            y,
+            scoring="balanced_accuracy",
+            cv=StratifiedKFold(5, shuffle=True, random_state=0),
+        ).mean()
         scores.append((grouped, shuffled))
         print(f"| {seed} | {grouped:.3f} | {shuffled:.3f} |")
     grouped, shuffled = np.array(scores).T
     print(f"| mean | {grouped.mean():.3f} | {shuffled.mean():.3f} |")
-    print(f"| range | {grouped.min():.3f}-{grouped.max():.3f} "
-          f"| {shuffled.min():.3f}-{shuffled.max():.3f} |")
+    print(
+        f"| range | {grouped.min():.3f}-{grouped.max():.3f} "
+        f"| {shuffled.min():.3f}-{shuffled.max():.3f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -100,8 +100,13 @@ def _training_rows(n_examples, repeats):
         module = classifier.net_.module_  # the same module, now trained by hand
         lr = classifier.lr
         loop_rate = _loop_rate(module, X, y, lr, repeats)
-        row = {"model": name, "examples": n, "skorch": skorch_rate, "loop": loop_rate,
-               "overhead": loop_rate / skorch_rate - 1}
+        row = {
+            "model": name,
+            "examples": n,
+            "skorch": skorch_rate,
+            "loop": loop_rate,
+            "overhead": loop_rate / skorch_rate - 1,
+        }
         if len(shape) == 2:
             row["channels_last"] = _loop_rate(module, X, y, lr, repeats, channels_last=True)
         rows.append(row)
@@ -112,47 +117,73 @@ def _training_rows(n_examples, repeats):
 def _latency():
     rng = np.random.default_rng(0)
     sr = 16000
-    clips = [rng.normal(scale=0.1, size=int(sr * rng.uniform(2.9, 5.3))).astype(np.float32)
-             for _ in range(64)]
+    clips = [
+        rng.normal(scale=0.1, size=int(sr * rng.uniform(2.9, 5.3))).astype(np.float32)
+        for _ in range(64)
+    ]
     labels = np.arange(64) % N_CLASSES
     pipeline = make_pipeline(
-        LogMelTransformer(sr=sr, n_fft=1024, hop_length=512, n_mels=64, normalize=True,
-                          padding="nan"),
-        CNNLSTMClassifier(max_epochs=1, crop_length=63, crop_hop=31, random_state=0,
-                          device="cpu", validation_fraction=None,
-                          module__channels=(32, 32, 64, 64), module__pool_sizes=(2, 2, 2, 2),
-                          module__time_pool_sizes=(2, 2, 2, 2), module__hidden_size=64),
+        LogMelTransformer(
+            sr=sr, n_fft=1024, hop_length=512, n_mels=64, normalize=True, padding="nan"
+        ),
+        CNNLSTMClassifier(
+            max_epochs=1,
+            crop_length=63,
+            crop_hop=31,
+            random_state=0,
+            device="cpu",
+            validation_fraction=None,
+            module__channels=(32, 32, 64, 64),
+            module__pool_sizes=(2, 2, 2, 2),
+            module__time_pool_sizes=(2, 2, 2, 2),
+            module__hidden_size=64,
+        ),
     ).fit(clips, labels)
     clip = rng.normal(scale=0.1, size=3 * sr).astype(np.float32)
     pipeline.predict([clip])
     seconds = np.array([_timed(lambda: pipeline.predict([clip])) for _ in range(100)])
     batch = [rng.normal(scale=0.1, size=3 * sr).astype(np.float32) for _ in range(256)]
     batch_seconds = min(_timed(lambda: pipeline.predict(batch)) for _ in range(3))
-    return {"median_ms": 1000 * np.median(seconds), "p95_ms": 1000 * np.percentile(seconds, 95),
-            "batch_clips_per_s": 256 / batch_seconds}
+    return {
+        "median_ms": 1000 * np.median(seconds),
+        "p95_ms": 1000 * np.percentile(seconds, 95),
+        "batch_clips_per_s": 256 / batch_seconds,
+    }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--examples", type=int, default=128,
-                        help="training examples per epoch for the 2-D models (half for "
-                             "the 1-D one)")
+    parser.add_argument(
+        "--examples",
+        type=int,
+        default=128,
+        help="training examples per epoch for the 2-D models (half for the 1-D one)",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    print(f"CPU: {platform.processor() or platform.machine()}, torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads", flush=True)
+    print(
+        f"CPU: {platform.processor() or platform.machine()}, torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads",
+        flush=True,
+    )
     rows = _training_rows(args.examples, args.repeats)
-    print("\n| model | examples | skorch ex/s | loop ex/s | skorch overhead | "
-          "loop channels_last ex/s |")
+    print(
+        "\n| model | examples | skorch ex/s | loop ex/s | skorch overhead | "
+        "loop channels_last ex/s |"
+    )
     print("| --- | --- | --- | --- | --- | --- |")
     for row in rows:
         last = f"{row['channels_last']:.1f}" if "channels_last" in row else "n/a"
-        print(f"| {row['model']} | {row['examples']} | {row['skorch']:.1f} | {row['loop']:.1f} "
-              f"| {100 * row['overhead']:+.1f}% | {last} |")
+        print(
+            f"| {row['model']} | {row['examples']} | {row['skorch']:.1f} | {row['loop']:.1f} "
+            f"| {100 * row['overhead']:+.1f}% | {last} |"
+        )
     latency = _latency()
-    print(f"\none 3-s clip, waveform -> label: median {latency['median_ms']:.1f} ms, "
-          f"p95 {latency['p95_ms']:.1f} ms (100 calls); batch of 256 clips: "
-          f"{latency['batch_clips_per_s']:.0f} clips/s")
+    print(
+        f"\none 3-s clip, waveform -> label: median {latency['median_ms']:.1f} ms, "
+        f"p95 {latency['p95_ms']:.1f} ms (100 calls); batch of 256 clips: "
+        f"{latency['batch_clips_per_s']:.0f} clips/s"
+    )
 
 
 if __name__ == "__main__":

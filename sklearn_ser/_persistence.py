@@ -40,10 +40,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from skorch.exceptions import DeviceWarning
-from skorch.history import History
 from sklearn.base import BaseEstimator
 from sklearn.utils import Bunch
+from skorch.exceptions import DeviceWarning
+from skorch.history import History
 
 from .estimators._base import SERNeuralNetClassifier, _private_torch_rng
 from .utils._versions import running_versions, warn_if_versions_differ
@@ -141,8 +141,9 @@ class _Encoder:
 
     def _container_or_object(self, value, where):
         if type(value) is list:
-            return [self.encode(item, _join(where, _index(item, i)))
-                    for i, item in enumerate(value)]
+            return [
+                self.encode(item, _join(where, _index(item, i))) for i, item in enumerate(value)
+            ]
         if type(value) is tuple:
             return {"kind": "tuple", "items": self._tuple_items(value, where)}
         if type(value) in (dict, OrderedDict) or isinstance(value, Bunch):
@@ -184,9 +185,13 @@ class _Encoder:
         if kind in "US":
             return {**node, "values": array.ravel().tolist()}
         if kind == "O":
-            return {**node, "values": [
-                self.encode(item, _join(where, f"[{i}]")) for i, item in enumerate(array.ravel())
-            ]}
+            return {
+                **node,
+                "values": [
+                    self.encode(item, _join(where, f"[{i}]"))
+                    for i, item in enumerate(array.ravel())
+                ],
+            }
         if kind not in "biufcmM":
             raise _Unsupported(where, f"a numpy array of dtype {array.dtype}")
         array = np.array(array, order="C")
@@ -226,8 +231,7 @@ class _Encoder:
                 f"cannot save the {cls.__qualname__}{at} in the safe format: it cannot be "
                 f"rebuilt from its get_params() ({error})"
             ) from error
-        state = {key: value for key, value in vars(estimator).items()
-                 if key not in init_attributes}
+        state = {key: value for key, value in vars(estimator).items() if key not in init_attributes}
         net = state.pop("net_", None) if isinstance(estimator, SERNeuralNetClassifier) else None
         node = {"kind": "estimator", "module": cls.__module__, "name": cls.__qualname__}
         with _owned_by(cls, where, "parameter"):
@@ -255,8 +259,12 @@ class _Encoder:
         slots = any(vars(base).get("__slots__") for base in cls.__mro__)
         if slots or not hasattr(value, "__dict__"):
             raise _Unsupported(where, f"a {_class_name(cls)} object, which has no instance dict")
-        node = {"kind": "object", "module": cls.__module__, "name": cls.__qualname__,
-                "id": self._remember(value)}
+        node = {
+            "kind": "object",
+            "module": cls.__module__,
+            "name": cls.__qualname__,
+            "id": self._remember(value),
+        }
         return {**node, "state": self._members(vars(value), where)}
 
     def _remember(self, value):
@@ -273,7 +281,7 @@ def _owned_by(cls, where, role):
         yield
     except _Unsupported as unsupported:
         at = f" at {where}" if where else ""
-        member = unsupported.where[len(where):].lstrip(".")
+        member = unsupported.where[len(where) :].lstrip(".")
         raise TypeError(
             f"cannot save the {cls.__qualname__}{at} in the safe format: its {role} "
             f"{member} is {unsupported.why}. {_CODE_NOT_DATA}"
@@ -410,8 +418,10 @@ class _Decoder:
             if not isinstance(estimator, SERNeuralNetClassifier):
                 raise _corrupt(where, f"a {cls.__qualname__} has no network")
             try:
-                saved = {key: self.decode(value, _join(where, "net_"))
-                         for key, value in node["net"].items()}
+                saved = {
+                    key: self.decode(value, _join(where, "net_"))
+                    for key, value in node["net"].items()
+                }
                 _restore_net(estimator, saved)
             except (KeyError, RuntimeError, ValueError) as error:
                 raise ValueError(
@@ -465,8 +475,9 @@ def _restore_net(classifier, saved):
     # Stand-in labels, one per class: they size the class weights, which the
     # saved criterion state then overwrites.
     codes = np.arange(len(classifier.classes_))
-    split_seed = (classifier._seeds()[1]
-                  if isinstance(classifier.random_state, numbers.Integral) else None)
+    split_seed = (
+        classifier._seeds()[1] if isinstance(classifier.random_state, numbers.Integral) else None
+    )
     fraction = classifier.validation_fraction if saved["validation_split"] else None
     net = classifier._build_net(codes, split_seed, fraction)
     if str(net.device).startswith("cuda") and not torch.cuda.is_available():

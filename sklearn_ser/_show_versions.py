@@ -5,8 +5,18 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 
 _DEPENDENCIES = (
-    "sklearn_ser", "numpy", "scipy", "scikit-learn", "skorch", "torch", "librosa",
-    "soundfile", "soxr", "joblib", "tqdm", "matplotlib",
+    "sklearn_ser",
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "skorch",
+    "torch",
+    "librosa",
+    "soundfile",
+    "soxr",
+    "joblib",
+    "tqdm",
+    "matplotlib",
 )
 
 

@@ -62,9 +62,15 @@ def _load_corpus(args, sr=16000):
             raise CommandError("--data is not used with --corpus synthetic")
         corpus = datasets.make_emotional_speech(sr=sr, random_state=args.seed)
         if args.max_clips is not None and args.max_clips < len(corpus.target):
-            keep = np.sort(resample(np.arange(len(corpus.target)), replace=False,
-                                    n_samples=args.max_clips, stratify=corpus.target,
-                                    random_state=args.seed))
+            keep = np.sort(
+                resample(
+                    np.arange(len(corpus.target)),
+                    replace=False,
+                    n_samples=args.max_clips,
+                    stratify=corpus.target,
+                    random_state=args.seed,
+                )
+            )
             for key in ("target", "groups"):
                 corpus[key] = corpus[key][keep]
             corpus.data = [corpus.data[i] for i in keep]
@@ -98,7 +104,8 @@ def _audio_files(paths):
     for path in map(Path, paths):
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
+                p
+                for p in path.rglob("*")
                 if p.suffix.lower() in AUDIO_EXTENSIONS and not p.name.startswith(".")
             )
             if not found:
@@ -148,18 +155,27 @@ def _make_model(name, *, sr, epochs, seed, device, small=False, speaker_norm=Fal
     from .estimators import EpochProgressBar
 
     if name == "baseline":
-        return pipelines.make_baseline_pipeline("logreg", speaker_norm=speaker_norm, sr=sr,
-                                                random_state=seed)
+        return pipelines.make_baseline_pipeline(
+            "logreg", speaker_norm=speaker_norm, sr=sr, random_state=seed
+        )
     if name == "cnn-lstm-1d" and speaker_norm:
-        raise CommandError("--speaker-norm applies to spectrogram models and the baseline, "
-                           "not to cnn-lstm-1d")
-    net = {"max_epochs": epochs, "random_state": seed, "device": device,
-           "callbacks": [EpochProgressBar()]}
+        raise CommandError(
+            "--speaker-norm applies to spectrogram models and the baseline, not to cnn-lstm-1d"
+        )
+    net = {
+        "max_epochs": epochs,
+        "random_state": seed,
+        "device": device,
+        "callbacks": [EpochProgressBar()],
+    }
     if name == "cnn-lstm-1d":
         return pipelines.make_zhao_1d_pipeline(sr=sr, **net)
     recipe = {
-        "cnn-lstm": (pipelines.make_small_cnn_lstm_pipeline if small
-                     else pipelines.make_crop_cnn_lstm_pipeline),
+        "cnn-lstm": (
+            pipelines.make_small_cnn_lstm_pipeline
+            if small
+            else pipelines.make_crop_cnn_lstm_pipeline
+        ),
         "transformer-cnn": pipelines.make_zenkov_pipeline,
     }[name]
     return recipe(sr=sr, speaker_norm=speaker_norm, **net)
@@ -219,35 +235,58 @@ def _evaluate_folds(args, n_jobs):
     reports = {}
     for name in args.model:
         label = name + (" + speaker norm" if args.speaker_norm else "")
-        model = _make_model(name, sr=corpus.sr, epochs=args.epochs, seed=args.seed,
-                            device=args.device, small=args.corpus == "synthetic",
-                            speaker_norm=args.speaker_norm)
-        print(f"{label} on {args.corpus}: {len(corpus.target)} clips, "
-              f"{len(np.unique(corpus.groups))} speakers, cv {cv_spec}", file=sys.stderr)
+        model = _make_model(
+            name,
+            sr=corpus.sr,
+            epochs=args.epochs,
+            seed=args.seed,
+            device=args.device,
+            small=args.corpus == "synthetic",
+            speaker_norm=args.speaker_norm,
+        )
+        print(
+            f"{label} on {args.corpus}: {len(corpus.target)} clips, "
+            f"{len(np.unique(corpus.groups))} speakers, cv {cv_spec}",
+            file=sys.stderr,
+        )
         # One folder per model when several are compared; finished folds are
         # kept in it, so the same command resumes an interrupted run.
         model_out = out / name if len(args.model) > 1 else out
         report = evaluate_speaker_independent(
-            model, corpus.data, corpus.target, corpus.groups, cv, n_jobs=n_jobs,
+            model,
+            corpus.data,
+            corpus.target,
+            corpus.groups,
+            cv,
+            n_jobs=n_jobs,
             checkpoint_dir=model_out / "folds",
         )
         run = {
-            "corpus": args.corpus, "data": args.data, "model": name,
-            "speaker_norm": args.speaker_norm, "cv": cv_spec, "epochs": args.epochs,
-            "seed": args.seed, "n_clips": len(corpus.target),
-            "wall_time_s": sum(report.fold_times), "versions": _versions(),
+            "corpus": args.corpus,
+            "data": args.data,
+            "model": name,
+            "speaker_norm": args.speaker_norm,
+            "cv": cv_spec,
+            "epochs": args.epochs,
+            "seed": args.seed,
+            "n_clips": len(corpus.target),
+            "wall_time_s": sum(report.fold_times),
+            "versions": _versions(),
         }
         figures = save_report(report, model_out, run)
         print(report)
-        print(f"\nwrote {', '.join(figures)} to {model_out} "
-              f"({run['wall_time_s']:.0f} s of folds)\n")
+        print(
+            f"\nwrote {', '.join(figures)} to {model_out} ({run['wall_time_s']:.0f} s of folds)\n"
+        )
         reports[label] = report
     if len(reports) > 1:
         width = max(map(len, reports))
         print(f"{'model':<{width}}  UAR %         accuracy %")
         for label, report in reports.items():
-            print(f"{label:<{width}}  {100 * report.uar_mean:4.1f} ± {100 * report.uar_std:4.1f}"
-                  f"   {100 * report.accuracy_mean:4.1f} ± {100 * report.accuracy_std:4.1f}")
+            print(
+                f"{label:<{width}}  {100 * report.uar_mean:4.1f} ± {100 * report.uar_std:4.1f}"
+                f"   {100 * report.accuracy_mean:4.1f} ± {100 * report.accuracy_std:4.1f}"
+            )
     return 0
 
 
@@ -257,9 +296,15 @@ def _train(args):
 
     out = Path(args.out)
     corpus = _load_corpus(args)
-    model = _make_model(args.model, sr=corpus.sr, epochs=args.epochs, seed=args.seed,
-                        device=args.device, small=args.corpus == "synthetic",
-                        speaker_norm=args.speaker_norm)
+    model = _make_model(
+        args.model,
+        sr=corpus.sr,
+        epochs=args.epochs,
+        seed=args.seed,
+        device=args.device,
+        small=args.corpus == "synthetic",
+        speaker_norm=args.speaker_norm,
+    )
     if args.speaker_norm and corpus.groups is None:
         raise CommandError("--speaker-norm needs the speakers: pass --speaker-pattern REGEX")
     # Routing hands the speakers to every step that requests them: the
@@ -270,10 +315,14 @@ def _train(args):
         model.fit(corpus.data, corpus.target, **groups)
     out.parent.mkdir(parents=True, exist_ok=True)
     facts = {
-        "format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION,
-        "model_name": args.model, "sr": corpus.sr,
-        "classes": [str(c) for c in model.classes_], "corpus": args.corpus,
-        "speaker_norm": args.speaker_norm, "n_clips": len(corpus.target),
+        "format": MODEL_FORMAT,
+        "format_version": MODEL_FORMAT_VERSION,
+        "model_name": args.model,
+        "sr": corpus.sr,
+        "classes": [str(c) for c in model.classes_],
+        "corpus": args.corpus,
+        "speaker_norm": args.speaker_norm,
+        "n_clips": len(corpus.target),
     }
     if args.format == "safe":
         from . import save_model
@@ -281,8 +330,10 @@ def _train(args):
         save_model(model, out, metadata=facts)
     else:
         joblib.dump({**facts, "model": model, "versions": _versions()}, out)
-    print(f"saved {args.model} trained on {len(corpus.target)} {args.corpus} clips to {out} "
-          f"({args.format} format)")
+    print(
+        f"saved {args.model} trained on {len(corpus.target)} {args.corpus} clips to {out} "
+        f"({args.format} format)"
+    )
     return 0
 
 
@@ -350,24 +401,29 @@ def _predict(args):
     params = {}
     if saved.get("speaker_norm"):
         if args.speaker_pattern is None:
-            print("sklearn-ser: this model normalises per speaker and no --speaker-pattern "
-                  "was given: all files are taken as one speaker", file=sys.stderr)
+            print(
+                "sklearn-ser: this model normalises per speaker and no --speaker-pattern "
+                "was given: all files are taken as one speaker",
+                file=sys.stderr,
+            )
         else:
             params["groups"] = _speakers_of(files, args.speaker_pattern)
     with config_context(enable_metadata_routing=True), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
         probabilities = model.predict_proba(waveforms, **params)
     rows = [
-        {"file": str(file), "label": classes[int(np.argmax(p))],
-         **{c: float(v) for c, v in zip(classes, p)}}
+        {
+            "file": str(file),
+            "label": classes[int(np.argmax(p))],
+            **{c: float(v) for c, v in zip(classes, p)},
+        }
         for file, p in zip(files, probabilities)
     ]
     if args.format == "json":
         print(json.dumps(rows, indent=2))
     elif args.format == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=["file", "label", *classes],
-                                lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=["file", "label", *classes], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
         print(buffer.getvalue(), end="")
@@ -375,8 +431,10 @@ def _predict(args):
         width = max(len(row["file"]) for row in rows)
         print(f"{'file':<{width}}  {'label':<10}  " + "  ".join(f"{c:>9}" for c in classes))
         for row in rows:
-            print(f"{row['file']:<{width}}  {row['label']:<10}  "
-                  + "  ".join(f"{row[c]:>9.3f}" for c in classes))
+            print(
+                f"{row['file']:<{width}}  {row['label']:<10}  "
+                + "  ".join(f"{row[c]:>9.3f}" for c in classes)
+            )
     return 0
 
 
@@ -384,68 +442,117 @@ def _predict(args):
 
 
 def _add_data_options(parser):
-    parser.add_argument("--corpus", choices=CORPORA, default="synthetic",
-                        help="corpus to use (default: the built-in synthetic one)")
+    parser.add_argument(
+        "--corpus",
+        choices=CORPORA,
+        default="synthetic",
+        help="corpus to use (default: the built-in synthetic one)",
+    )
     parser.add_argument("--data", metavar="PATH", help="folder holding the corpus files")
-    parser.add_argument("--speaker-pattern", metavar="REGEX",
-                        help="with --corpus folder: regex whose group captures the "
-                             "speaker in a file path")
-    parser.add_argument("--max-clips", type=int, metavar="N",
-                        help="use at most N clips, spread over the corpus (quick runs)")
-    parser.add_argument("--speaker-norm", action="store_true",
-                        help="standardise features per speaker with each speaker's own "
-                             "clips (the test speakers' too, without labels)")
-    parser.add_argument("--epochs", type=int, default=20,
-                        help="maximum training epochs of the neural models (default: 20)")
+    parser.add_argument(
+        "--speaker-pattern",
+        metavar="REGEX",
+        help="with --corpus folder: regex whose group captures the speaker in a file path",
+    )
+    parser.add_argument(
+        "--max-clips",
+        type=int,
+        metavar="N",
+        help="use at most N clips, spread over the corpus (quick runs)",
+    )
+    parser.add_argument(
+        "--speaker-norm",
+        action="store_true",
+        help="standardise features per speaker with each speaker's own "
+        "clips (the test speakers' too, without labels)",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=20,
+        help="maximum training epochs of the neural models (default: 20)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
 
 
 def _parser():
     parser = argparse.ArgumentParser(
-        prog="sklearn-ser", description="Speech emotion recognition with scikit-learn.")
+        prog="sklearn-ser", description="Speech emotion recognition with scikit-learn."
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     evaluate = commands.add_parser(
-        "evaluate", help="speaker-independent cross-validation with a report")
+        "evaluate", help="speaker-independent cross-validation with a report"
+    )
     _add_data_options(evaluate)
-    evaluate.add_argument("--model", choices=MODELS, nargs="+", default=["cnn-lstm"],
-                          help="model(s) to evaluate, side by side when several (default: "
-                               "cnn-lstm; on the synthetic corpus the CNN-LSTM is a small one)")
-    evaluate.add_argument("--cv", metavar="{loso,group-kfold:K,ravdess-6}",
-                          help="outer folds (default depends on the corpus)")
+    evaluate.add_argument(
+        "--model",
+        choices=MODELS,
+        nargs="+",
+        default=["cnn-lstm"],
+        help="model(s) to evaluate, side by side when several (default: "
+        "cnn-lstm; on the synthetic corpus the CNN-LSTM is a small one)",
+    )
+    evaluate.add_argument(
+        "--cv",
+        metavar="{loso,group-kfold:K,ravdess-6}",
+        help="outer folds (default depends on the corpus)",
+    )
     where = evaluate.add_mutually_exclusive_group()
     where.add_argument("--n-jobs", type=int, default=None, help="folds run in parallel")
-    where.add_argument("--scheduler", metavar="ADDRESS",
-                       help="run the folds on the Dask cluster of this scheduler, e.g. "
-                            "tcp://10.0.0.5:8786 (needs the [dask] extra here and "
-                            "sklearn_ser on the workers)")
-    evaluate.add_argument("--out", default="sklearn_ser_results", metavar="DIR",
-                          help="folder for results.json, report.md, figures and the "
-                               "finished folds (the same command resumes a stopped run)")
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the folds on the Dask cluster of this scheduler, e.g. "
+        "tcp://10.0.0.5:8786 (needs the [dask] extra here and "
+        "sklearn_ser on the workers)",
+    )
+    evaluate.add_argument(
+        "--out",
+        default="sklearn_ser_results",
+        metavar="DIR",
+        help="folder for results.json, report.md, figures and the "
+        "finished folds (the same command resumes a stopped run)",
+    )
     evaluate.set_defaults(run=_evaluate)
 
     train = commands.add_parser("train", help="fit a model on a whole corpus and save it")
     _add_data_options(train)
-    train.add_argument("--model", choices=MODELS, default="cnn-lstm",
-                       help="model to train (default: cnn-lstm; on the synthetic corpus "
-                            "the CNN-LSTM is a small one)")
-    train.add_argument("--out", default="model.pt", metavar="FILE",
-                       help="where to save the model (default: model.pt)")
-    train.add_argument("--format", choices=("safe", "joblib"), default="safe",
-                       help="safe: data and weights only, loads without running code "
-                            "(sklearn_ser.load_model); joblib: a pickle, for models with "
-                            "steps the safe format cannot hold (default: safe)")
+    train.add_argument(
+        "--model",
+        choices=MODELS,
+        default="cnn-lstm",
+        help="model to train (default: cnn-lstm; on the synthetic corpus "
+        "the CNN-LSTM is a small one)",
+    )
+    train.add_argument(
+        "--out",
+        default="model.pt",
+        metavar="FILE",
+        help="where to save the model (default: model.pt)",
+    )
+    train.add_argument(
+        "--format",
+        choices=("safe", "joblib"),
+        default="safe",
+        help="safe: data and weights only, loads without running code "
+        "(sklearn_ser.load_model); joblib: a pickle, for models with "
+        "steps the safe format cannot hold (default: safe)",
+    )
     train.set_defaults(run=_train)
 
     predict = commands.add_parser("predict", help="label audio files with a saved model")
     predict.add_argument("model_file", metavar="MODEL", help="file written by `train`")
     predict.add_argument("inputs", nargs="+", metavar="FILE|DIR", help="audio files or folders")
     predict.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    predict.add_argument("--speaker-pattern", metavar="REGEX",
-                         help="for a model trained with --speaker-norm: regex whose group "
-                              "captures the speaker in a file path")
+    predict.add_argument(
+        "--speaker-pattern",
+        metavar="REGEX",
+        help="for a model trained with --speaker-norm: regex whose group "
+        "captures the speaker in a file path",
+    )
     predict.set_defaults(run=_predict)
     return parser
 

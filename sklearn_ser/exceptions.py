@@ -44,9 +44,7 @@ class InconsistentVersionWarning(UserWarning):
 
     def __str__(self):
         saved = ", ".join(f"{name} {version}" for name, version in self.saved_versions.items())
-        running = ", ".join(
-            f"{name} {version}" for name, version in self.running_versions.items()
-        )
+        running = ", ".join(f"{name} {version}" for name, version in self.running_versions.items())
         return (
             f"Loading a model saved with {saved} (running: {running}). It may fail or "
             "predict differently; refit it, or install the versions it was saved with."

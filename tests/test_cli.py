@@ -6,7 +6,6 @@ import joblib
 import numpy as np
 import pytest
 import soundfile
-
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_ser import load_model, save_model
@@ -15,23 +14,52 @@ from sklearn_ser.datasets import make_emotional_speech
 
 
 def test_evaluate_neural_model_on_synthetic_corpus(tmp_path, capsys):
-    status = main(["evaluate", "--max-clips", "48", "--epochs", "2",
-                   "--cv", "group-kfold:2", "--out", str(tmp_path)])
+    status = main(
+        [
+            "evaluate",
+            "--max-clips",
+            "48",
+            "--epochs",
+            "2",
+            "--cv",
+            "group-kfold:2",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert status == 0
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["n_folds"] == 2 and results["n_samples"] == 48
     assert results["run"]["model"] == "cnn-lstm"
     assert [len(h) for h in results["histories"]] == [2, 2]
-    for name in ["report.md", "confusion_matrix.png", "training_curves_fold0.png",
-                 "training_curves_fold1.png"]:
+    for name in [
+        "report.md",
+        "confusion_matrix.png",
+        "training_curves_fold0.png",
+        "training_curves_fold1.png",
+    ]:
         assert (tmp_path / name).stat().st_size > 0
     assert "mean ± std" in capsys.readouterr().out
 
 
 def test_evaluate_baseline_on_ravdess(ravdess_path, tmp_path, capsys):
-    status = main(["evaluate", "--corpus", "ravdess", "--data", str(ravdess_path),
-                   "--model", "baseline", "--max-clips", "48", "--cv", "group-kfold:2",
-                   "--out", str(tmp_path)])
+    status = main(
+        [
+            "evaluate",
+            "--corpus",
+            "ravdess",
+            "--data",
+            str(ravdess_path),
+            "--model",
+            "baseline",
+            "--max-clips",
+            "48",
+            "--cv",
+            "group-kfold:2",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert status == 0
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["n_samples"] == 48 and len(results["per_speaker"]) == 24
@@ -49,13 +77,35 @@ def wav_folder(tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("model, file_format", [
-    ("baseline", "joblib"), ("cnn-lstm", "joblib"), ("baseline", "safe"), ("cnn-lstm", "safe"),
-])
+@pytest.mark.parametrize(
+    "model, file_format",
+    [
+        ("baseline", "joblib"),
+        ("cnn-lstm", "joblib"),
+        ("baseline", "safe"),
+        ("cnn-lstm", "safe"),
+    ],
+)
 def test_train_then_predict_a_folder(model, file_format, wav_folder, tmp_path, capsys):
     model_file = tmp_path / f"model.{file_format}"
-    assert main(["train", "--model", model, "--epochs", "1", "--max-clips", "40",
-                 "--format", file_format, "--out", str(model_file)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--model",
+                model,
+                "--epochs",
+                "1",
+                "--max-clips",
+                "40",
+                "--format",
+                file_format,
+                "--out",
+                str(model_file),
+            ]
+        )
+        == 0
+    )
     if file_format == "joblib":
         saved = joblib.load(model_file)
     else:
@@ -100,15 +150,19 @@ def test_corpus_without_data_option_is_a_user_error(capsys):
 
 
 def test_unknown_corpus_layout_is_a_user_error(wav_folder, capsys):
-    assert main(["evaluate", "--corpus", "ravdess", "--data", str(wav_folder),
-                 "--model", "baseline"]) == 2
+    assert (
+        main(["evaluate", "--corpus", "ravdess", "--data", str(wav_folder), "--model", "baseline"])
+        == 2
+    )
     line = _error_line(capsys)
     assert "cannot load ravdess" in line and "does not follow the convention" in line
 
 
 def test_folder_without_speakers_is_a_user_error(wav_folder, capsys):
-    assert main(["evaluate", "--corpus", "folder", "--data", str(wav_folder),
-                 "--model", "baseline"]) == 2
+    assert (
+        main(["evaluate", "--corpus", "folder", "--data", str(wav_folder), "--model", "baseline"])
+        == 2
+    )
     assert "--speaker-pattern" in _error_line(capsys)
 
 
@@ -129,8 +183,24 @@ def test_a_file_that_is_not_our_model_is_a_user_error(tmp_path, wav_folder, caps
 
 def test_a_trained_pickle_loads_where_the_cli_cannot_be_imported(tmp_path, capsys):
     model_file = tmp_path / "model.joblib"
-    assert main(["train", "--model", "cnn-lstm", "--epochs", "1", "--max-clips", "40",
-                 "--format", "joblib", "--out", str(model_file)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--model",
+                "cnn-lstm",
+                "--epochs",
+                "1",
+                "--max-clips",
+                "40",
+                "--format",
+                "joblib",
+                "--out",
+                str(model_file),
+            ]
+        )
+        == 0
+    )
     code = f"""
 import sys
 sys.modules["sklearn_ser.cli"] = None  # any import of it now fails
@@ -146,8 +216,9 @@ print(proba.shape, "sklearn_ser.cli" in sys.modules and sys.modules["sklearn_ser
 
 def test_missing_audio_input_is_a_user_error(tmp_path, capsys):
     model_file = tmp_path / "model.joblib"
-    assert main(["train", "--model", "baseline", "--max-clips", "40",
-                 "--out", str(model_file)]) == 0
+    assert (
+        main(["train", "--model", "baseline", "--max-clips", "40", "--out", str(model_file)]) == 0
+    )
     capsys.readouterr()
     assert main(["predict", str(model_file), str(tmp_path / "absent.wav")]) == 2
     assert "audio file or folder not found" in _error_line(capsys)
@@ -159,14 +230,31 @@ def test_bad_cv_is_a_user_error(capsys):
 
 
 def test_python_dash_m_runs_the_command_line():
-    done = subprocess.run([sys.executable, "-m", "sklearn_ser", "--version"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "sklearn_ser", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout.startswith("sklearn-ser ")
 
 
 def test_evaluate_compares_models_side_by_side_and_resumes(tmp_path, capsys):
-    argv = ["evaluate", "--model", "cnn-lstm", "baseline", "--speaker-norm", "--max-clips", "48",
-            "--epochs", "1", "--cv", "group-kfold:2", "--out", str(tmp_path)]
+    argv = [
+        "evaluate",
+        "--model",
+        "cnn-lstm",
+        "baseline",
+        "--speaker-norm",
+        "--max-clips",
+        "48",
+        "--epochs",
+        "1",
+        "--cv",
+        "group-kfold:2",
+        "--out",
+        str(tmp_path),
+    ]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "cnn-lstm + speaker norm" in out and "baseline + speaker norm" in out
@@ -174,7 +262,9 @@ def test_evaluate_compares_models_side_by_side_and_resumes(tmp_path, capsys):
         results = json.loads((tmp_path / name / "results.json").read_text())
         assert results["run"]["speaker_norm"] is True
         assert sorted(p.name for p in (tmp_path / name / "folds").glob("fold_*.json")) == [
-            "fold_0.json", "fold_1.json"]
+            "fold_0.json",
+            "fold_1.json",
+        ]
     first = json.loads((tmp_path / "baseline" / "results.json").read_text())
     (tmp_path / "baseline" / "folds" / "fold_1.json").unlink()  # as if stopped in fold 1
     (tmp_path / "baseline" / "results.json").unlink()
@@ -186,14 +276,41 @@ def test_evaluate_compares_models_side_by_side_and_resumes(tmp_path, capsys):
 
 def test_speaker_norm_model_predicts_with_speakers_from_file_names(wav_folder, tmp_path, capsys):
     model_file = tmp_path / "model.joblib"
-    assert main(["train", "--model", "baseline", "--speaker-norm", "--max-clips", "40",
-                 "--out", str(model_file)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--model",
+                "baseline",
+                "--speaker-norm",
+                "--max-clips",
+                "40",
+                "--out",
+                str(model_file),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     # Two "speakers" by file-name pattern: clip0xx and clip1xx.
-    assert main(["predict", str(model_file), str(wav_folder), "--format", "json",
-                 "--speaker-pattern", r"clip(\d)"]) == 0
+    assert (
+        main(
+            [
+                "predict",
+                str(model_file),
+                str(wav_folder),
+                "--format",
+                "json",
+                "--speaker-pattern",
+                r"clip(\d)",
+            ]
+        )
+        == 0
+    )
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == len(list(wav_folder.rglob("*.wav")))
-    assert main(["predict", str(model_file), str(wav_folder),
-                 "--speaker-pattern", r"speaker(\d)"]) == 2
+    assert (
+        main(["predict", str(model_file), str(wav_folder), "--speaker-pattern", r"speaker(\d)"])
+        == 2
+    )
     assert "does not match" in capsys.readouterr().err

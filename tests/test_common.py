@@ -29,8 +29,7 @@ TINY_NET = dict(max_epochs=3, batch_size=16, random_state=0, lr=0.01)
 
 ESTIMATORS = [
     LogMelTransformer(**SMALL_FRAMES),
-    LogMelTransformer(**SMALL_FRAMES, n_mfcc=3, normalize=True, align="center",
-                      backend="librosa"),
+    LogMelTransformer(**SMALL_FRAMES, n_mfcc=3, normalize=True, align="center", backend="librosa"),
     FixedLengthWaveform(),
     FixedLengthWaveform(n_samples=7, align="center"),
     SpeakerStandardScaler(),
@@ -40,12 +39,31 @@ ESTIMATORS = [
     CNNLSTMClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4, **TINY_NET),
     CNNLSTM1DClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4, **TINY_NET),
     # Crop training, window-averaged prediction and every augmentation.
-    CNNLSTMClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4, crop_length=3,
-                      mixup_alpha=0.2, freq_warp=0.1, time_stretch=0.1, **TINY_NET),
-    CNNLSTM1DClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4, crop_length=3,
-                        crop_hop=1, mixup_alpha=0.2, time_stretch=0.1, **TINY_NET),
-    TransformerCNNClassifier(module__cnn_channels=(2, 2, 2), module__n_layers=1,
-                             module__n_heads=1, module__dim_feedforward=8, **TINY_NET),
+    CNNLSTMClassifier(
+        module__channels=(4, 4, 4, 4),
+        module__hidden_size=4,
+        crop_length=3,
+        mixup_alpha=0.2,
+        freq_warp=0.1,
+        time_stretch=0.1,
+        **TINY_NET,
+    ),
+    CNNLSTM1DClassifier(
+        module__channels=(4, 4, 4, 4),
+        module__hidden_size=4,
+        crop_length=3,
+        crop_hop=1,
+        mixup_alpha=0.2,
+        time_stretch=0.1,
+        **TINY_NET,
+    ),
+    TransformerCNNClassifier(
+        module__cnn_channels=(2, 2, 2),
+        module__n_layers=1,
+        module__n_heads=1,
+        module__dim_feedforward=8,
+        **TINY_NET,
+    ),
     # The defaults: paper-sized networks, 100 epochs with early stopping.
     CNNLSTMClassifier(),
     CNNLSTM1DClassifier(),
@@ -106,7 +124,8 @@ NOT_CHECKED = {
 
 def test_every_public_estimator_is_checked():
     public = {
-        obj for name in sklearn_ser.__all__
+        obj
+        for name in sklearn_ser.__all__
         if inspect.isclass(obj := getattr(sklearn_ser, name)) and issubclass(obj, BaseEstimator)
     }
     assert public - NOT_CHECKED == {type(estimator) for estimator in ESTIMATORS}

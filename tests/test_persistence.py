@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 import sklearn
 import torch
-from skorch.exceptions import DeviceWarning
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import VotingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 from sklearn.svm import SVC
+from skorch.exceptions import DeviceWarning
 from torch import nn
 
 import sklearn_ser
@@ -44,18 +44,35 @@ from sklearn_ser.utils._versions import VersionStampMixin, running_versions
 
 SR = 8000
 MEL = dict(sr=SR, n_fft=256, hop_length=128, n_mels=16)
-TINY = dict(module__channels=(4, 4, 4, 4), module__hidden_size=4, max_epochs=2,
-            batch_size=8, lr=0.01, random_state=0)
-TINY_TRANSFORMER = dict(module__cnn_channels=(2, 2, 2), module__n_layers=1, module__n_heads=1,
-                        module__dim_feedforward=8, max_epochs=2, random_state=0)
+TINY = dict(
+    module__channels=(4, 4, 4, 4),
+    module__hidden_size=4,
+    max_epochs=2,
+    batch_size=8,
+    lr=0.01,
+    random_state=0,
+)
+TINY_TRANSFORMER = dict(
+    module__cnn_channels=(2, 2, 2),
+    module__n_layers=1,
+    module__n_heads=1,
+    module__dim_feedforward=8,
+    max_epochs=2,
+    random_state=0,
+)
 
 
 @pytest.fixture(scope="module")
 def corpus():
     """24 equal-length clips: 2 speakers, 4 emotions, 3 utterances each."""
-    X, y, groups = make_emotional_speech(n_speakers=2, n_utterances_per_emotion=3,
-                                         duration=0.5, sr=SR, random_state=0,
-                                         return_X_y_groups=True)
+    X, y, groups = make_emotional_speech(
+        n_speakers=2,
+        n_utterances_per_emotion=3,
+        duration=0.5,
+        sr=SR,
+        random_state=0,
+        return_X_y_groups=True,
+    )
     return np.stack(X).astype(np.float32), y, groups
 
 
@@ -68,22 +85,48 @@ def _spectrograms(n=20, seed=0):
 
 # The pipelines of the issue, each with whether its predictions need the speakers.
 MODELS = {
-    "logmel-speakernorm-cnnlstm": (lambda: make_pipeline(
-        LogMelTransformer(**MEL, padding="nan"), SpeakerStandardScaler(min_clips=1),
-        CNNLSTMClassifier(**TINY, crop_length=8, class_weight="balanced")), True),
-    "waveform-cnnlstm1d": (lambda: make_pipeline(
-        FixedLengthWaveform(), CNNLSTM1DClassifier(**TINY)), False),
-    "logmel-transformercnn": (lambda: Pipeline([
-        ("mel", LogMelTransformer(**MEL, normalize=True)),
-        ("clf", TransformerCNNClassifier(**TINY_TRANSFORMER))]), False),
-    "baseline-svm-speakernorm": (lambda: make_baseline_pipeline(
-        "svm", sr=SR, n_mels=16, speaker_norm=True, random_state=0), True),
-    "baseline-logreg": (lambda: make_baseline_pipeline(
-        "logreg", sr=SR, n_mels=16, random_state=0), False),
-    "nested": (lambda: Pipeline([
-        ("features", make_pipeline(LogMelTransformer(**MEL), UtteranceStatistics(deltas=False))),
-        ("identity", FunctionTransformer()),
-        ("classify", make_pipeline(StandardScaler(), LogisticRegression()))]), False),
+    "logmel-speakernorm-cnnlstm": (
+        lambda: make_pipeline(
+            LogMelTransformer(**MEL, padding="nan"),
+            SpeakerStandardScaler(min_clips=1),
+            CNNLSTMClassifier(**TINY, crop_length=8, class_weight="balanced"),
+        ),
+        True,
+    ),
+    "waveform-cnnlstm1d": (
+        lambda: make_pipeline(FixedLengthWaveform(), CNNLSTM1DClassifier(**TINY)),
+        False,
+    ),
+    "logmel-transformercnn": (
+        lambda: Pipeline(
+            [
+                ("mel", LogMelTransformer(**MEL, normalize=True)),
+                ("clf", TransformerCNNClassifier(**TINY_TRANSFORMER)),
+            ]
+        ),
+        False,
+    ),
+    "baseline-svm-speakernorm": (
+        lambda: make_baseline_pipeline("svm", sr=SR, n_mels=16, speaker_norm=True, random_state=0),
+        True,
+    ),
+    "baseline-logreg": (
+        lambda: make_baseline_pipeline("logreg", sr=SR, n_mels=16, random_state=0),
+        False,
+    ),
+    "nested": (
+        lambda: Pipeline(
+            [
+                (
+                    "features",
+                    make_pipeline(LogMelTransformer(**MEL), UtteranceStatistics(deltas=False)),
+                ),
+                ("identity", FunctionTransformer()),
+                ("classify", make_pipeline(StandardScaler(), LogisticRegression())),
+            ]
+        ),
+        False,
+    ),
 }
 
 
@@ -136,14 +179,18 @@ def test_round_trip_in_a_fresh_process(corpus, tmp_path):
     flags = [f"{name}={int(routed)}" for name, (_, routed) in MODELS.items()]
     subprocess.run([sys.executable, "-c", code, str(tmp_path), *flags], check=True)
     for name in MODELS:
-        np.testing.assert_array_equal(np.load(tmp_path / f"{name}.loaded.npy"),
-                                      np.load(tmp_path / f"{name}.npy"), err_msg=name)
+        np.testing.assert_array_equal(
+            np.load(tmp_path / f"{name}.loaded.npy"),
+            np.load(tmp_path / f"{name}.npy"),
+            err_msg=name,
+        )
 
 
 def test_parameters_and_fitted_attributes_keep_their_types(tmp_path):
     X, y = _spectrograms()
-    clf = CNNLSTMClassifier(**TINY, noise_snr_db=(15.0, 29.0),
-                            class_weight={"angry": 2.0, "calm": 1.0}).fit(X, y)
+    clf = CNNLSTMClassifier(
+        **TINY, noise_snr_db=(15.0, 29.0), class_weight={"angry": 2.0, "calm": 1.0}
+    ).fit(X, y)
     save_model(clf, tmp_path / "clf.pt")
     loaded = load_model(tmp_path / "clf.pt")
     assert loaded.get_params() == clf.get_params()
@@ -178,8 +225,9 @@ def test_sklearn_estimators_with_nested_and_private_state(tmp_path):
     ]
     models = [
         VotingClassifier(members, voting="hard").fit(X, y),  # Bunch, LabelEncoder
-        make_pipeline(OneHotEncoder(dtype=np.float32, handle_unknown="ignore"),
-                      LogisticRegression()).fit(np.round(X), y),
+        make_pipeline(
+            OneHotEncoder(dtype=np.float32, handle_unknown="ignore"), LogisticRegression()
+        ).fit(np.round(X), y),
     ]
     for i, model in enumerate(models):
         data = X if i == 0 else np.round(X)
@@ -196,8 +244,9 @@ def test_sklearn_estimators_with_nested_and_private_state(tmp_path):
 
 def test_metadata_requests_are_kept(tmp_path):
     with sklearn.config_context(enable_metadata_routing=True):
-        model = make_pipeline(StandardScaler(), LogisticRegression().set_fit_request(
-            sample_weight=True))
+        model = make_pipeline(
+            StandardScaler(), LogisticRegression().set_fit_request(sample_weight=True)
+        )
         save_model(model, tmp_path / "model.pt")
         loaded = load_model(tmp_path / "model.pt")
         assert str(loaded.get_metadata_routing()) == str(model.get_metadata_routing())
@@ -265,24 +314,33 @@ class _OwnModule(nn.Module):
 
 def test_a_function_is_refused_naming_the_step_and_parameter(tmp_path):
     model = make_pipeline(FunctionTransformer(lambda X: X), LogisticRegression())
-    with pytest.raises(TypeError, match=r"FunctionTransformer at steps\['functiontransformer'\]"
-                                        r".*parameter func is a function \(.*<lambda>"):
+    with pytest.raises(
+        TypeError,
+        match=r"FunctionTransformer at steps\['functiontransformer'\]"
+        r".*parameter func is a function \(.*<lambda>",
+    ):
         save_model(model, tmp_path / "model.pt")
     assert not list(tmp_path.iterdir())  # nothing written, not even a temporary file
 
 
 def test_an_estimator_of_another_package_is_refused(tmp_path):
     model = Pipeline([("scale", StandardScaler()), ("mine", _ThirdPartyClassifier())])
-    with pytest.raises(TypeError, match=r"_ThirdPartyClassifier at steps\['mine'\] "
-                                        r"\(from module 'tests.test_persistence'\)"):
+    with pytest.raises(
+        TypeError,
+        match=r"_ThirdPartyClassifier at steps\['mine'\] "
+        r"\(from module 'tests.test_persistence'\)",
+    ):
         save_model(model, tmp_path / "model.pt")
 
 
 def test_a_module_class_outside_the_allowed_packages_is_refused(tmp_path):
     X, y = _spectrograms()
     clf = CNNLSTMClassifier(module=_OwnModule, max_epochs=1, random_state=0).fit(X, y)
-    with pytest.raises(TypeError, match=r"CNNLSTMClassifier in the safe format: its parameter "
-                                        r"module is the class tests.test_persistence._OwnModule"):
+    with pytest.raises(
+        TypeError,
+        match=r"CNNLSTMClassifier in the safe format: its parameter "
+        r"module is the class tests.test_persistence._OwnModule",
+    ):
         save_model(clf, tmp_path / "clf.pt")
 
 
@@ -335,13 +393,16 @@ def test_other_files_are_not_safe_model_files(tmp_path):
         load_model(tmp_path / "missing.pt")
 
 
-@pytest.mark.parametrize("module, name, message", [
-    ("this", "Zen", "may only refer to classes of sklearn_ser, sklearn"),
-    ("sklearn_ser.__main__", "main", "may only refer to classes"),
-    ("sklearn_ser._persistence", "History", "not a class defined there"),
-    ("sklearn.base", "np", "not a class defined there"),
-    ("sklearn.preprocessing", "NoSuchScaler", "does not exist in the installed versions"),
-])
+@pytest.mark.parametrize(
+    "module, name, message",
+    [
+        ("this", "Zen", "may only refer to classes of sklearn_ser, sklearn"),
+        ("sklearn_ser.__main__", "main", "may only refer to classes"),
+        ("sklearn_ser._persistence", "History", "not a class defined there"),
+        ("sklearn.base", "np", "not a class defined there"),
+        ("sklearn.preprocessing", "NoSuchScaler", "does not exist in the installed versions"),
+    ],
+)
 def test_classes_outside_the_allow_list_are_refused(module, name, message, tmp_path):
     path = tmp_path / "model.pt"
     save_model(StandardScaler(), path)
@@ -371,9 +432,11 @@ def test_a_newer_format_or_a_broken_header_is_refused(tmp_path):
 
 
 def _public_estimator_classes():
-    return [obj for name in sklearn_ser.__all__
-            if inspect.isclass(obj := getattr(sklearn_ser, name))
-            and issubclass(obj, BaseEstimator)]
+    return [
+        obj
+        for name in sklearn_ser.__all__
+        if inspect.isclass(obj := getattr(sklearn_ser, name)) and issubclass(obj, BaseEstimator)
+    ]
 
 
 def test_every_public_estimator_stamps_its_pickles():
@@ -393,9 +456,11 @@ def old_versions(monkeypatch):
     return apply
 
 
-@pytest.mark.parametrize("estimator", [
-    cls() for cls in _public_estimator_classes()
-], ids=lambda estimator: type(estimator).__name__)
+@pytest.mark.parametrize(
+    "estimator",
+    [cls() for cls in _public_estimator_classes()],
+    ids=lambda estimator: type(estimator).__name__,
+)
 def test_unpickling_with_other_versions_warns_once(estimator, old_versions, monkeypatch):
     old_versions()
     pickled = pickle.dumps(estimator)
@@ -405,10 +470,13 @@ def test_unpickling_with_other_versions_warns_once(estimator, old_versions, monk
     assert len(record) == 1
     warning = record[0].message
     assert warning.saved_versions == {"sklearn_ser": "0.0.1", "torch": "1.0.0"}
-    assert warning.running_versions == {"sklearn_ser": sklearn_ser.__version__,
-                                        "torch": str(torch.__version__)}
-    assert f"sklearn_ser 0.0.1, torch 1.0.0 (running: sklearn_ser {sklearn_ser.__version__}" \
-        in str(warning)
+    assert warning.running_versions == {
+        "sklearn_ser": sklearn_ser.__version__,
+        "torch": str(torch.__version__),
+    }
+    assert f"sklearn_ser 0.0.1, torch 1.0.0 (running: sklearn_ser {sklearn_ser.__version__}" in str(
+        warning
+    )
 
 
 def test_unpickling_with_the_same_versions_is_silent(corpus, tmp_path):
@@ -466,10 +534,13 @@ def test_metadata_is_kept_beside_the_model(tmp_path):
     assert isinstance(load_model(path), StandardScaler)
 
 
-@pytest.mark.parametrize("metadata, message", [
-    (["a"], "metadata must be a dict or None, got a list"),
-    ({"when": object()}, "metadata must be JSON-serialisable"),
-])
+@pytest.mark.parametrize(
+    "metadata, message",
+    [
+        (["a"], "metadata must be a dict or None, got a list"),
+        ({"when": object()}, "metadata must be JSON-serialisable"),
+    ],
+)
 def test_metadata_must_be_a_json_dict(tmp_path, metadata, message):
     with pytest.raises(TypeError, match=message):
         save_model(StandardScaler(), tmp_path / "m.pt", metadata=metadata)

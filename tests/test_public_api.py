@@ -9,8 +9,15 @@ import pytest
 import sklearn_ser
 
 API_PAGE = Path(__file__).resolve().parents[1] / "docs" / "api.rst"
-SUBPACKAGES = ("datasets", "estimators", "evaluation", "models", "pipelines",
-               "preprocessing", "utils")
+SUBPACKAGES = (
+    "datasets",
+    "estimators",
+    "evaluation",
+    "models",
+    "pipelines",
+    "preprocessing",
+    "utils",
+)
 
 
 def _documented():

@@ -127,7 +127,16 @@ def load_audio_folder(
         fields=("relative_path",),
     )
     return load_corpus(
-        spec, path, sr=sr, emotions=emotions, speakers=speakers, max_files=max_files,
-        on_error=on_error, n_jobs=n_jobs, verbose=verbose, as_frame=as_frame,
-        return_X_y=return_X_y, return_X_y_groups=return_X_y_groups,
+        spec,
+        path,
+        sr=sr,
+        emotions=emotions,
+        speakers=speakers,
+        max_files=max_files,
+        on_error=on_error,
+        n_jobs=n_jobs,
+        verbose=verbose,
+        as_frame=as_frame,
+        return_X_y=return_X_y,
+        return_X_y_groups=return_X_y_groups,
     )

@@ -9,11 +9,11 @@ resample in parallel, collect errors, and build the :class:`~sklearn.utils.Bunch
 import os
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from numbers import Integral
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import soundfile
@@ -322,9 +322,7 @@ def _report_errors(spec, errors, on_error):
 def _check_selection(kind, requested, available):
     unknown = sorted(set(requested) - set(available))
     if unknown:
-        raise ValueError(
-            f"unknown {kind} {unknown}; available: {sorted(set(available))}"
-        )
+        raise ValueError(f"unknown {kind} {unknown}; available: {sorted(set(available))}")
 
 
 def check_return_flags(return_X_y, return_X_y_groups):
@@ -358,9 +356,7 @@ def build_bunch(
         try:
             import pandas as pd
         except ImportError as exc:
-            raise ImportError(
-                "as_frame=True requires pandas: pip install pandas"
-            ) from exc
+            raise ImportError("as_frame=True requires pandas: pip install pandas") from exc
         columns = dict(metadata)
         columns["group"] = groups
         if filenames is not None:

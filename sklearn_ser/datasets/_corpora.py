@@ -157,9 +157,18 @@ def load_ravdess(
     """
     where = None if vocal_channel == "all" else {"vocal_channel": {vocal_channel}}
     return load_corpus(
-        _RAVDESS, path, sr=sr, emotions=emotions, speakers=speakers, max_files=max_files,
-        on_error=on_error, n_jobs=n_jobs, verbose=verbose, as_frame=as_frame,
-        return_X_y=return_X_y, return_X_y_groups=return_X_y_groups,
+        _RAVDESS,
+        path,
+        sr=sr,
+        emotions=emotions,
+        speakers=speakers,
+        max_files=max_files,
+        on_error=on_error,
+        n_jobs=n_jobs,
+        verbose=verbose,
+        as_frame=as_frame,
+        return_X_y=return_X_y,
+        return_X_y_groups=return_X_y_groups,
         where=where,
     )
 
@@ -270,9 +279,18 @@ def load_emodb(
     (array(['happy', 'boredom'], dtype='<U7'), array(['male', 'female'], dtype='<U6'))
     """
     return load_corpus(
-        _EMODB, path, sr=sr, emotions=emotions, speakers=speakers, max_files=max_files,
-        on_error=on_error, n_jobs=n_jobs, verbose=verbose, as_frame=as_frame,
-        return_X_y=return_X_y, return_X_y_groups=return_X_y_groups,
+        _EMODB,
+        path,
+        sr=sr,
+        emotions=emotions,
+        speakers=speakers,
+        max_files=max_files,
+        on_error=on_error,
+        n_jobs=n_jobs,
+        verbose=verbose,
+        as_frame=as_frame,
+        return_X_y=return_X_y,
+        return_X_y_groups=return_X_y_groups,
     )
 
 
@@ -380,9 +398,18 @@ def load_crema_d(
     (array(['angry'], dtype='<U5'), array(["Don't forget a jacket"], dtype='<U21'))
     """
     return load_corpus(
-        _CREMA_D, path, sr=sr, emotions=emotions, speakers=speakers, max_files=max_files,
-        on_error=on_error, n_jobs=n_jobs, verbose=verbose, as_frame=as_frame,
-        return_X_y=return_X_y, return_X_y_groups=return_X_y_groups,
+        _CREMA_D,
+        path,
+        sr=sr,
+        emotions=emotions,
+        speakers=speakers,
+        max_files=max_files,
+        on_error=on_error,
+        n_jobs=n_jobs,
+        verbose=verbose,
+        as_frame=as_frame,
+        return_X_y=return_X_y,
+        return_X_y_groups=return_X_y_groups,
     )
 
 
@@ -475,9 +502,18 @@ def load_tess(
     (array(['surprised'], dtype='<U9'), array(['tess_YAF'], dtype='<U8'))
     """
     return load_corpus(
-        _TESS, path, sr=sr, emotions=emotions, speakers=speakers, max_files=max_files,
-        on_error=on_error, n_jobs=n_jobs, verbose=verbose, as_frame=as_frame,
-        return_X_y=return_X_y, return_X_y_groups=return_X_y_groups,
+        _TESS,
+        path,
+        sr=sr,
+        emotions=emotions,
+        speakers=speakers,
+        max_files=max_files,
+        on_error=on_error,
+        n_jobs=n_jobs,
+        verbose=verbose,
+        as_frame=as_frame,
+        return_X_y=return_X_y,
+        return_X_y_groups=return_X_y_groups,
     )
 
 
@@ -578,7 +614,16 @@ def load_savee(
     (array(['sad', 'surprised'], dtype='<U9'), array(['savee_DC', 'savee_KL'], dtype='<U8'))
     """
     return load_corpus(
-        _SAVEE, path, sr=sr, emotions=emotions, speakers=speakers, max_files=max_files,
-        on_error=on_error, n_jobs=n_jobs, verbose=verbose, as_frame=as_frame,
-        return_X_y=return_X_y, return_X_y_groups=return_X_y_groups,
+        _SAVEE,
+        path,
+        sr=sr,
+        emotions=emotions,
+        speakers=speakers,
+        max_files=max_files,
+        on_error=on_error,
+        n_jobs=n_jobs,
+        verbose=verbose,
+        as_frame=as_frame,
+        return_X_y=return_X_y,
+        return_X_y_groups=return_X_y_groups,
     )

@@ -36,9 +36,7 @@ EMODB_ARCHIVE = RemoteArchive(
 _CHUNK = 1 << 20
 
 
-@validate_params(
-    {"data_home": [str, os.PathLike, None]}, prefer_skip_nested_validation=True
-)
+@validate_params({"data_home": [str, os.PathLike, None]}, prefer_skip_nested_validation=True)
 def get_data_home(data_home=None):
     """Return the folder where downloaded corpora are kept, creating it.
 
@@ -66,9 +64,7 @@ def get_data_home(data_home=None):
     return str(data_home)
 
 
-@validate_params(
-    {"data_home": [str, os.PathLike, None]}, prefer_skip_nested_validation=True
-)
+@validate_params({"data_home": [str, os.PathLike, None]}, prefer_skip_nested_validation=True)
 def clear_data_home(data_home=None):
     """Delete the data home and everything downloaded into it.
 
@@ -200,8 +196,15 @@ def fetch_ravdess(data_home=None, *, download_if_missing=True, verbose=False, **
     >>> len(corpus.data), len(set(corpus.groups))  # doctest: +SKIP
     (1440, 24)
     """
-    return _fetch(RAVDESS_ARCHIVE, "ravdess", load_ravdess, data_home,
-                  download_if_missing, verbose, load_kwargs)
+    return _fetch(
+        RAVDESS_ARCHIVE,
+        "ravdess",
+        load_ravdess,
+        data_home,
+        download_if_missing,
+        verbose,
+        load_kwargs,
+    )
 
 
 @validate_params(_FETCH_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -243,5 +246,6 @@ def fetch_emodb(data_home=None, *, download_if_missing=True, verbose=False, **lo
     >>> len(X), len(set(groups))  # doctest: +SKIP
     (535, 10)
     """
-    return _fetch(EMODB_ARCHIVE, "emodb", load_emodb, data_home,
-                  download_if_missing, verbose, load_kwargs)
+    return _fetch(
+        EMODB_ARCHIVE, "emodb", load_emodb, data_home, download_if_missing, verbose, load_kwargs
+    )

@@ -42,24 +42,114 @@ _STATEMENTS = (
 #   loudness: dB; jitter, breathiness: ratios; tilt: change of the one-pole
 #   source low-pass coefficient (higher = duller); formant: formant ratio.
 _PROFILES = {
-    "neutral": dict(pitch=1.00, range=3.0, contour="fall", accent=1.0, rate=1.00,
-                    loudness=0.0, jitter=1.0, breathiness=1.0, tilt=0.00, formant=1.00),
-    "calm": dict(pitch=0.95, range=2.0, contour="fall", accent=0.6, rate=0.88,
-                 loudness=-3.0, jitter=0.9, breathiness=1.4, tilt=0.05, formant=0.99),
-    "happy": dict(pitch=1.20, range=7.0, contour="rise-fall", accent=2.0, rate=1.12,
-                  loudness=4.0, jitter=1.1, breathiness=1.0, tilt=-0.08, formant=1.04),
-    "sad": dict(pitch=0.88, range=1.5, contour="fall", accent=0.4, rate=0.76,
-                loudness=-6.0, jitter=1.4, breathiness=2.0, tilt=0.12, formant=0.98),
-    "angry": dict(pitch=1.25, range=4.0, contour="fall", accent=3.0, rate=1.18,
-                  loudness=8.0, jitter=1.3, breathiness=0.6, tilt=-0.20, formant=1.05),
-    "fearful": dict(pitch=1.35, range=5.0, contour="rise", accent=1.5, rate=1.28,
-                    loudness=1.0, jitter=2.0, breathiness=1.6, tilt=-0.03, formant=1.02),
-    "disgust": dict(pitch=0.92, range=5.0, contour="rise-fall", accent=1.2, rate=0.85,
-                    loudness=1.0, jitter=1.2, breathiness=1.2, tilt=0.03, formant=0.97),
-    "surprised": dict(pitch=1.30, range=9.0, contour="rise", accent=1.5, rate=1.00,
-                      loudness=3.0, jitter=1.0, breathiness=1.0, tilt=-0.05, formant=1.03),
-    "boredom": dict(pitch=0.90, range=1.0, contour="flat", accent=0.3, rate=0.80,
-                    loudness=-4.0, jitter=1.0, breathiness=1.3, tilt=0.08, formant=0.99),
+    "neutral": dict(
+        pitch=1.00,
+        range=3.0,
+        contour="fall",
+        accent=1.0,
+        rate=1.00,
+        loudness=0.0,
+        jitter=1.0,
+        breathiness=1.0,
+        tilt=0.00,
+        formant=1.00,
+    ),
+    "calm": dict(
+        pitch=0.95,
+        range=2.0,
+        contour="fall",
+        accent=0.6,
+        rate=0.88,
+        loudness=-3.0,
+        jitter=0.9,
+        breathiness=1.4,
+        tilt=0.05,
+        formant=0.99,
+    ),
+    "happy": dict(
+        pitch=1.20,
+        range=7.0,
+        contour="rise-fall",
+        accent=2.0,
+        rate=1.12,
+        loudness=4.0,
+        jitter=1.1,
+        breathiness=1.0,
+        tilt=-0.08,
+        formant=1.04,
+    ),
+    "sad": dict(
+        pitch=0.88,
+        range=1.5,
+        contour="fall",
+        accent=0.4,
+        rate=0.76,
+        loudness=-6.0,
+        jitter=1.4,
+        breathiness=2.0,
+        tilt=0.12,
+        formant=0.98,
+    ),
+    "angry": dict(
+        pitch=1.25,
+        range=4.0,
+        contour="fall",
+        accent=3.0,
+        rate=1.18,
+        loudness=8.0,
+        jitter=1.3,
+        breathiness=0.6,
+        tilt=-0.20,
+        formant=1.05,
+    ),
+    "fearful": dict(
+        pitch=1.35,
+        range=5.0,
+        contour="rise",
+        accent=1.5,
+        rate=1.28,
+        loudness=1.0,
+        jitter=2.0,
+        breathiness=1.6,
+        tilt=-0.03,
+        formant=1.02,
+    ),
+    "disgust": dict(
+        pitch=0.92,
+        range=5.0,
+        contour="rise-fall",
+        accent=1.2,
+        rate=0.85,
+        loudness=1.0,
+        jitter=1.2,
+        breathiness=1.2,
+        tilt=0.03,
+        formant=0.97,
+    ),
+    "surprised": dict(
+        pitch=1.30,
+        range=9.0,
+        contour="rise",
+        accent=1.5,
+        rate=1.00,
+        loudness=3.0,
+        jitter=1.0,
+        breathiness=1.0,
+        tilt=-0.05,
+        formant=1.03,
+    ),
+    "boredom": dict(
+        pitch=0.90,
+        range=1.0,
+        contour="flat",
+        accent=0.3,
+        rate=0.80,
+        loudness=-4.0,
+        jitter=1.0,
+        breathiness=1.3,
+        tilt=0.08,
+        formant=0.99,
+    ),
 }
 
 _CONTOURS = {
@@ -146,7 +236,7 @@ def _ramp_envelope(n, n_ramp):
     if n_ramp:
         ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(n_ramp) / n_ramp)
         envelope[:n_ramp] = ramp
-        envelope[n - n_ramp:] = ramp[::-1]
+        envelope[n - n_ramp :] = ramp[::-1]
     return envelope
 
 
@@ -380,9 +470,7 @@ def make_emotional_speech(
             f"emotions must be a non-empty list from {list(EMOTIONS)}; got unknown {unknown}"
         )
     rng = check_random_state(random_state)
-    speakers = [
-        _draw_speaker(rng, "female" if s % 2 else "male") for s in range(n_speakers)
-    ]
+    speakers = [_draw_speaker(rng, "female" if s % 2 else "male") for s in range(n_speakers)]
     data, target, records = [], [], []
     for index, speaker in enumerate(speakers):
         for emotion in emotions:

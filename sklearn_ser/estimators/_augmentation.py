@@ -53,8 +53,18 @@ class BatchAugmenter:
         spectrograms (batch, n_bands, n_frames).
     """
 
-    def __init__(self, *, time_masks=0, time_mask_width=0, freq_masks=0, freq_mask_width=0,
-                 freq_warp=0.0, time_stretch=0.0, noise_snr_db=None, waveform=False):
+    def __init__(
+        self,
+        *,
+        time_masks=0,
+        time_mask_width=0,
+        freq_masks=0,
+        freq_mask_width=0,
+        freq_warp=0.0,
+        time_stretch=0.0,
+        noise_snr_db=None,
+        waveform=False,
+    ):
         self.time_masks = time_masks
         self.time_mask_width = time_mask_width
         self.freq_masks = freq_masks
@@ -109,8 +119,9 @@ class BatchAugmenter:
         time = source(width, factors(self.time_stretch))
         bands = source(height, factors(0.0 if self.waveform else self.freq_warp))
         grid = torch.stack(torch.broadcast_tensors(time[:, None, :], bands[:, :, None]), dim=-1)
-        stretched = F.grid_sample(image, grid, mode="bilinear", padding_mode="border",
-                                  align_corners=True)
+        stretched = F.grid_sample(
+            image, grid, mode="bilinear", padding_mode="border", align_corners=True
+        )
         return stretched.view_as(X)
 
     def _add_noise(self, X):

@@ -12,11 +12,10 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_feature_names,
@@ -25,6 +24,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
     column_or_1d,
 )
+from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
 from torch import nn
 
 from ..utils._versions import VersionStampMixin
@@ -78,7 +78,8 @@ def _check_groups(groups):
         )
     groups = column_or_1d(groups, input_name="groups")
     missing = [
-        i for i, group in enumerate(groups)
+        i
+        for i, group in enumerate(groups)
         if group is None or (isinstance(group, (float, np.floating)) and math.isnan(group))
     ]
     if missing:
@@ -276,8 +277,10 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
         _sorted_unique(y, "y")  # before scikit-learn's checks sort it
         check_classification_targets(y)
         if reset:
-            self.classes_ = _sorted_unique(y if classes is None else column_or_1d(classes),
-                                           "classes" if classes is not None else "y")
+            self.classes_ = _sorted_unique(
+                y if classes is None else column_or_1d(classes),
+                "classes" if classes is not None else "y",
+            )
             if len(self.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs at least 2 classes to train; "
@@ -346,8 +349,14 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
         train_split = None
         if validation_fraction is not None:
             train_split = ValidationSplit(validation_fraction, split_seed)
-            callbacks.append(("valid_uar", EpochScoring(
-                validation_uar, name="valid_uar", lower_is_better=False, use_caching=True)))
+            callbacks.append(
+                (
+                    "valid_uar",
+                    EpochScoring(
+                        validation_uar, name="valid_uar", lower_is_better=False, use_caching=True
+                    ),
+                )
+            )
             if self.patience is not None:
                 callbacks.append(
                     ("early_stopping", EarlyStopping(patience=self.patience, load_best=True))

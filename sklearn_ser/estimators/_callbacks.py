@@ -28,8 +28,7 @@ class EpochProgressBar(Callback):
         self.description = description
 
     def on_train_begin(self, net, **kwargs):
-        self.bar_ = tqdm(total=net.max_epochs, desc=self.description, unit="epoch",
-                         leave=False)
+        self.bar_ = tqdm(total=net.max_epochs, desc=self.description, unit="epoch", leave=False)
 
     def on_epoch_end(self, net, **kwargs):
         last = net.history[-1]

@@ -76,8 +76,7 @@ _TRAINING_PARAMETERS = """
 
 def _training_parameters(lr, max_epochs, patience, steps):
     """The parameters every classifier shares, with this class's defaults."""
-    return _TRAINING_PARAMETERS.format(lr=lr, max_epochs=max_epochs, patience=patience,
-                                       steps=steps)
+    return _TRAINING_PARAMETERS.format(lr=lr, max_epochs=max_epochs, patience=patience, steps=steps)
 
 
 _MASK_DOC = """
@@ -113,9 +112,12 @@ _FITTED_DOC = """
         ``net_.history`` the per-epoch losses."""
 
 
-@fill_doc(spectrogram_input=_SPECTROGRAM_INPUT_DOC,
-          training_parameters=_training_parameters("6e-4", 100, 10, "frames"),
-          frequency_parameters=_MASK_DOC, attributes=_FITTED_DOC)
+@fill_doc(
+    spectrogram_input=_SPECTROGRAM_INPUT_DOC,
+    training_parameters=_training_parameters("6e-4", 100, 10, "frames"),
+    frequency_parameters=_MASK_DOC,
+    attributes=_FITTED_DOC,
+)
 class CNNLSTMClassifier(SpectrogramClassifier):
     """2-D CNN-LSTM classifier of Zhao et al. (2019) on log-mel spectrograms.
 
@@ -174,19 +176,35 @@ class CNNLSTMClassifier(SpectrogramClassifier):
         **net_params,
     ):
         super().__init__(
-            module=module, optimizer=optimizer, lr=lr, max_epochs=max_epochs,
-            batch_size=batch_size, patience=patience,
-            validation_fraction=validation_fraction, class_weight=class_weight,
-            time_masks=time_masks, time_mask_width=time_mask_width,
-            freq_masks=freq_masks, freq_mask_width=freq_mask_width, freq_warp=freq_warp,
-            time_stretch=time_stretch, noise_snr_db=noise_snr_db, crop_length=crop_length,
-            crop_hop=crop_hop, mixup_alpha=mixup_alpha, callbacks=callbacks, device=device,
-            verbose=verbose, random_state=random_state, **net_params,
+            module=module,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            patience=patience,
+            validation_fraction=validation_fraction,
+            class_weight=class_weight,
+            time_masks=time_masks,
+            time_mask_width=time_mask_width,
+            freq_masks=freq_masks,
+            freq_mask_width=freq_mask_width,
+            freq_warp=freq_warp,
+            time_stretch=time_stretch,
+            noise_snr_db=noise_snr_db,
+            crop_length=crop_length,
+            crop_hop=crop_hop,
+            mixup_alpha=mixup_alpha,
+            callbacks=callbacks,
+            device=device,
+            verbose=verbose,
+            random_state=random_state,
+            **net_params,
         )
 
 
-@fill_doc(training_parameters=_training_parameters("6e-4", 100, 10, "samples"),
-          attributes=_FITTED_DOC)
+@fill_doc(
+    training_parameters=_training_parameters("6e-4", 100, 10, "samples"), attributes=_FITTED_DOC
+)
 class CNNLSTM1DClassifier(SERNeuralNetClassifier):
     """1-D CNN-LSTM classifier of Zhao et al. (2019) on raw waveforms.
 
@@ -243,19 +261,35 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
         **net_params,
     ):
         super().__init__(
-            module=module, optimizer=optimizer, lr=lr, max_epochs=max_epochs,
-            batch_size=batch_size, patience=patience,
-            validation_fraction=validation_fraction, class_weight=class_weight,
-            time_masks=time_masks, time_mask_width=time_mask_width,
-            time_stretch=time_stretch, noise_snr_db=noise_snr_db, crop_length=crop_length,
-            crop_hop=crop_hop, mixup_alpha=mixup_alpha, callbacks=callbacks, device=device,
-            verbose=verbose, random_state=random_state, **net_params,
+            module=module,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            patience=patience,
+            validation_fraction=validation_fraction,
+            class_weight=class_weight,
+            time_masks=time_masks,
+            time_mask_width=time_mask_width,
+            time_stretch=time_stretch,
+            noise_snr_db=noise_snr_db,
+            crop_length=crop_length,
+            crop_hop=crop_hop,
+            mixup_alpha=mixup_alpha,
+            callbacks=callbacks,
+            device=device,
+            verbose=verbose,
+            random_state=random_state,
+            **net_params,
         )
 
 
-@fill_doc(spectrogram_input=_SPECTROGRAM_INPUT_DOC,
-          training_parameters=_training_parameters("0.01", 100, 20, "frames"),
-          frequency_parameters=_MASK_DOC, attributes=_FITTED_DOC)
+@fill_doc(
+    spectrogram_input=_SPECTROGRAM_INPUT_DOC,
+    training_parameters=_training_parameters("0.01", 100, 20, "frames"),
+    frequency_parameters=_MASK_DOC,
+    attributes=_FITTED_DOC,
+)
 class TransformerCNNClassifier(SpectrogramClassifier):
     """Parallel CNNs + Transformer-encoder classifier of Zenkov (2020).
 
@@ -334,14 +368,29 @@ class TransformerCNNClassifier(SpectrogramClassifier):
         **net_params,
     ):
         super().__init__(
-            module=module, optimizer=optimizer, lr=lr, max_epochs=max_epochs,
-            batch_size=batch_size, patience=patience,
-            validation_fraction=validation_fraction, class_weight=class_weight,
-            time_masks=time_masks, time_mask_width=time_mask_width,
-            freq_masks=freq_masks, freq_mask_width=freq_mask_width, freq_warp=freq_warp,
-            time_stretch=time_stretch, noise_snr_db=noise_snr_db, crop_length=crop_length,
-            crop_hop=crop_hop, mixup_alpha=mixup_alpha, callbacks=callbacks, device=device,
-            verbose=verbose, random_state=random_state, **net_params,
+            module=module,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            patience=patience,
+            validation_fraction=validation_fraction,
+            class_weight=class_weight,
+            time_masks=time_masks,
+            time_mask_width=time_mask_width,
+            freq_masks=freq_masks,
+            freq_mask_width=freq_mask_width,
+            freq_warp=freq_warp,
+            time_stretch=time_stretch,
+            noise_snr_db=noise_snr_db,
+            crop_length=crop_length,
+            crop_hop=crop_hop,
+            mixup_alpha=mixup_alpha,
+            callbacks=callbacks,
+            device=device,
+            verbose=verbose,
+            random_state=random_state,
+            **net_params,
         )
         self.optimizer__momentum = optimizer__momentum
         self.optimizer__weight_decay = optimizer__weight_decay

@@ -6,9 +6,9 @@ import warnings
 
 import numpy as np
 import torch
-from skorch import NeuralNet
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit, StratifiedShuffleSplit
+from skorch import NeuralNet
 from torch.utils.data import Dataset, Subset
 
 
@@ -76,10 +76,12 @@ class LabelledClips(Dataset):
         of a clip, as prediction does, never random ones."""
         if self.crop_length is None:
             return Subset(self, train), Subset(self, valid)
-        training = LabelledClips(self.X[train], self.y[train], None, self.spans[train],
-                                 self.crop_length, self.crop_hop)
-        windows = ClipWindows(self.X[valid], self.spans[valid], self.crop_length,
-                              self.crop_hop, self.y[valid])
+        training = LabelledClips(
+            self.X[train], self.y[train], None, self.spans[train], self.crop_length, self.crop_hop
+        )
+        windows = ClipWindows(
+            self.X[valid], self.spans[valid], self.crop_length, self.crop_hop, self.y[valid]
+        )
         return training, windows
 
 
@@ -130,9 +132,7 @@ def validation_indices(y, groups, fraction, random_state):
     class_counts = np.unique(y, return_counts=True)[1]
     n_classes = len(class_counts)
     n_valid = math.ceil(fraction * n_samples)
-    stratifiable = (
-        class_counts.min() >= 2 and n_classes <= n_valid <= n_samples - n_classes
-    )
+    stratifiable = class_counts.min() >= 2 and n_classes <= n_valid <= n_samples - n_classes
     splitter_class = StratifiedShuffleSplit if stratifiable else ShuffleSplit
     splitter = splitter_class(1, test_size=n_valid, random_state=random_state)
     return next(splitter.split(dummy_X, y))

@@ -74,7 +74,8 @@ class FoldCheckpoints:
             recorded = json.loads(run_file.read_text(encoding="utf-8"))
             if recorded != json.loads(json.dumps(fingerprint)):
                 changed = sorted(
-                    key for key in set(recorded["params"]) | set(fingerprint["params"])
+                    key
+                    for key in set(recorded["params"]) | set(fingerprint["params"])
                     if recorded["params"].get(key) != fingerprint["params"].get(key)
                 )
                 detail = f"parameters {changed} differ" if changed else "the data or folds differ"
@@ -106,9 +107,12 @@ class FoldCheckpoints:
             return None if array is None else [_python(v) for v in np.asarray(array).ravel()]
 
         proba = result["proba"]
-        _write_atomically(self._path(k), {
-            **result,
-            "predictions": plain(result["predictions"]),
-            "classes": plain(result["classes"]),
-            "proba": None if proba is None else np.asarray(proba, dtype=float).tolist(),
-        })
+        _write_atomically(
+            self._path(k),
+            {
+                **result,
+                "predictions": plain(result["predictions"]),
+                "classes": plain(result["classes"]),
+                "proba": None if proba is None else np.asarray(proba, dtype=float).tolist(),
+            },
+        )

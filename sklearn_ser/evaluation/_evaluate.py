@@ -40,9 +40,7 @@ def _groups_fit_params(estimator, groups):
         name, final = final.steps[-1]
         prefix += f"{name}__"
     parameters = inspect.signature(final.fit).parameters.values()
-    if any(
-        p.name == "groups" or p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters
-    ):
+    if any(p.name == "groups" or p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters):
         return {f"{prefix}groups": groups}
     return {}
 
@@ -108,7 +106,9 @@ def _fit_and_predict(estimator, X, y, groups, train, test):
         estimator.fit(_safe_indexing(X, train), y[train], **fit_params)
         fit_time = time.perf_counter() - start
         proba, predictions = _predict_by_speaker(
-            estimator, _safe_indexing(X, test), groups[test],
+            estimator,
+            _safe_indexing(X, test),
+            groups[test],
             pass_groups=routed is not None and routed["predict"],
         )
     return {
@@ -137,7 +137,15 @@ def _fit_and_predict(estimator, X, y, groups, train, test):
     prefer_skip_nested_validation=False,
 )
 def evaluate_speaker_independent(
-    estimator, X, y, groups, cv=5, *, labels=None, n_jobs=None, progress=True,
+    estimator,
+    X,
+    y,
+    groups,
+    cv=5,
+    *,
+    labels=None,
+    n_jobs=None,
+    progress=True,
     checkpoint_dir=None,
 ):
     """Cross-validate an estimator with held-out speakers and report it.
@@ -207,8 +215,7 @@ def evaluate_speaker_independent(
     groups = np.asarray(groups)
     if not len(X) == len(y) == len(groups):
         raise ValueError(
-            f"X, y and groups must have the same length, got {len(X)}, {len(y)} "
-            f"and {len(groups)}"
+            f"X, y and groups must have the same length, got {len(X)}, {len(y)} and {len(groups)}"
         )
     if isinstance(cv, Integral):
         cv = GroupKFold(n_splits=cv)
@@ -216,16 +223,19 @@ def evaluate_speaker_independent(
     _check_speaker_independent(splits, groups)
     checkpoints = None
     if checkpoint_dir is not None:
-        checkpoints = FoldCheckpoints(
-            checkpoint_dir, run_fingerprint(estimator, y, groups, splits)
-        )
+        checkpoints = FoldCheckpoints(checkpoint_dir, run_fingerprint(estimator, y, groups, splits))
     results = [None if checkpoints is None else checkpoints.load(k) for k in range(len(splits))]
     to_run = [k for k, result in enumerate(results) if result is None]
     fresh = Parallel(n_jobs=n_jobs, return_as="generator")(
         delayed(_fit_and_predict)(clone(estimator), X, y, groups, *splits[k]) for k in to_run
     )
-    progress_bar = tqdm(total=len(splits), initial=len(splits) - len(to_run), desc="folds",
-                        unit="fold", disable=not progress)
+    progress_bar = tqdm(
+        total=len(splits),
+        initial=len(splits) - len(to_run),
+        desc="folds",
+        unit="fold",
+        disable=not progress,
+    )
     with progress_bar:
         for k, result in zip(to_run, fresh):
             if checkpoints is not None:
@@ -234,7 +244,10 @@ def evaluate_speaker_independent(
             progress_bar.update()
     histories = [result["history"] for result in results]
     return SpeakerIndependentReport(
-        y, groups, [test for _, test in splits], [result["predictions"] for result in results],
+        y,
+        groups,
+        [test for _, test in splits],
+        [result["predictions"] for result in results],
         labels=np.unique(y) if labels is None else labels,
         fit_times=[result["fit_time"] for result in results],
         histories=None if all(h is None for h in histories) else histories,

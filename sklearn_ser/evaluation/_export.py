@@ -15,8 +15,10 @@ def _save_figures(report, out):
     try:
         from matplotlib.figure import Figure
     except ImportError:
-        print("matplotlib is not installed: no figures written "
-              "(pip install 'sklearn_ser[plot]')", file=sys.stderr)
+        print(
+            "matplotlib is not installed: no figures written (pip install 'sklearn_ser[plot]')",
+            file=sys.stderr,
+        )
         return []
     written = []
     figure = Figure(figsize=(6, 5), layout="constrained")

@@ -36,9 +36,7 @@ def _new_axes():
     },
     prefer_skip_nested_validation=True,
 )
-def plot_confusion_matrix(
-    y_true, y_pred, *, labels=None, ax=None, cmap="Blues", title=None
-):
+def plot_confusion_matrix(y_true, y_pred, *, labels=None, ax=None, cmap="Blues", title=None):
     """Plot a confusion matrix normalised per true class.
 
     Each row is divided by the number of samples of its true class, so the
@@ -80,8 +78,15 @@ def plot_confusion_matrix(
     if ax is None:
         ax = _new_axes()
     display = ConfusionMatrixDisplay.from_predictions(
-        y_true, y_pred, labels=labels, normalize="true", ax=ax, cmap=cmap,
-        values_format=".2f", colorbar=False, xticks_rotation=45,
+        y_true,
+        y_pred,
+        labels=labels,
+        normalize="true",
+        ax=ax,
+        cmap=cmap,
+        values_format=".2f",
+        colorbar=False,
+        xticks_rotation=45,
     )
     display.ax_.set_title(title or "Confusion matrix (recall per true class)")
     return display.ax_
@@ -156,14 +161,19 @@ def plot_training_curves(history_or_estimator, *, ax=None, title=None):
     kept = epochs[-1].get("kept_epoch")
     if kept is not None:
         plotted.append(ax.axvline(kept, color="grey", linestyle=":", label=f"kept: epoch {kept}"))
-    score = next((key for key in ("valid_uar", "valid_acc")
-                  if any(key in epoch for epoch in epochs)), None)
+    score = next(
+        (key for key in ("valid_uar", "valid_acc") if any(key in epoch for epoch in epochs)), None
+    )
     if score is not None:
         name = {"valid_uar": "UAR", "valid_acc": "accuracy"}[score]
         score_ax = ax.twinx()
         plotted += score_ax.plot(
-            numbers, [epoch.get(score, float("nan")) for epoch in epochs],
-            color="tab:green", linestyle="--", marker=".", label=f"valid {name}",
+            numbers,
+            [epoch.get(score, float("nan")) for epoch in epochs],
+            color="tab:green",
+            linestyle="--",
+            marker=".",
+            label=f"valid {name}",
         )
         score_ax.set_ylabel(name)
         score_ax.set_ylim(0, 1)

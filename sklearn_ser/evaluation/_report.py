@@ -88,15 +88,23 @@ class SpeakerIndependentReport:
     """
 
     def __init__(
-        self, y_true, groups, test_indices, fold_predictions, *, labels=None,
-        fit_times=None, histories=None, fold_times=None, fold_proba=None, proba_classes=None,
+        self,
+        y_true,
+        groups,
+        test_indices,
+        fold_predictions,
+        *,
+        labels=None,
+        fit_times=None,
+        histories=None,
+        fold_times=None,
+        fold_proba=None,
+        proba_classes=None,
     ):
         y_true = np.asarray(y_true)
         groups = np.asarray(groups)
         if len(y_true) != len(groups):
-            raise ValueError(
-                f"y_true has {len(y_true)} samples but groups has {len(groups)}"
-            )
+            raise ValueError(f"y_true has {len(y_true)} samples but groups has {len(groups)}")
         if len(test_indices) != len(fold_predictions) or not test_indices:
             raise ValueError("need one array of predictions per test fold, and a fold")
         self.test_indices = [np.asarray(test, dtype=int) for test in test_indices]
@@ -134,12 +142,12 @@ class SpeakerIndependentReport:
         self.confusion_matrix = confusion_matrix(self.y_true, self.y_pred, labels=self.labels)
         support = self.confusion_matrix.sum(axis=1)
         recall = np.divide(
-            np.diag(self.confusion_matrix), support,
-            out=np.full(len(self.labels), np.nan), where=support > 0,
+            np.diag(self.confusion_matrix),
+            support,
+            out=np.full(len(self.labels), np.nan),
+            where=support > 0,
         )
-        self.per_class_recall = {
-            _python(label): float(r) for label, r in zip(self.labels, recall)
-        }
+        self.per_class_recall = {_python(label): float(r) for label, r in zip(self.labels, recall)}
         self.per_speaker = {}
         for speaker in np.unique(self.groups):
             mask = self.groups == speaker
@@ -214,7 +222,9 @@ class SpeakerIndependentReport:
                 row.append(f"{fold['fit_time']:.1f}")
             rows.append(row)
         summary = [
-            "mean ± std", "", str(len(self.y_true)),
+            "mean ± std",
+            "",
+            str(len(self.y_true)),
             f"{100 * self.uar_mean:.1f} ± {100 * self.uar_std:.1f}",
             f"{100 * self.accuracy_mean:.1f} ± {100 * self.accuracy_std:.1f}",
         ]
@@ -225,8 +235,7 @@ class SpeakerIndependentReport:
 
     def _class_rows(self):
         return ["class", "recall %"], [
-            [str(label), f"{100 * recall:.1f}"]
-            for label, recall in self.per_class_recall.items()
+            [str(label), f"{100 * recall:.1f}"] for label, recall in self.per_class_recall.items()
         ]
 
     def _confusion_rows(self):
@@ -290,9 +299,7 @@ class SpeakerIndependentReport:
         """
         from ._plots import plot_confusion_matrix
 
-        return plot_confusion_matrix(
-            self.y_true, self.y_pred, labels=self.labels, ax=ax, **kwargs
-        )
+        return plot_confusion_matrix(self.y_true, self.y_pred, labels=self.labels, ax=ax, **kwargs)
 
 
 def _text_table(header, rows):
@@ -316,10 +323,7 @@ def _test_indices_from(folds, y_true, groups):
     bare test index arrays."""
     if hasattr(folds, "split"):
         folds = folds.split(y_true, y_true, groups)
-    return [
-        np.asarray(fold[1] if isinstance(fold, tuple) else fold, dtype=int)
-        for fold in folds
-    ]
+    return [np.asarray(fold[1] if isinstance(fold, tuple) else fold, dtype=int) for fold in folds]
 
 
 @validate_params(
@@ -377,7 +381,10 @@ def speaker_independent_report(y_true, y_pred, groups, folds, *, labels=None):
         raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(y_pred)}")
     test_indices = _test_indices_from(folds, y_true, groups)
     return SpeakerIndependentReport(
-        y_true, groups, test_indices, [y_pred[test] for test in test_indices],
+        y_true,
+        groups,
+        test_indices,
+        [y_pred[test] for test in test_indices],
         labels=labels,
     )
 
@@ -442,7 +449,11 @@ def report_from_cross_validate(cv_results, X, y, groups, *, labels=None):
     ]
     histories = [epoch_history(estimator) for estimator in cv_results["estimator"]]
     return SpeakerIndependentReport(
-        y, groups, test_indices, predictions, labels=labels,
+        y,
+        groups,
+        test_indices,
+        predictions,
+        labels=labels,
         fit_times=cv_results.get("fit_time"),
         histories=None if all(h is None for h in histories) else histories,
     )

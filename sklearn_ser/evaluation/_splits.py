@@ -52,8 +52,7 @@ class SpeakerFolds(BaseCrossValidator):
             for speaker in fold:
                 if speaker in seen:
                     raise ValueError(
-                        f"speaker {speaker!r} is held out in both fold {seen[speaker]} "
-                        f"and fold {k}"
+                        f"speaker {speaker!r} is held out in both fold {seen[speaker]} and fold {k}"
                     )
                 seen[speaker] = k
         return folds
@@ -81,9 +80,7 @@ class SpeakerFolds(BaseCrossValidator):
             raise ValueError("SpeakerFolds needs the speaker of every sample: pass groups")
         groups = np.asarray(groups)
         if len(groups) != len(X):
-            raise ValueError(
-                f"groups has {len(groups)} entries but there are {len(X)} samples"
-            )
+            raise ValueError(f"groups has {len(groups)} entries but there are {len(X)} samples")
         for k, fold in enumerate(self._validated_folds()):
             test_mask = np.isin(groups, fold)
             if not test_mask.any():
@@ -144,9 +141,7 @@ def speaker_folds(groups, n_folds):
         raise ValueError(
             f"n_folds must be at most the number of speakers ({len(speakers)}), got {n_folds}"
         )
-    return SpeakerFolds(
-        [block.tolist() for block in np.array_split(speakers, n_folds)]
-    )
+    return SpeakerFolds([block.tolist() for block in np.array_split(speakers, n_folds)])
 
 
 def leave_one_speaker_out():

@@ -37,9 +37,7 @@ def clamped_pool(size, pool):
     out_size : tuple of int
         The spatial size after pooling (floor division, at least 1).
     """
-    kernel = tuple(
-        max(1, min(k, s)) for k, s in zip(_as_tuple(pool, len(size)), size)
-    )
+    kernel = tuple(max(1, min(k, s)) for k, s in zip(_as_tuple(pool, len(size)), size))
     return kernel, tuple(s // k for s, k in zip(size, kernel))
 
 

@@ -92,8 +92,7 @@ class ParallelCNNTransformer(nn.Module):
         positional_encoding=False,
     ):
         super().__init__()
-        check_positive(n_bands=n_bands, n_frames=n_frames, n_classes=n_classes,
-                        n_heads=n_heads)
+        check_positive(n_bands=n_bands, n_frames=n_frames, n_classes=n_classes, n_heads=n_heads)
         if d_model is None:
             d_model = n_heads * math.ceil(n_bands / n_heads)
         elif d_model % n_heads:
@@ -123,9 +122,7 @@ class ParallelCNNTransformer(nn.Module):
             dropout=transformer_dropout,
             batch_first=True,
         )
-        self.encoder = nn.TransformerEncoder(
-            layer, num_layers=n_layers, enable_nested_tensor=False
-        )
+        self.encoder = nn.TransformerEncoder(layer, num_layers=n_layers, enable_nested_tensor=False)
         n_features = 2 * flat_size(cnn_channels[-1], size) + d_model
         self.linear = nn.Linear(n_features, n_classes)
 

@@ -17,8 +17,15 @@ _OPENSMILE_SETS = {"egemaps": "eGeMAPSv02", "compare": "ComParE_2016"}
 
 
 def make_baseline_pipeline(
-    classifier="logreg", *, features="logmel", speaker_norm=False, sr=16000, n_mels=64,
-    percentiles=(10, 50, 90), deltas=True, random_state=None,
+    classifier="logreg",
+    *,
+    features="logmel",
+    speaker_norm=False,
+    sr=16000,
+    n_mels=64,
+    percentiles=(10, 50, 90),
+    deltas=True,
+    random_state=None,
 ):
     """Build the non-neural reference model: waveforms in, labels out.
 
@@ -89,9 +96,7 @@ def make_baseline_pipeline(
         ),
     }
     if classifier not in classifiers:
-        raise ValueError(
-            f"classifier must be one of {sorted(classifiers)}, got {classifier!r}"
-        )
+        raise ValueError(f"classifier must be one of {sorted(classifiers)}, got {classifier!r}")
     if features == "logmel":
         front_end = [
             LogMelTransformer(sr=sr, n_mels=n_mels),

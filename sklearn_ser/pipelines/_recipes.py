@@ -28,8 +28,11 @@ _SPEAKER_NORM = """
 def _spectrogram_pipeline(front_end, classifier, speaker_norm):
     """Front end, per-speaker or global standardisation, classifier."""
     if speaker_norm:
-        return make_pipeline(front_end.set_params(normalize=False, padding="nan"),
-                             SpeakerStandardScaler(), classifier)
+        return make_pipeline(
+            front_end.set_params(normalize=False, padding="nan"),
+            SpeakerStandardScaler(),
+            classifier,
+        )
     return make_pipeline(front_end.set_params(normalize=True), classifier)
 
 
@@ -67,10 +70,10 @@ def make_zhao_2d_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
     128
     """
     scale = sr / 16000
-    front_end = LogMelTransformer(sr=sr, n_fft=round(2048 * scale),
-                                  hop_length=round(512 * scale), n_mels=128)
-    return _spectrogram_pipeline(front_end, CNNLSTMClassifier(**classifier_params),
-                                 speaker_norm)
+    front_end = LogMelTransformer(
+        sr=sr, n_fft=round(2048 * scale), hop_length=round(512 * scale), n_mels=128
+    )
+    return _spectrogram_pipeline(front_end, CNNLSTMClassifier(**classifier_params), speaker_norm)
 
 
 def make_zhao_1d_pipeline(*, sr=16000, **classifier_params):
@@ -134,11 +137,20 @@ def make_zenkov_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
     282
     """
     hop = round(512 * sr / 48000)
-    front_end = LogMelTransformer(sr=sr, n_fft=round(512 * sr / 16000), win_length=hop,
-                                  hop_length=hop, window="hamming", n_mels=128, n_mfcc=40,
-                                  n_frames=282, align="center")
-    return _spectrogram_pipeline(front_end, TransformerCNNClassifier(**classifier_params),
-                                 speaker_norm)
+    front_end = LogMelTransformer(
+        sr=sr,
+        n_fft=round(512 * sr / 16000),
+        win_length=hop,
+        hop_length=hop,
+        window="hamming",
+        n_mels=128,
+        n_mfcc=40,
+        n_frames=282,
+        align="center",
+    )
+    return _spectrogram_pipeline(
+        front_end, TransformerCNNClassifier(**classifier_params), speaker_norm
+    )
 
 
 def _window_of_64_ms(sr):
@@ -184,13 +196,24 @@ def make_crop_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_pa
     """
     n_fft = _window_of_64_ms(sr)
     # Crops need each clip's real length, which NaN padding carries.
-    front_end = LogMelTransformer(sr=sr, n_fft=n_fft, hop_length=n_fft // 2, n_mels=64,
-                                  padding="nan")
+    front_end = LogMelTransformer(
+        sr=sr, n_fft=n_fft, hop_length=n_fft // 2, n_mels=64, padding="nan"
+    )
     recipe = dict(
-        class_weight="balanced", crop_length=63, crop_hop=31, mixup_alpha=0.2,
-        freq_warp=0.1, time_stretch=0.1, time_masks=1, time_mask_width=8, freq_masks=2,
-        freq_mask_width=6, patience=15, module__channels=(32, 32, 64, 64),
-        module__pool_sizes=(2, 2, 2, 2), module__time_pool_sizes=(2, 2, 2, 2),
+        class_weight="balanced",
+        crop_length=63,
+        crop_hop=31,
+        mixup_alpha=0.2,
+        freq_warp=0.1,
+        time_stretch=0.1,
+        time_masks=1,
+        time_mask_width=8,
+        freq_masks=2,
+        freq_mask_width=6,
+        patience=15,
+        module__channels=(32, 32, 64, 64),
+        module__pool_sizes=(2, 2, 2, 2),
+        module__time_pool_sizes=(2, 2, 2, 2),
         module__hidden_size=64,
     )
     classifier = CNNLSTMClassifier(**{**recipe, **classifier_params})
@@ -230,10 +253,13 @@ def make_small_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_p
     """
     front_end = LogMelTransformer(sr=sr, n_fft=sr // 16, hop_length=sr // 32, n_mels=40)
     recipe = dict(
-        module__channels=(16, 16, 32, 32), module__hidden_size=32,
-        module__pool_sizes=(2, 2, 2, 2), module__time_pool_sizes=(1, 1, 1, 1), lr=2e-3,
-        patience=None, class_weight="balanced",
+        module__channels=(16, 16, 32, 32),
+        module__hidden_size=32,
+        module__pool_sizes=(2, 2, 2, 2),
+        module__time_pool_sizes=(1, 1, 1, 1),
+        lr=2e-3,
+        patience=None,
+        class_weight="balanced",
     )
     classifier = CNNLSTMClassifier(**{**recipe, **classifier_params})
     return _spectrogram_pipeline(front_end, classifier, speaker_norm)
-

@@ -74,9 +74,7 @@ def log_mel_librosa(
     -------
     features : ndarray of shape (n_clips, n_mfcc or n_mels, n_frames), dtype float32
     """
-    features = np.empty(
-        (len(clips), n_mfcc or n_mels, n_frames), dtype=np.float32
-    )
+    features = np.empty((len(clips), n_mfcc or n_mels, n_frames), dtype=np.float32)
     for i, clip in enumerate(clips):
         with warnings.catch_warnings():
             # Clips shorter than n_fft are fine: centring zero-pads them.
@@ -182,13 +180,9 @@ def log_mel_torch(
         spectrum = spectrum.abs().pow(power)
     mel = torch.matmul(mel_basis, spectrum)
 
-    placed = torch.zeros(
-        (len(clips), mel_basis.shape[0], n_frames), dtype=dtype, device=device
-    )
+    placed = torch.zeros((len(clips), mel_basis.shape[0], n_frames), dtype=dtype, device=device)
     for i, length in enumerate(lengths):
-        source, destination = placement(
-            n_stft_frames(length, n_fft, hop_length), n_frames, align
-        )
+        source, destination = placement(n_stft_frames(length, n_fft, hop_length), n_frames, align)
         placed[i, :, destination] = mel[i, :, source]
 
     log_mel = 10.0 * torch.log10(placed.clamp(min=AMIN))

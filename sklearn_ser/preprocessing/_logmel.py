@@ -272,9 +272,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         clips = validate_waveforms(self, X, reset=False)
         self._check_device()
-        features = np.empty(
-            (len(clips), self._n_outputs, self.n_frames_), dtype=np.float32
-        )
+        features = np.empty((len(clips), self._n_outputs, self.n_frames_), dtype=np.float32)
         for indices, chunk in self._feature_chunks(clips):
             features[indices] = chunk
         if self.normalize:
@@ -305,17 +303,14 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
         self.backend_ = "librosa" if self.backend == "librosa" else "torch"
         self._check_device()
         self.n_frames_ = self.n_frames or max(
-            n_stft_frames(len(clip), self.n_fft, self.hop_length)
-            for clip in clips
+            n_stft_frames(len(clip), self.n_fft, self.hop_length) for clip in clips
         )
         if not (keep_features or self.normalize):
             return None
 
         features = None
         if keep_features:
-            features = np.empty(
-                (len(clips), self._n_outputs, self.n_frames_), dtype=np.float32
-            )
+            features = np.empty((len(clips), self._n_outputs, self.n_frames_), dtype=np.float32)
         # Sums over real (unpadded) frames, in float64 so that they stay exact.
         frame_count, band_sum, band_sum_squares = 0, 0.0, 0.0
         for indices, chunk in self._feature_chunks(clips):
@@ -327,9 +322,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
                     frames = clip_features[:, real].astype(np.float64)
                     frame_count += frames.shape[1]
                     band_sum = band_sum + frames.sum(axis=1)
-                    band_sum_squares = band_sum_squares + np.square(frames).sum(
-                        axis=1
-                    )
+                    band_sum_squares = band_sum_squares + np.square(frames).sum(axis=1)
         if self.normalize:
             self.mean_ = band_sum / frame_count
             variance = np.maximum(band_sum_squares / frame_count - self.mean_**2, 0)
@@ -344,23 +337,15 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
     def _validate_front_end(self):
         """Check what single parameters cannot, and build the constant bases."""
         if self.win_length is not None and self.win_length > self.n_fft:
-            raise ValueError(
-                f"win_length={self.win_length} must be at most "
-                f"n_fft={self.n_fft}"
-            )
+            raise ValueError(f"win_length={self.win_length} must be at most n_fft={self.n_fft}")
         nyquist = self.sr / 2
         fmax = nyquist if self.fmax is None else self.fmax
         if fmax > nyquist:
-            raise ValueError(
-                f"fmax={self.fmax} is above the Nyquist frequency sr / 2 = "
-                f"{nyquist}"
-            )
+            raise ValueError(f"fmax={self.fmax} is above the Nyquist frequency sr / 2 = {nyquist}")
         if self.fmin >= fmax:
             raise ValueError(f"fmin={self.fmin} must be below fmax={fmax}")
         if self.n_mfcc is not None and self.n_mfcc > self.n_mels:
-            raise ValueError(
-                f"n_mfcc={self.n_mfcc} must be at most n_mels={self.n_mels}"
-            )
+            raise ValueError(f"n_mfcc={self.n_mfcc} must be at most n_mels={self.n_mels}")
         if self.backend == "librosa" and str(self.device) != "cpu":
             raise ValueError(
                 f"backend='librosa' runs on the CPU only; got "
@@ -370,13 +355,10 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
 
         win_length = self.win_length or self.n_fft
         try:
-            window = librosa.filters.get_window(
-                self.window, win_length, fftbins=True
-            )
+            window = librosa.filters.get_window(self.window, win_length, fftbins=True)
         except (ValueError, librosa.util.exceptions.ParameterError) as error:
             raise ValueError(
-                f"window={self.window!r} is not a window librosa can build: "
-                f"{error}"
+                f"window={self.window!r} is not a window librosa can build: {error}"
             ) from error
         self._stft_window = librosa.util.pad_center(window, size=self.n_fft)
 
@@ -398,9 +380,9 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
             )
         self._dct_basis = None
         if self.n_mfcc is not None:
-            self._dct_basis = scipy.fft.dct(
-                np.eye(self.n_mels), type=2, norm="ortho", axis=0
-            )[: self.n_mfcc]
+            self._dct_basis = scipy.fft.dct(np.eye(self.n_mels), type=2, norm="ortho", axis=0)[
+                : self.n_mfcc
+            ]
 
     def _check_device(self):
         if self.backend_ == "librosa":
@@ -411,8 +393,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
             raise ValueError(f"device={self.device!r} is not a torch device") from error
         if device.type == "cuda" and not torch.cuda.is_available():
             raise ValueError(
-                f"device={self.device!r} was requested but CUDA is not "
-                "available; use device='cpu'"
+                f"device={self.device!r} was requested but CUDA is not available; use device='cpu'"
             )
 
     def _real_frames(self, clip):

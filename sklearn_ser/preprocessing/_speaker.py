@@ -16,7 +16,6 @@ from sklearn.utils.validation import (
 
 from ..utils._versions import VersionStampMixin
 
-
 # Values per block of the float64 statistics: their temporaries stay a few
 # MB whatever the size of X.
 _VALUES_PER_BLOCK = 2**20
@@ -158,8 +157,15 @@ class SpeakerStandardScaler(
         self.copy = copy
 
     def _validate(self, X, groups, *, reset, copy=False):
-        X = validate_data(self, X, reset=reset, allow_nd=True, dtype=FLOAT_DTYPES,
-                          ensure_all_finite="allow-nan", copy=copy)
+        X = validate_data(
+            self,
+            X,
+            reset=reset,
+            allow_nd=True,
+            dtype=FLOAT_DTYPES,
+            ensure_all_finite="allow-nan",
+            copy=copy,
+        )
         if X.ndim not in (2, 3):
             raise ValueError(
                 f"Expected a 2-D feature table (n_clips, n_features) or 3-D "
@@ -169,8 +175,7 @@ class SpeakerStandardScaler(
             self.n_dims_ = X.ndim
         elif X.ndim != self.n_dims_:
             raise ValueError(
-                f"X is {X.ndim}-D, but SpeakerStandardScaler was fit on "
-                f"{self.n_dims_}-D input"
+                f"X is {X.ndim}-D, but SpeakerStandardScaler was fit on {self.n_dims_}-D input"
             )
         if groups is None:
             warnings.warn(

@@ -82,18 +82,14 @@ class UtteranceStatistics(VersionStampMixin, TransformerMixin, BaseEstimator):
     def _validate_percentiles(self):
         percentiles = np.asarray(self.percentiles, dtype=float).ravel()
         if not np.all((percentiles >= 0) & (percentiles <= 100)):
-            raise ValueError(
-                f"percentiles must lie in [0, 100], got {list(self.percentiles)}"
-            )
+            raise ValueError(f"percentiles must lie in [0, 100], got {list(self.percentiles)}")
         return percentiles
 
     def _validate_input(self, X, reset):
         # scikit-learn's finiteness check sums X first; for values near the
         # dtype's limit that sum warns of an overflow that is no error.
         with np.errstate(over="ignore", invalid="ignore"):
-            X = validate_data(
-                self, X, reset=reset, allow_nd=True, dtype=[np.float64, np.float32]
-            )
+            X = validate_data(self, X, reset=reset, allow_nd=True, dtype=[np.float64, np.float32])
         if X.ndim == 2:  # one band whose frames are the columns
             return X[:, np.newaxis, :]
         if X.ndim != 3:
@@ -198,9 +194,7 @@ class UtteranceStatistics(VersionStampMixin, TransformerMixin, BaseEstimator):
             One name per output column, in the order of ``transform``.
         """
         check_is_fitted(self)
-        statistics = ["mean", "std"] + [
-            f"p{p:g}" for p in self._validate_percentiles()
-        ]
+        statistics = ["mean", "std"] + [f"p{p:g}" for p in self._validate_percentiles()]
         prefixes = [""] + (["delta_"] if self.deltas else [])
         return np.asarray(
             [

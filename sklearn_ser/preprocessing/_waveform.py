@@ -104,9 +104,7 @@ class FixedLengthWaveform(VersionStampMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         clips = validate_waveforms(self, X, reset=False)
-        return np.stack(
-            [fit_length(clip, self.n_samples_, self.align) for clip in clips]
-        )
+        return np.stack([fit_length(clip, self.n_samples_, self.align) for clip in clips])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -26,8 +26,7 @@ def _as_float_clip(clip, index):
         or clip.dtype == np.bool_
     ):
         raise TypeError(
-            f"clip {index} has dtype {clip.dtype}; expected float or integer "
-            "PCM samples"
+            f"clip {index} has dtype {clip.dtype}; expected float or integer PCM samples"
         )
     if clip.dtype == np.bool_:
         raise TypeError(f"clip {index} has dtype bool; expected audio samples")
@@ -55,9 +54,7 @@ def _as_float_clip(clip, index):
         return (clip / scale).astype(np.float32)
     if not np.isfinite(clip).all():
         bad = int(np.flatnonzero(~np.isfinite(clip))[0])
-        raise ValueError(
-            f"clip {index} contains NaN or infinity (first at sample {bad})"
-        )
+        raise ValueError(f"clip {index} contains NaN or infinity (first at sample {bad})")
     with np.errstate(over="ignore"):  # reported below, naming the sample
         as_float32 = clip.astype(np.float32, copy=False)
     if as_float32 is not clip and not np.isfinite(as_float32).all():
@@ -106,9 +103,7 @@ def check_waveforms(X):
     ([(800,), (2,)], array([0. , 0.5], dtype=float32))
     """
     if sp.issparse(X):
-        raise TypeError(
-            "sparse input is not supported: waveforms must be dense arrays"
-        )
+        raise TypeError("sparse input is not supported: waveforms must be dense arrays")
     if hasattr(X, "to_numpy") and not isinstance(X, np.ndarray):
         X = X.to_numpy()  # pandas DataFrame: rows are clips
     elif hasattr(X, "__array__") and not isinstance(X, (np.ndarray, list, tuple)):
@@ -137,9 +132,7 @@ def check_waveforms(X):
         clips = list(X)
     elif isinstance(X, (list, tuple, np.ndarray)):
         if isinstance(X, np.ndarray) and X.ndim != 1:
-            raise ValueError(
-                f"Expected a 1-D object array of clips, got shape {X.shape}"
-            )
+            raise ValueError(f"Expected a 1-D object array of clips, got shape {X.shape}")
         if any(isinstance(x, numbers.Number) for x in X[:1]):
             raise ValueError(
                 "Expected a list of 1-D waveforms, got a flat list of numbers. "
@@ -148,8 +141,7 @@ def check_waveforms(X):
         clips = list(X)
     elif isinstance(X, (str, bytes, Mapping, Set)) or not hasattr(X, "__len__"):
         raise TypeError(
-            f"Expected waveforms as an array or a list of arrays, got "
-            f"{type(X).__name__}"
+            f"Expected waveforms as an array or a list of arrays, got {type(X).__name__}"
         )
     else:
         clips = list(X)

@@ -59,7 +59,8 @@ def warn_if_versions_differ(saved_versions, *, stacklevel=2):
     """
     running = running_versions()
     differ = [
-        name for name in STAMPED_PACKAGES
+        name
+        for name in STAMPED_PACKAGES
         if name in saved_versions and str(saved_versions[name]) != running[name]
     ]
     if differ:

@@ -17,7 +17,10 @@ def test_labels_from_folders_and_no_speakers(folder):
     assert list(corpus.target) == ["angry", "angry", "sad", "sad"]
     assert corpus.groups is None
     assert list(corpus.metadata["relative_path"]) == [
-        "angry/spk1_a.wav", "angry/spk2_b.flac", "sad/spk1_c.wav", "sad/spk2_d.ogg"
+        "angry/spk1_a.wav",
+        "angry/spk2_b.flac",
+        "sad/spk1_c.wav",
+        "sad/spk2_d.ogg",
     ]
     assert "folder" in corpus.DESCR
 

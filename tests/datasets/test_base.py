@@ -57,9 +57,16 @@ def test_read_audio_rejects_an_empty_file(tmp_path):
 def test_build_bunch_return_flags_are_exclusive():
     with pytest.raises(ValueError, match="exclusive"):
         build_bunch(
-            data=[np.zeros(3)], target=["sad"], groups=["a"], filenames=None,
-            metadata={}, sr=16000, descr="", as_frame=False,
-            return_X_y=True, return_X_y_groups=True,
+            data=[np.zeros(3)],
+            target=["sad"],
+            groups=["a"],
+            filenames=None,
+            metadata={},
+            sr=16000,
+            descr="",
+            as_frame=False,
+            return_X_y=True,
+            return_X_y_groups=True,
         )
 
 

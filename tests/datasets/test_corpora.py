@@ -197,8 +197,11 @@ def test_crema_d(tmp_path, write_clip):
 
 
 def test_tess(tmp_path, write_clip):
-    for name in ["OAF_angry/OAF_back_angry.wav", "YAF_pleasant_surprised/YAF_word_ps.wav",
-                 "OAF_Fear/OAF_bite_fear.wav"]:
+    for name in [
+        "OAF_angry/OAF_back_angry.wav",
+        "YAF_pleasant_surprised/YAF_word_ps.wav",
+        "OAF_Fear/OAF_bite_fear.wav",
+    ]:
         write_clip(name, sr=24414)
     corpus = load_tess(tmp_path)
     order = np.argsort(corpus.metadata["word"])
@@ -230,8 +233,8 @@ def test_ravdess_corpus_integration(ravdess_path):
     assert len(set(groups)) == 24
     labels, counts = np.unique(y, return_counts=True)
     assert dict(zip(labels, counts)) == {
-        "neutral": 96, **{e: 192 for e in
-                          ["calm", "happy", "sad", "angry", "fearful", "disgust", "surprised"]}
+        "neutral": 96,
+        **{e: 192 for e in ["calm", "happy", "sad", "angry", "fearful", "disgust", "surprised"]},
     }
     durations = np.array([len(x) for x in X]) / 16000
     assert 2.5 < durations.min() and durations.max() < 5.5

@@ -60,8 +60,13 @@ def test_emotion_cues_follow_their_profiles():
 
 def test_options_and_errors():
     X, y, groups = make_emotional_speech(
-        n_speakers=3, n_utterances_per_emotion=2, emotions=["boredom", "fearful", "calm"],
-        duration=0.5, sr=8000, random_state=0, return_X_y_groups=True,
+        n_speakers=3,
+        n_utterances_per_emotion=2,
+        emotions=["boredom", "fearful", "calm"],
+        duration=0.5,
+        sr=8000,
+        random_state=0,
+        return_X_y_groups=True,
     )
     assert len(X) == 18 and X[0].shape == (4000,)
     assert set(y) == {"boredom", "fearful", "calm"}
@@ -73,8 +78,9 @@ def test_options_and_errors():
 
 def test_as_frame_has_speaker_traits():
     pytest.importorskip("pandas")
-    corpus = make_emotional_speech(n_speakers=2, n_utterances_per_emotion=1, random_state=0,
-                                   as_frame=True)
+    corpus = make_emotional_speech(
+        n_speakers=2, n_utterances_per_emotion=1, random_state=0, as_frame=True
+    )
     assert {"base_f0", "formant_scale", "gender", "group", "target"} <= set(corpus.frame.columns)
     assert "filename" not in corpus.frame.columns
 
@@ -92,7 +98,10 @@ def test_speaker_independent_evaluation_is_meaningful():
         model, features, y, groups=groups, cv=GroupKFold(5), scoring="balanced_accuracy"
     ).mean()
     shuffled = cross_val_score(
-        model, features, y, cv=StratifiedKFold(5, shuffle=True, random_state=0),
+        model,
+        features,
+        y,
+        cv=StratifiedKFold(5, shuffle=True, random_state=0),
         scoring="balanced_accuracy",
     ).mean()
     chance = 1 / 4

@@ -33,32 +33,61 @@ def _log_mel():
 
 
 PIPELINES = {
-    "cnn_lstm_2d": lambda: Pipeline([
-        ("mel", _log_mel()),
-        ("clf", CNNLSTMClassifier(
-            lr=3e-3, max_epochs=40, patience=8, random_state=0,
-            module__channels=(16, 16, 32, 32), module__pool_sizes=(2, 2, 2, 2),
-            module__time_pool_sizes=(2, 2, 2, 1), module__hidden_size=32,
-        )),
-    ]),
+    "cnn_lstm_2d": lambda: Pipeline(
+        [
+            ("mel", _log_mel()),
+            (
+                "clf",
+                CNNLSTMClassifier(
+                    lr=3e-3,
+                    max_epochs=40,
+                    patience=8,
+                    random_state=0,
+                    module__channels=(16, 16, 32, 32),
+                    module__pool_sizes=(2, 2, 2, 2),
+                    module__time_pool_sizes=(2, 2, 2, 1),
+                    module__hidden_size=32,
+                ),
+            ),
+        ]
+    ),
     # Trained for a fixed 20 epochs: with ~7 training speakers an early-stopping
     # split holds one or two voices, and stopping on them left whole folds at
     # chance for the raw-waveform model.
-    "cnn_lstm_1d": lambda: Pipeline([
-        ("wave", FixedLengthWaveform()),
-        ("clf", CNNLSTM1DClassifier(
-            lr=3e-3, batch_size=16, max_epochs=20, validation_fraction=None, random_state=0,
-            module__channels=(16, 32, 32, 64), module__pool_sizes=(8, 4, 4, 4),
-            module__hidden_size=32,
-        )),
-    ]),
-    "transformer_cnn": lambda: Pipeline([
-        ("mel", _log_mel()),
-        ("clf", TransformerCNNClassifier(
-            batch_size=16, max_epochs=30, patience=8, random_state=0,
-            module__n_layers=1, module__dim_feedforward=128,
-        )),
-    ]),
+    "cnn_lstm_1d": lambda: Pipeline(
+        [
+            ("wave", FixedLengthWaveform()),
+            (
+                "clf",
+                CNNLSTM1DClassifier(
+                    lr=3e-3,
+                    batch_size=16,
+                    max_epochs=20,
+                    validation_fraction=None,
+                    random_state=0,
+                    module__channels=(16, 32, 32, 64),
+                    module__pool_sizes=(8, 4, 4, 4),
+                    module__hidden_size=32,
+                ),
+            ),
+        ]
+    ),
+    "transformer_cnn": lambda: Pipeline(
+        [
+            ("mel", _log_mel()),
+            (
+                "clf",
+                TransformerCNNClassifier(
+                    batch_size=16,
+                    max_epochs=30,
+                    patience=8,
+                    random_state=0,
+                    module__n_layers=1,
+                    module__dim_feedforward=128,
+                ),
+            ),
+        ]
+    ),
 }
 
 
@@ -70,7 +99,11 @@ MIN_SCORE = {"cnn_lstm_2d": 0.45, "transformer_cnn": 0.40, "cnn_lstm_1d": 0.40}
 def test_speaker_independent_accuracy_above_chance(corpus, name):
     X, y, speakers = corpus
     scores = cross_val_score(
-        PIPELINES[name](), X, y, groups=speakers, cv=GroupKFold(3),
+        PIPELINES[name](),
+        X,
+        y,
+        groups=speakers,
+        cv=GroupKFold(3),
         scoring="balanced_accuracy",
         params={"clf__groups": speakers},  # early stopping on held-out speakers too
     )

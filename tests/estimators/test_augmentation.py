@@ -6,8 +6,14 @@ from sklearn_ser.estimators._augmentation import BatchAugmenter
 
 
 def _augmenter(**overrides):
-    params = dict(time_masks=0, time_mask_width=0, freq_masks=0, freq_mask_width=0,
-                  noise_snr_db=None, waveform=False)
+    params = dict(
+        time_masks=0,
+        time_mask_width=0,
+        freq_masks=0,
+        freq_mask_width=0,
+        noise_snr_db=None,
+        waveform=False,
+    )
     return BatchAugmenter(**{**params, **overrides})
 
 

@@ -11,20 +11,26 @@ import numpy as np
 import pytest
 import sklearn
 import torch
-from skorch.callbacks import Callback
-from skorch.exceptions import DeviceWarning
 from sklearn.base import clone
 from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV, GroupKFold, cross_validate
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
+from skorch.callbacks import Callback
+from skorch.exceptions import DeviceWarning
 
 from sklearn_ser.estimators import CNNLSTM1DClassifier, CNNLSTMClassifier
 from sklearn_ser.estimators._augmentation import BatchAugmenter
 from sklearn_ser.models import CNNLSTM2d
 
-TINY = dict(module__channels=(4, 4, 4, 4), module__hidden_size=4, max_epochs=2,
-            batch_size=8, lr=0.01, random_state=0)
+TINY = dict(
+    module__channels=(4, 4, 4, 4),
+    module__hidden_size=4,
+    max_epochs=2,
+    batch_size=8,
+    lr=0.01,
+    random_state=0,
+)
 
 
 def _data(n=24, n_bands=6, n_frames=10, labels=("angry", "calm", "sad"), seed=0):
@@ -76,8 +82,9 @@ def test_no_validation_split():
 def test_early_stopping_restores_the_best_epoch():
     X, y, _ = _data(n=48)
     recorder = RecordSplit()
-    clf = CNNLSTMClassifier(**{**TINY, "max_epochs": 30, "lr": 0.5}, patience=2,
-                            callbacks=[recorder]).fit(X, y)
+    clf = CNNLSTMClassifier(
+        **{**TINY, "max_epochs": 30, "lr": 0.5}, patience=2, callbacks=[recorder]
+    ).fit(X, y)
     losses = clf.net_.history[:, "valid_loss"]
     best = int(np.argmin(losses))
     assert len(losses) == best + 1 + 2 < 30
@@ -96,13 +103,22 @@ class NoMetadataModule(CNNLSTM2d):
 def test_grid_search_routes_groups_to_the_split_and_never_to_forward():
     X, y, speakers = _data(n=36)
     recorder = RecordSplit()
-    pipe = Pipeline([
-        ("identity", FunctionTransformer()),
-        ("clf", CNNLSTMClassifier(module=NoMetadataModule, callbacks=[recorder],
-                                  validation_fraction=0.3, **TINY)),
-    ])
-    grid = {"clf__module__hidden_size": [2, 3], "clf__time_masks": [0, 1],
-            "clf__time_mask_width": [2]}
+    pipe = Pipeline(
+        [
+            ("identity", FunctionTransformer()),
+            (
+                "clf",
+                CNNLSTMClassifier(
+                    module=NoMetadataModule, callbacks=[recorder], validation_fraction=0.3, **TINY
+                ),
+            ),
+        ]
+    )
+    grid = {
+        "clf__module__hidden_size": [2, 3],
+        "clf__time_masks": [0, 1],
+        "clf__time_mask_width": [2],
+    }
     with sklearn.config_context(enable_metadata_routing=True):
         search = GridSearchCV(pipe, grid, cv=GroupKFold(3)).fit(X, y, groups=speakers)
     assert search.best_estimator_.named_steps["clf"].net_.module_.head.lstm.hidden_size in (2, 3)
@@ -158,8 +174,14 @@ def test_augmentation_touches_training_batches_only(monkeypatch):
         return original(self, batch)
 
     monkeypatch.setattr(BatchAugmenter, "__call__", spy)
-    clf = CNNLSTMClassifier(validation_fraction=0.25, time_masks=2, time_mask_width=3,
-                            freq_masks=1, freq_mask_width=2, **TINY).fit(X, y)
+    clf = CNNLSTMClassifier(
+        validation_fraction=0.25,
+        time_masks=2,
+        time_mask_width=3,
+        freq_masks=1,
+        freq_mask_width=2,
+        **TINY,
+    ).fit(X, y)
     assert sum(seen) == 30 * TINY["max_epochs"]  # the 10 validation examples never
     seen.clear()
     first = clf.predict_proba(X)
@@ -290,10 +312,12 @@ def test_fit_on_cuda_then_predict_in_a_cpu_only_process(tmp_path):
         "c = joblib.load(d + '/clf.joblib');"
         "np.save(d + '/proba.npy', c.predict_proba(np.load(d + '/X.npy')))"
     )
-    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True,
-                   env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
-    np.testing.assert_allclose(np.load(tmp_path / "proba.npy"), clf.predict_proba(X),
-                               atol=1e-4)
+    subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        check=True,
+        env={**os.environ, "CUDA_VISIBLE_DEVICES": ""},
+    )
+    np.testing.assert_allclose(np.load(tmp_path / "proba.npy"), clf.predict_proba(X), atol=1e-4)
 
 
 class RecordThreads(Callback):
@@ -306,7 +330,8 @@ class RecordThreads(Callback):
 def test_parallel_folds_do_not_oversubscribe_the_cpu():
     X, y, speakers = _data(n=36)
     clf = CNNLSTMClassifier(callbacks=[RecordThreads()], **TINY)
-    results = cross_validate(clf, X, y, groups=speakers, cv=GroupKFold(2), n_jobs=2,
-                             return_estimator=True)
+    results = cross_validate(
+        clf, X, y, groups=speakers, cv=GroupKFold(2), n_jobs=2, return_estimator=True
+    )
     threads = [estimator.callbacks[0].threads for estimator in results["estimator"]]
     assert len(threads) == 2 and 2 * max(threads) <= max(os.cpu_count(), 2), threads

@@ -8,8 +8,13 @@ from sklearn_ser.estimators import (
     TransformerCNNClassifier,
 )
 
-TINY_TRANSFORMER = dict(max_epochs=1, module__cnn_channels=(2, 2, 2), module__n_layers=1,
-                        module__dim_feedforward=8, random_state=0)
+TINY_TRANSFORMER = dict(
+    max_epochs=1,
+    module__cnn_channels=(2, 2, 2),
+    module__n_layers=1,
+    module__dim_feedforward=8,
+    random_state=0,
+)
 
 
 def _spectrograms(n_bands=8, n=12):
@@ -29,8 +34,9 @@ def test_zenkov_optimizer_defaults_reach_sgd():
 
 def test_zenkov_with_adam_drops_momentum():
     X, y = _spectrograms()
-    clf = TransformerCNNClassifier(optimizer=torch.optim.Adam, optimizer__momentum=None,
-                                   **TINY_TRANSFORMER).fit(X, y)
+    clf = TransformerCNNClassifier(
+        optimizer=torch.optim.Adam, optimizer__momentum=None, **TINY_TRANSFORMER
+    ).fit(X, y)
     assert isinstance(clf.net_.optimizer_, torch.optim.Adam)
     assert clf.net_.optimizer_.defaults["weight_decay"] == 1e-3
 
@@ -43,8 +49,9 @@ def test_zenkov_default_heads_take_any_number_of_bands():
 
 def test_zhao_defaults_use_adam_and_size_the_module_from_data():
     X, y = _spectrograms()
-    clf = CNNLSTMClassifier(max_epochs=1, module__channels=(2, 2, 2, 2),
-                            module__hidden_size=2).fit(X, y)
+    clf = CNNLSTMClassifier(max_epochs=1, module__channels=(2, 2, 2, 2), module__hidden_size=2).fit(
+        X, y
+    )
     assert isinstance(clf.net_.optimizer_, torch.optim.Adam)
     assert clf.net_.module_.head.linear.out_features == 3
     assert str(clf.net_.device) == ("cuda" if torch.cuda.is_available() else "cpu")
@@ -53,9 +60,14 @@ def test_zhao_defaults_use_adam_and_size_the_module_from_data():
 def test_waveform_classifier_sizes_from_n_samples():
     rng = np.random.RandomState(0)
     X, y = rng.normal(size=(10, 300)).astype(np.float32), np.resize(["a", "b"], 10)
-    clf = CNNLSTM1DClassifier(max_epochs=1, module__channels=(2, 2, 2, 2),
-                              module__hidden_size=2, noise_snr_db=(15.0, 29.0),
-                              time_masks=1, time_mask_width=10).fit(X, y)
+    clf = CNNLSTM1DClassifier(
+        max_epochs=1,
+        module__channels=(2, 2, 2, 2),
+        module__hidden_size=2,
+        noise_snr_db=(15.0, 29.0),
+        time_masks=1,
+        time_mask_width=10,
+    ).fit(X, y)
     assert clf.input_shape_ == (300,) and clf.n_features_in_ == 300
     assert clf.predict(X).shape == (10,)
     with pytest.raises(ValueError, match=r"shape \(300,\) \(n_samples,\), got .*\(299,\)"):
@@ -70,10 +82,10 @@ def test_bad_noise_range():
 
 def test_verbose_prints_the_epoch_table(capsys):
     X, y = _spectrograms()
-    CNNLSTMClassifier(max_epochs=2, verbose=1, module__channels=(2, 2, 2, 2),
-                      module__hidden_size=2).fit(X, y)
+    CNNLSTMClassifier(
+        max_epochs=2, verbose=1, module__channels=(2, 2, 2, 2), module__hidden_size=2
+    ).fit(X, y)
     table = capsys.readouterr().out
     assert "train_loss" in table and "valid_loss" in table
-    CNNLSTMClassifier(max_epochs=2, module__channels=(2, 2, 2, 2),
-                      module__hidden_size=2).fit(X, y)
+    CNNLSTMClassifier(max_epochs=2, module__channels=(2, 2, 2, 2), module__hidden_size=2).fit(X, y)
     assert capsys.readouterr().out == ""

@@ -55,17 +55,39 @@ def test_windows_cover_every_real_step_and_average_per_clip():
     np.testing.assert_allclose(means[:, 0], [np.mean(values[:5]), values[5, 0]])
 
 
-@pytest.mark.parametrize("make", [
-    lambda **kw: CNNLSTMClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4,
-                                   freq_warp=0.2, freq_masks=1, freq_mask_width=2, **kw),
-    lambda **kw: TransformerCNNClassifier(module__cnn_channels=(2, 2, 2), module__n_layers=1,
-                                          module__n_heads=1, freq_warp=0.2, **kw),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: CNNLSTMClassifier(
+            module__channels=(4, 4, 4, 4),
+            module__hidden_size=4,
+            freq_warp=0.2,
+            freq_masks=1,
+            freq_mask_width=2,
+            **kw,
+        ),
+        lambda **kw: TransformerCNNClassifier(
+            module__cnn_channels=(2, 2, 2),
+            module__n_layers=1,
+            module__n_heads=1,
+            freq_warp=0.2,
+            **kw,
+        ),
+    ],
+)
 def test_crop_training_is_deterministic_and_augmentation_free_at_prediction(make):
     X, y, _ = _padded_spectrograms()
-    params = dict(max_epochs=2, crop_length=12, time_stretch=0.2, mixup_alpha=0.4,
-                  time_masks=1, time_mask_width=3, noise_snr_db=(5, 10), random_state=0,
-                  device="cpu")
+    params = dict(
+        max_epochs=2,
+        crop_length=12,
+        time_stretch=0.2,
+        mixup_alpha=0.4,
+        time_masks=1,
+        time_mask_width=3,
+        noise_snr_db=(5, 10),
+        random_state=0,
+        device="cpu",
+    )
     clf = make(**params).fit(X, y)
     assert clf.net_.module__n_frames == 12  # the network is sized for one window
     first = clf.predict_proba(X)
@@ -76,14 +98,26 @@ def test_crop_training_is_deterministic_and_augmentation_free_at_prediction(make
 
 def test_prediction_averages_the_windows_of_each_clip():
     X, y, lengths = _padded_spectrograms()
-    clf = CNNLSTMClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4, max_epochs=1,
-                            crop_length=10, crop_hop=5, random_state=0, device="cpu").fit(X, y)
+    clf = CNNLSTMClassifier(
+        module__channels=(4, 4, 4, 4),
+        module__hidden_size=4,
+        max_epochs=1,
+        crop_length=10,
+        crop_hop=5,
+        random_state=0,
+        device="cpu",
+    ).fit(X, y)
     proba = clf.predict_proba(X[:1])
     length = lengths[0]
     filled = np.nan_to_num(X[:1])
-    by_window = [clf.net_.predict_proba(np.ascontiguousarray(
-        np.pad(filled[:, :, o : o + 10], ((0, 0), (0, 0), (0, max(0, o + 10 - 40))))))
-        for o in window_offsets(0, length, 10, 5)]
+    by_window = [
+        clf.net_.predict_proba(
+            np.ascontiguousarray(
+                np.pad(filled[:, :, o : o + 10], ((0, 0), (0, 0), (0, max(0, o + 10 - 40))))
+            )
+        )
+        for o in window_offsets(0, length, 10, 5)
+    ]
     np.testing.assert_allclose(proba[0], np.mean(by_window, axis=0)[0], rtol=1e-5)
 
 
@@ -91,9 +125,15 @@ def test_waveform_model_crops_samples():
     X = RNG.normal(size=(16, 400)).astype(np.float32)
     X[:8, 300:] = np.nan
     y = np.repeat([0, 1], 8)
-    clf = CNNLSTM1DClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4,
-                              max_epochs=1, crop_length=128, time_stretch=0.1,
-                              random_state=0, device="cpu").fit(X, y)
+    clf = CNNLSTM1DClassifier(
+        module__channels=(4, 4, 4, 4),
+        module__hidden_size=4,
+        max_epochs=1,
+        crop_length=128,
+        time_stretch=0.1,
+        random_state=0,
+        device="cpu",
+    ).fit(X, y)
     assert clf.net_.module__n_samples == 128
     assert clf.predict_proba(X).shape == (16, 2)
 

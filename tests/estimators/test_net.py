@@ -80,8 +80,15 @@ def test_validation_uar_scores_clips_not_windows():
 
 def _tiny_net(**kwargs):
     module = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 2))
-    return AugmentingNet(module, criterion=torch.nn.CrossEntropyLoss, max_epochs=1,
-                         train_split=None, batch_size=4, verbose=0, **kwargs).initialize()
+    return AugmentingNet(
+        module,
+        criterion=torch.nn.CrossEntropyLoss,
+        max_epochs=1,
+        train_split=None,
+        batch_size=4,
+        verbose=0,
+        **kwargs,
+    ).initialize()
 
 
 def test_a_lone_last_training_batch_is_dropped():

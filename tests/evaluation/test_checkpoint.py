@@ -43,8 +43,12 @@ def _run(tmp_path, folder, kill=False):
     script = tmp_path / "run.py"
     script.write_text(SCRIPT)
     env = {"KILL_IN_FOLD": "1"} if kill else {}
-    return subprocess.run([sys.executable, str(script), str(folder)], capture_output=True,
-                          text=True, env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, str(script), str(folder)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
 
 
 def test_resume_after_a_kill_gives_the_uninterrupted_report(tmp_path):
@@ -64,19 +68,23 @@ def test_finished_folds_are_skipped_and_another_run_is_refused(tmp_path, monkeyp
     groups = np.repeat(np.arange(4), 6)
     y = np.tile(["calm", "angry"], 12)
     X = rng.normal(size=(24, 2)) + (y == "angry")[:, None]
-    first = evaluate_speaker_independent(LogisticRegression(), X, y, groups, cv=2,
-                                         progress=False, checkpoint_dir=tmp_path)
+    first = evaluate_speaker_independent(
+        LogisticRegression(), X, y, groups, cv=2, progress=False, checkpoint_dir=tmp_path
+    )
 
     def no_fit(*args, **kwargs):
         raise AssertionError("a finished fold was fitted again")
 
     monkeypatch.setattr(LogisticRegression, "fit", no_fit)
-    again = evaluate_speaker_independent(LogisticRegression(), X, y, groups, cv=2,
-                                         progress=False, checkpoint_dir=tmp_path)
+    again = evaluate_speaker_independent(
+        LogisticRegression(), X, y, groups, cv=2, progress=False, checkpoint_dir=tmp_path
+    )
     assert again.to_dict() == first.to_dict()
     with pytest.raises(ValueError, match=r"different run \(parameters \['C'\] differ\)"):
-        evaluate_speaker_independent(LogisticRegression(C=2.0), X, y, groups, cv=2,
-                                     progress=False, checkpoint_dir=tmp_path)
+        evaluate_speaker_independent(
+            LogisticRegression(C=2.0), X, y, groups, cv=2, progress=False, checkpoint_dir=tmp_path
+        )
     with pytest.raises(ValueError, match="the data or folds differ"):
-        evaluate_speaker_independent(LogisticRegression(), X, y[::-1], groups, cv=2,
-                                     progress=False, checkpoint_dir=tmp_path)
+        evaluate_speaker_independent(
+            LogisticRegression(), X, y[::-1], groups, cv=2, progress=False, checkpoint_dir=tmp_path
+        )

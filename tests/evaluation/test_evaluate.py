@@ -49,9 +49,7 @@ def test_each_fold_fits_on_training_speakers_only(monkeypatch):
 def test_integer_cv_is_group_k_fold_and_plain_estimators_get_no_groups():
     from sklearn.linear_model import LogisticRegression
 
-    report = evaluate_speaker_independent(
-        LogisticRegression(), X, Y, GROUPS, cv=4, progress=False
-    )
+    report = evaluate_speaker_independent(LogisticRegression(), X, Y, GROUPS, cv=4, progress=False)
     assert sorted(s for fold in report.folds for s in fold["speakers"]) == sorted(set(GROUPS))
     assert report.histories is None
 
@@ -90,8 +88,11 @@ def test_parallel_folds_run_with_the_callers_scikit_learn_config():
 def test_a_cv_that_mixes_speakers_is_refused():
     with pytest.raises(ValueError, match="fold 0 is not speaker-independent"):
         evaluate_speaker_independent(
-            GroupRecordingClassifier(), X, Y, GROUPS, cv=KFold(2, shuffle=True,
-                                                              random_state=0),
+            GroupRecordingClassifier(),
+            X,
+            Y,
+            GROUPS,
+            cv=KFold(2, shuffle=True, random_state=0),
             progress=False,
         )
 

@@ -9,8 +9,10 @@ matplotlib.use("Agg")
 
 def test_save_report_writes_json_markdown_and_figure(tmp_path):
     report = speaker_independent_report(
-        ["sad", "sad", "angry", "angry"], ["sad", "angry", "angry", "angry"],
-        groups=["a", "b", "a", "b"], folds=[[0, 2], [1, 3]],
+        ["sad", "sad", "angry", "angry"],
+        ["sad", "angry", "angry", "angry"],
+        groups=["a", "b", "a", "b"],
+        folds=[[0, 2], [1, 3]],
     )
     written = save_report(report, tmp_path / "new", run={"model": "by hand", "wall_time_s": 1.5})
     out = tmp_path / "new"

@@ -12,8 +12,13 @@ from sklearn_ser import CNNLSTMClassifier
 from sklearn_ser.evaluation import epoch_history
 
 RECORDS = [
-    {"epoch": 1, "train_loss": np.float32(0.5), "valid_loss_best": np.bool_(True),
-     "batches": [{"train_loss": 0.5}], "event_lr": "x"},
+    {
+        "epoch": 1,
+        "train_loss": np.float32(0.5),
+        "valid_loss_best": np.bool_(True),
+        "batches": [{"train_loss": 0.5}],
+        "event_lr": "x",
+    },
     {"epoch": np.int64(2), "train_loss": 0.25, "valid_loss_best": False},
 ]
 
@@ -36,8 +41,9 @@ def test_history_is_found_through_pipelines_and_searches():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(24, 4, 8)).astype(np.float32)
     y = np.tile(["a", "b"], 12)
-    classifier = CNNLSTMClassifier(max_epochs=2, module__channels=(2, 2, 2, 2),
-                                   module__hidden_size=2, random_state=0)
+    classifier = CNNLSTMClassifier(
+        max_epochs=2, module__channels=(2, 2, 2, 2), module__hidden_size=2, random_state=0
+    )
     pipe = make_pipeline(FunctionTransformer(), classifier)
     search = GridSearchCV(pipe, {"cnnlstmclassifier__lr": [1e-3]}, cv=2).fit(X, y)
     epochs = epoch_history(search)

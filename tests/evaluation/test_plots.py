@@ -15,8 +15,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 HISTORY = [
-    {"epoch": e, "train_loss": 2.0 / e, "valid_loss": 2.5 / e, "valid_acc": 0.2 * e,
-     "valid_loss_best": np.bool_(True), "batches": [{"train_loss": 1.0}]}
+    {
+        "epoch": e,
+        "train_loss": 2.0 / e,
+        "valid_loss": 2.5 / e,
+        "valid_acc": 0.2 * e,
+        "valid_loss_best": np.bool_(True),
+        "batches": [{"train_loss": 1.0}],
+    }
     for e in (1, 2, 3)
 ]
 
@@ -68,8 +74,13 @@ def test_epoch_history_keeps_plain_scalars_and_reads_pipelines():
             return self
 
     epochs = epoch_history(make_pipeline(StandardScaler(), Net()))
-    assert epochs[0] == {"epoch": 1, "train_loss": 2.0, "valid_loss": 2.5,
-                         "valid_acc": 0.2, "valid_loss_best": True}
+    assert epochs[0] == {
+        "epoch": 1,
+        "train_loss": 2.0,
+        "valid_loss": 2.5,
+        "valid_acc": 0.2,
+        "valid_loss_best": True,
+    }
     assert type(epochs[0]["valid_loss_best"]) is bool
 
 

@@ -36,9 +36,7 @@ def test_fold_scores_match_hand_computed_uar(report):
 
 def test_pooled_recall_confusion_and_speakers(report):
     assert report.per_class_recall == pytest.approx({"a": 2 / 3, "b": 1.0, "c": 0.5})
-    np.testing.assert_array_equal(
-        report.confusion_matrix, [[2, 1, 0], [0, 3, 0], [2, 0, 2]]
-    )
+    np.testing.assert_array_equal(report.confusion_matrix, [[2, 1, 0], [0, 3, 0], [2, 0, 2]])
     assert report.per_speaker[4] == pytest.approx({"n": 3, "uar": 2 / 3, "accuracy": 2 / 3})
 
 

@@ -42,11 +42,14 @@ def test_speaker_folds_are_contiguous_and_disjoint():
     assert sorted(tested) == list(range(len(groups)))
 
 
-@pytest.mark.parametrize("n_folds, message", [
-    (1, r"'n_folds' parameter of speaker_folds must be an int in the range \[2, inf\)"),
-    (2.5, r"'n_folds' parameter of speaker_folds must be an int"),
-    (8, r"n_folds must be at most the number of speakers \(7\), got 8"),
-])
+@pytest.mark.parametrize(
+    "n_folds, message",
+    [
+        (1, r"'n_folds' parameter of speaker_folds must be an int in the range \[2, inf\)"),
+        (2.5, r"'n_folds' parameter of speaker_folds must be an int"),
+        (8, r"n_folds must be at most the number of speakers \(7\), got 8"),
+    ],
+)
 def test_speaker_folds_rejects_bad_fold_counts(n_folds, message):
     with pytest.raises(ValueError, match=message):
         speaker_folds(np.arange(7), n_folds=n_folds)

@@ -18,8 +18,9 @@ def test_2d_paper_pools_collapse_time_and_time_pool_sizes_keep_it():
     X = torch.zeros(1, 128, 251)
     paper = CNNLSTM2d(128, 251, 8, channels=(2, 2, 2, 2), hidden_size=4)
     assert _lstm_steps(paper, X) == 1
-    gentle = CNNLSTM2d(128, 251, 8, channels=(2, 2, 2, 2), hidden_size=4,
-                       time_pool_sizes=(2, 2, 2, 2))
+    gentle = CNNLSTM2d(
+        128, 251, 8, channels=(2, 2, 2, 2), hidden_size=4, time_pool_sizes=(2, 2, 2, 2)
+    )
     assert _lstm_steps(gentle, X) == 251 // 16
     # LSTM features are channels times the remaining frequency bins
     assert paper.head.lstm.input_size == 2 * 1

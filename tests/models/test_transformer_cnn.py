@@ -43,8 +43,9 @@ def test_positional_encoding_makes_the_encoder_order_aware():
     X = torch.randn(1, 4, 16)
     reversed_X = X.flip(-1)
     for positional, order_aware in [(False, False), (True, True)]:
-        model = ParallelCNNTransformer(4, 16, 2, cnn_channels=(1, 1, 1), time_pool=1,
-                                       n_heads=2, positional_encoding=positional).eval()
+        model = ParallelCNNTransformer(
+            4, 16, 2, cnn_channels=(1, 1, 1), time_pool=1, n_heads=2, positional_encoding=positional
+        ).eval()
 
         def summary(x, model=model):
             sequence = model.projection(model.time_pool(x).transpose(1, 2))

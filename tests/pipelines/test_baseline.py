@@ -16,8 +16,9 @@ def _tones(frequencies, sr=8000, seconds=0.25):
 @pytest.mark.parametrize("classifier", ["logreg", "svm"])
 def test_baseline_separates_low_from_high_tones(classifier):
     frequencies = [200, 250, 300, 1500, 1800, 2100] * 3
-    y = np.array(["low"] * 3 + ["high"] * 3 + ["low"] * 3 + ["high"] * 3
-                 + ["low"] * 3 + ["high"] * 3)
+    y = np.array(
+        ["low"] * 3 + ["high"] * 3 + ["low"] * 3 + ["high"] * 3 + ["low"] * 3 + ["high"] * 3
+    )
     model = make_baseline_pipeline(classifier, sr=8000, n_mels=16, random_state=0)
     model.set_params(logmeltransformer__n_fft=256, logmeltransformer__hop_length=128)
     model.fit(_tones(frequencies), y)
@@ -34,6 +35,10 @@ def test_unknown_classifier_raises():
 
 def test_speaker_norm_and_opensmile_features_change_the_steps():
     pytest.importorskip("opensmile")
-    steps = [name for name, _ in make_baseline_pipeline(
-        "linear-svm", features="egemaps", speaker_norm=True).steps]
+    steps = [
+        name
+        for name, _ in make_baseline_pipeline(
+            "linear-svm", features="egemaps", speaker_norm=True
+        ).steps
+    ]
     assert steps == ["opensmiletransformer", "speakerstandardscaler", "calibratedclassifiercv"]

@@ -12,14 +12,23 @@ from sklearn_ser.pipelines import (
     make_zhao_2d_pipeline,
 )
 
-SPECTROGRAM_RECIPES = [make_zhao_2d_pipeline, make_zenkov_pipeline,
-                       make_crop_cnn_lstm_pipeline, make_small_cnn_lstm_pipeline]
+SPECTROGRAM_RECIPES = [
+    make_zhao_2d_pipeline,
+    make_zenkov_pipeline,
+    make_crop_cnn_lstm_pipeline,
+    make_small_cnn_lstm_pipeline,
+]
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    return make_emotional_speech(n_speakers=4, n_utterances_per_emotion=2,
-                                 emotions=("neutral", "angry"), duration=1.0, random_state=0)
+    return make_emotional_speech(
+        n_speakers=4,
+        n_utterances_per_emotion=2,
+        emotions=("neutral", "angry"),
+        duration=1.0,
+        random_state=0,
+    )
 
 
 @pytest.mark.parametrize("recipe", SPECTROGRAM_RECIPES)
@@ -48,9 +57,15 @@ def test_window_and_hop_follow_the_sampling_rate():
 
 
 def test_crop_recipe_fits_with_routed_speakers_and_predicts_per_speaker(corpus):
-    pipe = make_crop_cnn_lstm_pipeline(speaker_norm=True, max_epochs=2, random_state=0,
-                                       crop_length=16, crop_hop=8, module__channels=(4, 4, 4, 4),
-                                       module__hidden_size=8)
+    pipe = make_crop_cnn_lstm_pipeline(
+        speaker_norm=True,
+        max_epochs=2,
+        random_state=0,
+        crop_length=16,
+        crop_hop=8,
+        module__channels=(4, 4, 4, 4),
+        module__hidden_size=8,
+    )
     pipe.set_params(speakerstandardscaler__min_clips=2)
     with sklearn.config_context(enable_metadata_routing=True):
         pipe.fit(corpus.data, corpus.target, groups=corpus.groups)

@@ -14,12 +14,14 @@ TOLERANCE_DB = 1e-3
 PARAMETER_SETS = {
     "zhao": dict(n_fft=2048, hop_length=512, n_mels=128),
     "zenkov_mfcc": dict(
-        n_fft=1024, win_length=512, window="hamming", hop_length=256,
-        n_mels=128, n_mfcc=40,
+        n_fft=1024,
+        win_length=512,
+        window="hamming",
+        hop_length=256,
+        n_mels=128,
+        n_mfcc=40,
     ),
-    "asr_magnitude": dict(
-        n_fft=400, hop_length=160, n_mels=64, fmin=50.0, fmax=7600.0, power=1.0
-    ),
+    "asr_magnitude": dict(n_fft=400, hop_length=160, n_mels=64, fmin=50.0, fmax=7600.0, power=1.0),
 }
 
 
@@ -104,12 +106,8 @@ def test_batched_torch_equals_clip_by_clip_librosa_on_mixed_lengths(align):
     ]
     params = dict(n_fft=1024, hop_length=256, n_mels=40, n_frames=30, align=align)
     by_librosa = LogMelTransformer(backend="librosa", **params).fit_transform(clips)
-    batched = LogMelTransformer(backend="torch", batch_size=3, **params).fit_transform(
-        clips
-    )
-    one_by_one = LogMelTransformer(
-        backend="torch", batch_size=1, **params
-    ).fit_transform(clips)
+    batched = LogMelTransformer(backend="torch", batch_size=3, **params).fit_transform(clips)
+    one_by_one = LogMelTransformer(backend="torch", batch_size=1, **params).fit_transform(clips)
     np.testing.assert_allclose(batched, by_librosa, rtol=0, atol=TOLERANCE_DB)
     np.testing.assert_allclose(batched, one_by_one, rtol=0, atol=TOLERANCE_DB)
 
@@ -120,6 +118,4 @@ def test_clip_shorter_than_n_fft_is_zero_padded_like_librosa():
     params = PARAMETER_SETS["zhao"]
     expected = plain_librosa(clip, params)
     assert expected.shape[1] == n_stft_frames(700, 2048, 512) == 2
-    np.testing.assert_allclose(
-        features(clip, params, "torch"), expected, rtol=0, atol=TOLERANCE_DB
-    )
+    np.testing.assert_allclose(features(clip, params, "torch"), expected, rtol=0, atol=TOLERANCE_DB)

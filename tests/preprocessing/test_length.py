@@ -7,9 +7,7 @@ from sklearn_ser.preprocessing._length import fit_length, placement
 @pytest.mark.parametrize("align", ["left", "center"])
 @pytest.mark.parametrize("length", [1, 4, 5, 9, 10])
 @pytest.mark.parametrize("target_length", [1, 5, 8])
-def test_placement_keeps_a_contiguous_run_inside_both_bounds(
-    length, target_length, align
-):
+def test_placement_keeps_a_contiguous_run_inside_both_bounds(length, target_length, align):
     source, destination = placement(length, target_length, align)
     kept = min(length, target_length)
     assert source.stop - source.start == destination.stop - destination.start == kept
@@ -18,9 +16,7 @@ def test_placement_keeps_a_contiguous_run_inside_both_bounds(
 
 
 @pytest.mark.parametrize("length, target_length", [(3, 8), (8, 3), (4, 8), (8, 4)])
-def test_center_splits_the_difference_with_the_odd_item_at_the_end(
-    length, target_length
-):
+def test_center_splits_the_difference_with_the_odd_item_at_the_end(length, target_length):
     source, destination = placement(length, target_length, "center")
     outer = destination if length < target_length else source
     total = max(length, target_length)

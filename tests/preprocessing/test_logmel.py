@@ -65,13 +65,9 @@ def test_cropping_keeps_frames_of_the_whole_clip(align):
     mel = librosa.feature.melspectrogram(y=clip, sr=16000, **PARAMS)
     n_kept = 10
     start = 0 if align == "left" else (mel.shape[1] - n_kept) // 2
-    expected = librosa.power_to_db(
-        mel[:, start : start + n_kept], ref=np.max, top_db=80.0
-    )
+    expected = librosa.power_to_db(mel[:, start : start + n_kept], ref=np.max, top_db=80.0)
     transformer = LogMelTransformer(**PARAMS, n_frames=n_kept, align=align)
-    np.testing.assert_allclose(
-        transformer.fit_transform([clip])[0], expected, atol=1e-3
-    )
+    np.testing.assert_allclose(transformer.fit_transform([clip])[0], expected, atol=1e-3)
 
 
 def test_transform_pads_and_crops_to_the_frame_count_seen_in_fit():

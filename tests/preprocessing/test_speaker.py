@@ -93,8 +93,9 @@ class _GroupSpy(ClassifierMixin, BaseEstimator):
 def test_routing_reaches_the_scaler_inside_grid_search():
     y = np.where(RNG.normal(size=len(X)) > 0, "happy", "sad")
     pipeline = make_pipeline(SpeakerStandardScaler(), _GroupSpy())
-    search = GridSearchCV(pipeline, {"speakerstandardscaler__with_std": [True]},
-                          cv=GroupKFold(3), refit=True)
+    search = GridSearchCV(
+        pipeline, {"speakerstandardscaler__with_std": [True]}, cv=GroupKFold(3), refit=True
+    )
     with config_context(enable_metadata_routing=True), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the scorer's predict has no groups
         search.fit(X, y, groups=SPEAKERS)
@@ -108,13 +109,18 @@ def test_evaluation_passes_the_test_speakers_to_the_scaler():
     y = np.tile(["happy", "sad"], len(X) // 2)
     offsets = np.array([OFFSETS[s] for s in SPEAKERS])
     scales = np.array([SCALES[s] for s in SPEAKERS])
-    Xy = (offsets + scales * (np.where(y == "sad", 1.0, -1.0) + 0.1 * RNG.normal(size=len(y))))
+    Xy = offsets + scales * (np.where(y == "sad", 1.0, -1.0) + 0.1 * RNG.normal(size=len(y)))
     Xy = Xy[:, None]
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # no "got no groups" anywhere
         report = evaluate_speaker_independent(
-            make_pipeline(SpeakerStandardScaler(), _GroupSpy()), Xy, y, SPEAKERS, cv=3,
-            progress=False)
+            make_pipeline(SpeakerStandardScaler(), _GroupSpy()),
+            Xy,
+            y,
+            SPEAKERS,
+            cv=3,
+            progress=False,
+        )
     assert report.uar_mean == 1.0
 
 
@@ -125,14 +131,17 @@ def test_soft_voting_ensemble_normalises_each_test_speaker():
     y = np.tile(["happy", "sad"], len(X) // 2)
     offsets = np.array([OFFSETS[s] for s in SPEAKERS])
     scales = np.array([SCALES[s] for s in SPEAKERS])
-    Xy = (offsets + scales * (np.where(y == "sad", 1.0, -1.0) + 0.1 * RNG.normal(size=len(y))))
-    members = [(name, make_pipeline(SpeakerStandardScaler(), LogisticRegression(C=c)))
-               for name, c in [("weak", 0.1), ("strong", 10.0)]]
+    Xy = offsets + scales * (np.where(y == "sad", 1.0, -1.0) + 0.1 * RNG.normal(size=len(y)))
+    members = [
+        (name, make_pipeline(SpeakerStandardScaler(), LogisticRegression(C=c)))
+        for name, c in [("weak", 0.1), ("strong", 10.0)]
+    ]
     ensemble = VotingClassifier(members, voting="soft")
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
-        report = evaluate_speaker_independent(ensemble, Xy[:, None], y, SPEAKERS, cv=3,
-                                              progress=False)
+        report = evaluate_speaker_independent(
+            ensemble, Xy[:, None], y, SPEAKERS, cv=3, progress=False
+        )
     assert report.uar_mean == 1.0
     np.testing.assert_allclose(np.concatenate(report.fold_proba).sum(axis=1), 1.0)
 

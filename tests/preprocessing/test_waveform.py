@@ -8,9 +8,7 @@ def test_pads_to_the_longest_clip_seen_in_fit():
     clips = [np.ones(5), np.ones(3) * 2]
     waveforms = FixedLengthWaveform().fit(clips)
     assert waveforms.n_samples_ == 5
-    np.testing.assert_array_equal(
-        waveforms.transform(clips), [[1, 1, 1, 1, 1], [2, 2, 2, 0, 0]]
-    )
+    np.testing.assert_array_equal(waveforms.transform(clips), [[1, 1, 1, 1, 1], [2, 2, 2, 0, 0]])
     assert waveforms.transform(clips).dtype == np.float32
     # A longer clip at transform is cropped to the length learned in fit.
     assert waveforms.transform([np.arange(9.0)]).tolist() == [[0, 1, 2, 3, 4]]
