@@ -5,7 +5,7 @@ from numbers import Real
 import torch
 from sklearn.utils._param_validation import Interval
 
-from ..models import CNNLSTM1d, CNNLSTM2d, ParallelCNNTransformer
+from ..models import CNNLSTM, CNNLSTM1D, TransformerCNN
 from ..utils import fill_doc
 from ._base import SERNeuralNetClassifier, SpectrogramClassifier
 
@@ -125,7 +125,7 @@ class CNNLSTMClassifier(SpectrogramClassifier):
 
     Parameters
     ----------
-    module : type of torch.nn.Module, default=CNNLSTM2d
+    module : type of torch.nn.Module, default=CNNLSTM
         Built with ``n_bands``, ``n_frames``, ``n_classes`` and ``module__*``.
     optimizer : type of torch.optim.Optimizer, default=torch.optim.Adam
         Adam, as in the re-implementations of the paper.
@@ -151,7 +151,7 @@ class CNNLSTMClassifier(SpectrogramClassifier):
     def __init__(
         self,
         *,
-        module=CNNLSTM2d,
+        module=CNNLSTM,
         optimizer=torch.optim.Adam,
         lr=6e-4,
         max_epochs=100,
@@ -213,7 +213,7 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
 
     Parameters
     ----------
-    module : type of torch.nn.Module, default=CNNLSTM1d
+    module : type of torch.nn.Module, default=CNNLSTM1D
         Built with ``n_samples``, ``n_classes`` and ``module__*``.
     optimizer : type of torch.optim.Optimizer, default=torch.optim.Adam
         Adam, as in the re-implementations of the paper.
@@ -239,7 +239,7 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
     def __init__(
         self,
         *,
-        module=CNNLSTM1d,
+        module=CNNLSTM1D,
         optimizer=torch.optim.Adam,
         lr=6e-4,
         max_epochs=100,
@@ -300,7 +300,7 @@ class TransformerCNNClassifier(SpectrogramClassifier):
 
     Parameters
     ----------
-    module : type of torch.nn.Module, default=ParallelCNNTransformer
+    module : type of torch.nn.Module, default=TransformerCNN
         Built with ``n_bands``, ``n_frames``, ``n_classes`` and ``module__*``.
     optimizer : type of torch.optim.Optimizer, default=torch.optim.SGD
         SGD, as in the paper.
@@ -341,7 +341,7 @@ class TransformerCNNClassifier(SpectrogramClassifier):
     def __init__(
         self,
         *,
-        module=ParallelCNNTransformer,
+        module=TransformerCNN,
         optimizer=torch.optim.SGD,
         optimizer__momentum=0.8,
         optimizer__weight_decay=1e-3,

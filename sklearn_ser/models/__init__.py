@@ -4,7 +4,7 @@ Every module sizes itself from the input size given to its constructor, so
 any input works, down to a single band and a handful of frames.
 """
 
-from ._cnn_lstm import CNNLSTM1d, CNNLSTM2d
-from ._transformer_cnn import ParallelCNNTransformer
+from ._cnn_lstm import CNNLSTM, CNNLSTM1D
+from ._transformer_cnn import TransformerCNN
 
-__all__ = ["CNNLSTM1d", "CNNLSTM2d", "ParallelCNNTransformer"]
+__all__ = ["CNNLSTM", "CNNLSTM1D", "TransformerCNN"]

@@ -21,7 +21,7 @@ class _LSTMHead(nn.Module):
         return self.linear(outputs[:, -1])
 
 
-class CNNLSTM2d(nn.Module):
+class CNNLSTM(nn.Module):
     """2-D CNN-LSTM of Zhao et al. (2019) over a (log-mel) spectrogram.
 
     Four local feature learning blocks (conv 3x3 -> BatchNorm -> ELU ->
@@ -53,8 +53,8 @@ class CNNLSTM2d(nn.Module):
     Examples
     --------
     >>> import torch
-    >>> from sklearn_ser.models import CNNLSTM2d
-    >>> model = CNNLSTM2d(n_bands=16, n_frames=20, n_classes=3, hidden_size=8)
+    >>> from sklearn_ser.models import CNNLSTM
+    >>> model = CNNLSTM(n_bands=16, n_frames=20, n_classes=3, hidden_size=8)
     >>> model(torch.zeros(2, 16, 20)).shape
     torch.Size([2, 3])
     """
@@ -93,7 +93,7 @@ class CNNLSTM2d(nn.Module):
         return self.head(sequence)
 
 
-class CNNLSTM1d(nn.Module):
+class CNNLSTM1D(nn.Module):
     """1-D CNN-LSTM of Zhao et al. (2019) over the raw waveform.
 
     Four blocks (conv kernel 3 -> BatchNorm -> ELU -> max-pool), an LSTM over
@@ -116,8 +116,8 @@ class CNNLSTM1d(nn.Module):
     Examples
     --------
     >>> import torch
-    >>> from sklearn_ser.models import CNNLSTM1d
-    >>> model = CNNLSTM1d(n_samples=400, n_classes=4, channels=(4, 4, 8, 8))
+    >>> from sklearn_ser.models import CNNLSTM1D
+    >>> model = CNNLSTM1D(n_samples=400, n_classes=4, channels=(4, 4, 8, 8))
     >>> model(torch.zeros(2, 400)).shape
     torch.Size([2, 4])
     """

@@ -20,7 +20,7 @@ def sinusoidal_encoding(n_steps, d_model):
     return encoding
 
 
-class ParallelCNNTransformer(nn.Module):
+class TransformerCNN(nn.Module):
     """Parallel CNNs + Transformer encoder of Zenkov (2020).
 
     Two CNN branches with the same layout and separate weights (conv ->
@@ -67,11 +67,11 @@ class ParallelCNNTransformer(nn.Module):
     Examples
     --------
     >>> import torch
-    >>> from sklearn_ser.models import ParallelCNNTransformer
-    >>> model = ParallelCNNTransformer(n_bands=8, n_frames=30, n_classes=3)
+    >>> from sklearn_ser.models import TransformerCNN
+    >>> model = TransformerCNN(n_bands=8, n_frames=30, n_classes=3)
     >>> model(torch.zeros(2, 8, 30)).shape
     torch.Size([2, 3])
-    >>> ParallelCNNTransformer(n_bands=1, n_frames=30, n_classes=3)(torch.zeros(2, 1, 30)).shape
+    >>> TransformerCNN(n_bands=1, n_frames=30, n_classes=3)(torch.zeros(2, 1, 30)).shape
     torch.Size([2, 3])
     """
 

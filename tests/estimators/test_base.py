@@ -21,7 +21,7 @@ from skorch.exceptions import DeviceWarning
 
 from sklearn_ser.estimators import CNNLSTM1DClassifier, CNNLSTMClassifier
 from sklearn_ser.estimators._augmentation import BatchAugmenter
-from sklearn_ser.models import CNNLSTM2d
+from sklearn_ser.models import CNNLSTM
 
 TINY = dict(
     module__channels=(4, 4, 4, 4),
@@ -94,7 +94,7 @@ def test_early_stopping_restores_the_best_epoch():
     assert restored == pytest.approx(losses[best], rel=1e-4)
 
 
-class NoMetadataModule(CNNLSTM2d):
+class NoMetadataModule(CNNLSTM):
     def forward(self, X, **kwargs):
         assert not kwargs, f"forward received {sorted(kwargs)}"
         return super().forward(X)

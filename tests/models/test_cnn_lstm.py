@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from sklearn_ser.models import CNNLSTM1d, CNNLSTM2d
+from sklearn_ser.models import CNNLSTM, CNNLSTM1D
 
 
 def _lstm_steps(model, X):
@@ -10,15 +10,15 @@ def _lstm_steps(model, X):
 
 @pytest.mark.parametrize("n_bands, n_frames", [(1, 1), (1, 50), (2, 5), (13, 3), (40, 100)])
 def test_2d_any_input_size(n_bands, n_frames):
-    model = CNNLSTM2d(n_bands, n_frames, n_classes=5, channels=(2, 2, 4, 4), hidden_size=3)
+    model = CNNLSTM(n_bands, n_frames, n_classes=5, channels=(2, 2, 4, 4), hidden_size=3)
     assert model(torch.randn(3, n_bands, n_frames)).shape == (3, 5)
 
 
 def test_2d_paper_pools_collapse_time_and_time_pool_sizes_keep_it():
     X = torch.zeros(1, 128, 251)
-    paper = CNNLSTM2d(128, 251, 8, channels=(2, 2, 2, 2), hidden_size=4)
+    paper = CNNLSTM(128, 251, 8, channels=(2, 2, 2, 2), hidden_size=4)
     assert _lstm_steps(paper, X) == 1
-    gentle = CNNLSTM2d(
+    gentle = CNNLSTM(
         128, 251, 8, channels=(2, 2, 2, 2), hidden_size=4, time_pool_sizes=(2, 2, 2, 2)
     )
     assert _lstm_steps(gentle, X) == 251 // 16
@@ -27,7 +27,7 @@ def test_2d_paper_pools_collapse_time_and_time_pool_sizes_keep_it():
 
 
 def test_2d_default_widths_are_the_papers():
-    model = CNNLSTM2d(128, 251, 7)
+    model = CNNLSTM(128, 251, 7)
     convs = [block[0] for block in model.blocks]
     assert [c.out_channels for c in convs] == [64, 64, 128, 128]
     assert [block[3].kernel_size for block in model.blocks] == [(2, 2), (4, 4), (4, 4), (4, 4)]
@@ -35,22 +35,22 @@ def test_2d_default_widths_are_the_papers():
 
 def test_2d_mismatched_time_pools():
     with pytest.raises(ValueError, match="time_pool_sizes has 2 entries"):
-        CNNLSTM2d(8, 8, 2, time_pool_sizes=(2, 2))
+        CNNLSTM(8, 8, 2, time_pool_sizes=(2, 2))
 
 
 @pytest.mark.parametrize("n_samples", [1, 3, 100, 16000])
 def test_1d_any_length(n_samples):
-    model = CNNLSTM1d(n_samples, n_classes=4, channels=(2, 2, 3, 3), hidden_size=3)
+    model = CNNLSTM1D(n_samples, n_classes=4, channels=(2, 2, 3, 3), hidden_size=3)
     assert model(torch.randn(2, n_samples)).shape == (2, 4)
 
 
 def test_1d_steps_follow_the_pools():
-    model = CNNLSTM1d(128000, 8, channels=(1, 1, 1, 1), hidden_size=2)
+    model = CNNLSTM1D(128000, 8, channels=(1, 1, 1, 1), hidden_size=2)
     assert _lstm_steps(model, torch.zeros(1, 128000)) == 500
 
 
 def test_invalid_sizes_are_named():
     with pytest.raises(ValueError, match="n_frames must be a positive integer"):
-        CNNLSTM2d(4, 0, 2)
+        CNNLSTM(4, 0, 2)
     with pytest.raises(ValueError, match="n_classes"):
-        CNNLSTM1d(10, 0)
+        CNNLSTM1D(10, 0)
