@@ -77,6 +77,11 @@ def _inner_search(pipeline, grid):
     )
 
 
+# The first crop rows: 60 epochs at most (the --epochs default) and patience
+# 15; crop_hop as recorded in their checkpoints (None, half of 63, is the same).
+CROP_60 = {"patience": 15, "crop_hop": 31}
+
+
 def _models(seed, device, epochs):
     net = {"random_state": seed, "device": device, "max_epochs": epochs}
 
@@ -136,16 +141,18 @@ def _models(seed, device, epochs):
         # cnn-lstm-small network trained on random 2-s windows (63 frames),
         # with mixup, VTLP-like band warping and speaking-rate stretch;
         # predictions average windows 1 s apart.
-        "cnn-lstm-crop": lambda: make_crop_cnn_lstm_pipeline(sr=SR, **net),
-        "cnn-lstm-crop-spk": lambda: make_crop_cnn_lstm_pipeline(sr=SR, speaker_norm=True, **net),
+        "cnn-lstm-crop": lambda: make_crop_cnn_lstm_pipeline(sr=SR, **net, **CROP_60),
+        "cnn-lstm-crop-spk": lambda: make_crop_cnn_lstm_pipeline(
+            sr=SR, speaker_norm=True, **net, **CROP_60
+        ),
         # The same with up to 200 epochs (patience 20): the 60-epoch cap of
         # cnn-lstm-crop-spk was binding (kept epoch 53-58 of 60 in five folds,
         # read from the inner validation curves, not from test scores).
         "cnn-lstm-crop-spk-long": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR, speaker_norm=True, **{**net, "max_epochs": 200, "patience": 20}
+            sr=SR, speaker_norm=True, **{**net, "max_epochs": 200}, crop_hop=31
         ),
         "cnn-lstm-crop-long": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR, **{**net, "max_epochs": 200, "patience": 20}
+            sr=SR, **{**net, "max_epochs": 200}, crop_hop=31
         ),
         "cnn-lstm-tuned": lambda: _inner_search(
             make_pipeline(

@@ -321,6 +321,13 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
             return None
         if self.class_weight == "balanced":
             codes = np.arange(len(self.classes_))
+            missing = self.classes_[np.setdiff1d(codes, y_codes)]
+            if len(missing):
+                raise ValueError(
+                    f'class_weight="balanced" weighs the classes by their frequency in y, '
+                    f"and y has no example of {missing.tolist()}; pass every class to the "
+                    "first fit or partial_fit, or set class_weight to None or a dict"
+                )
             weights = compute_class_weight("balanced", classes=codes, y=y_codes)
         else:
             unknown = [key for key in self.class_weight if key not in set(self.classes_.tolist())]

@@ -12,7 +12,12 @@ import math
 
 from sklearn.pipeline import make_pipeline
 
-from ..estimators import CNNLSTM1DClassifier, CNNLSTMClassifier, TransformerCNNClassifier
+from ..estimators import (
+    ZHAO_2019_TRAINING,
+    CNNLSTM1DClassifier,
+    CNNLSTMClassifier,
+    TransformerCNNClassifier,
+)
 from ..preprocessing import FixedLengthWaveform, LogMelTransformer, SpeakerStandardScaler
 from ..utils import fill_doc
 
@@ -73,7 +78,8 @@ def make_zhao_2d_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
     front_end = LogMelTransformer(
         sr=sr, n_fft=round(2048 * scale), hop_length=round(512 * scale), n_mels=128
     )
-    return _spectrogram_pipeline(front_end, CNNLSTMClassifier(**classifier_params), speaker_norm)
+    classifier = CNNLSTMClassifier(**{**ZHAO_2019_TRAINING, **classifier_params})
+    return _spectrogram_pipeline(front_end, classifier, speaker_norm)
 
 
 def make_zhao_1d_pipeline(*, sr=16000, **classifier_params):
@@ -164,12 +170,14 @@ def make_crop_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_pa
 
     The best single neural configuration of ``benchmarks/ravdess.py`` (rows
     ``cnn-lstm-crop*``), fixed a priori for a 2-core CPU: 64 mel bands with a
-    64-ms window and half hop; a network with half the paper's channels
-    (32-32-64-64), pooling by 2 in both axes and a 64-unit LSTM; trained on
-    random 2-s windows (63 frames) drawn anew every epoch, with mixup
-    (alpha 0.2), band warping and speaking-rate stretch of up to 10%, one
-    time and two frequency masks, balanced classes and early stopping after
-    15 epochs without progress. Predictions average windows 1 s apart.
+    64-ms window and half hop, NaN padding; a network with half the paper's
+    channels (32-32-64-64), pooling by 2 in both axes and a 64-unit LSTM,
+    trained with :class:`~sklearn_ser.CNNLSTMClassifier`'s default recipe:
+    random 2-s windows (63 frames) drawn anew every epoch, mixup (alpha
+    0.2), band warping and speaking-rate stretch of up to 10%, one time and
+    two frequency masks, balanced classes, up to 200 epochs with early
+    stopping after 20 without progress. Predictions average windows 1 s
+    apart.
 
     Parameters
     ----------
@@ -188,7 +196,7 @@ def make_crop_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_pa
     Examples
     --------
     >>> from sklearn_ser.pipelines import make_crop_cnn_lstm_pipeline
-    >>> pipe = make_crop_cnn_lstm_pipeline(speaker_norm=True, max_epochs=200)
+    >>> pipe = make_crop_cnn_lstm_pipeline(speaker_norm=True, random_state=0)
     >>> [name for name, _ in pipe.steps]
     ['logmeltransformer', 'speakerstandardscaler', 'cnnlstmclassifier']
     >>> pipe.get_params()["cnnlstmclassifier__crop_length"]
@@ -200,17 +208,6 @@ def make_crop_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_pa
         sr=sr, n_fft=n_fft, hop_length=n_fft // 2, n_mels=64, padding="nan"
     )
     recipe = dict(
-        class_weight="balanced",
-        crop_length=63,
-        crop_hop=31,
-        mixup_alpha=0.2,
-        freq_warp=0.1,
-        time_stretch=0.1,
-        time_masks=1,
-        time_mask_width=8,
-        freq_masks=2,
-        freq_mask_width=6,
-        patience=15,
         module__channels=(32, 32, 64, 64),
         module__pool_sizes=(2, 2, 2, 2),
         module__time_pool_sizes=(2, 2, 2, 2),

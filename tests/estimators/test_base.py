@@ -19,11 +19,11 @@ from sklearn.preprocessing import FunctionTransformer
 from skorch.callbacks import Callback
 from skorch.exceptions import DeviceWarning
 
-from sklearn_ser.estimators import CNNLSTM1DClassifier, CNNLSTMClassifier
+from sklearn_ser.estimators import ZHAO_2019_TRAINING, CNNLSTM1DClassifier, CNNLSTMClassifier
 from sklearn_ser.estimators._augmentation import BatchAugmenter
 from sklearn_ser.models import CNNLSTM
 
-TINY = dict(
+NET = dict(
     module__channels=(4, 4, 4, 4),
     module__hidden_size=4,
     max_epochs=2,
@@ -31,6 +31,9 @@ TINY = dict(
     lr=0.01,
     random_state=0,
 )
+# The base machinery is tested on whole clips without augmentation (the
+# paper's training), not on the CNN-LSTM's default crop recipe.
+TINY = {**ZHAO_2019_TRAINING, **NET}
 
 
 def _data(n=24, n_bands=6, n_frames=10, labels=("angry", "calm", "sad"), seed=0):
@@ -83,7 +86,7 @@ def test_early_stopping_restores_the_best_epoch():
     X, y, _ = _data(n=48)
     recorder = RecordSplit()
     clf = CNNLSTMClassifier(
-        **{**TINY, "max_epochs": 30, "lr": 0.5}, patience=2, callbacks=[recorder]
+        **{**TINY, "max_epochs": 30, "lr": 0.5, "patience": 2}, callbacks=[recorder]
     ).fit(X, y)
     losses = clf.net_.history[:, "valid_loss"]
     best = int(np.argmin(losses))
@@ -157,7 +160,7 @@ def test_labels_round_trip(labels):
 def test_balanced_class_weight_reaches_the_loss():
     X, y, _ = _data(n=30)
     y = np.where(np.arange(30) < 20, "major", "minor")
-    clf = CNNLSTMClassifier(class_weight="balanced", **TINY).fit(X, y)
+    clf = CNNLSTMClassifier(**{**TINY, "class_weight": "balanced"}).fit(X, y)
     weight = clf.net_.criterion_.weight.numpy()
     np.testing.assert_allclose(weight, [30 / (2 * 20), 30 / (2 * 10)])
     unweighted = CNNLSTMClassifier(**TINY).fit(X, y)
@@ -174,14 +177,8 @@ def test_augmentation_touches_training_batches_only(monkeypatch):
         return original(self, batch)
 
     monkeypatch.setattr(BatchAugmenter, "__call__", spy)
-    clf = CNNLSTMClassifier(
-        validation_fraction=0.25,
-        time_masks=2,
-        time_mask_width=3,
-        freq_masks=1,
-        freq_mask_width=2,
-        **TINY,
-    ).fit(X, y)
+    masks = dict(time_masks=2, time_mask_width=3, freq_masks=1, freq_mask_width=2)
+    clf = CNNLSTMClassifier(validation_fraction=0.25, **{**TINY, **masks}).fit(X, y)
     assert sum(seen) == 30 * TINY["max_epochs"]  # the 10 validation examples never
     seen.clear()
     first = clf.predict_proba(X)
@@ -204,7 +201,7 @@ def test_shape_rank_and_value_errors():
         clf.predict(X_nan)
     message = r"Expected a 2-D array \(n_examples, n_samples\).*got shape \(24, 6, 10\)"
     with pytest.raises(ValueError, match=message):
-        CNNLSTM1DClassifier(**TINY).fit(X, y)
+        CNNLSTM1DClassifier(**NET).fit(X, y)
 
 
 def test_two_d_input_is_one_band():
@@ -219,6 +216,14 @@ def test_single_class_is_refused():
     X, _, _ = _data()
     with pytest.raises(ValueError, match="at least 2 classes.*1 class"):
         CNNLSTMClassifier(**TINY).fit(X, np.full(len(X), "calm"))
+
+
+def test_balanced_weights_need_every_class_in_y():
+    X, y, _ = _data()
+    with pytest.raises(ValueError, match=r"y has no example of \['happy'\]"):
+        CNNLSTMClassifier(**{**TINY, "class_weight": "balanced"}).partial_fit(
+            X[:12], y[:12], classes=["angry", "calm", "sad", "happy"]
+        )
 
 
 def test_partial_fit_trains_one_epoch_and_refuses_unseen_labels():
