@@ -78,3 +78,15 @@ def test_recipes_clone_to_equal_parameters():
     for recipe in [*SPECTROGRAM_RECIPES, make_zhao_1d_pipeline]:
         pipe = recipe()
         assert clone(pipe).get_params().keys() == pipe.get_params().keys()
+
+
+def test_paper_and_quick_recipes_train_on_whole_clips_without_augmentation():
+    from sklearn_ser.estimators import ZHAO_2019_TRAINING
+
+    paper = make_zhao_2d_pipeline().steps[-1][1].get_params()
+    assert {key: paper[key] for key in ZHAO_2019_TRAINING} == ZHAO_2019_TRAINING
+    quick = make_small_cnn_lstm_pipeline().steps[-1][1]
+    assert quick.crop_length is None and quick.mixup_alpha == 0 and quick.time_masks == 0
+    # The CPU recipe is the classifier's defaults: crops and augmentation on.
+    crop = make_crop_cnn_lstm_pipeline().steps[-1][1]
+    assert crop.crop_length == 63 and crop.mixup_alpha == 0.2 and crop.freq_warp == 0.1
