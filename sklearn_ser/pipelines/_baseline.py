@@ -108,5 +108,5 @@ def make_baseline_pipeline(
         raise ValueError(
             f"features must be one of {['logmel', *_OPENSMILE_SETS]}, got {features!r}"
         )
-    scaler = SpeakerStandardScaler() if speaker_norm else StandardScaler()
+    scaler = SpeakerStandardScaler(copy=False) if speaker_norm else StandardScaler()
     return make_pipeline(*front_end, scaler, classifiers[classifier]())

@@ -33,9 +33,10 @@ _SPEAKER_NORM = """
 def _spectrogram_pipeline(front_end, classifier, speaker_norm):
     """Front end, per-speaker or global standardisation, classifier."""
     if speaker_norm:
+        # The front end's output is the scaler's own: standardise it in place.
         return make_pipeline(
             front_end.set_params(normalize=False, padding="nan"),
-            SpeakerStandardScaler(),
+            SpeakerStandardScaler(copy=False),
             classifier,
         )
     return make_pipeline(front_end.set_params(normalize=True), classifier)
