@@ -145,15 +145,16 @@ def _make_cv(spec, groups):
     return cv
 
 
-def _make_model(name, *, sr, epochs, seed, device, small=False, speaker_norm=False):
-    """The public recipe behind each ``--model`` choice.
+def _make_model(name, args, *, sr):
+    """The public recipe behind a ``--model`` choice, set up from the options.
 
-    ``small`` (the synthetic corpus's 1-s clips) picks the quick CNN-LSTM
+    On the synthetic corpus (1-s clips) the CNN-LSTM is the quick recipe
     instead of the crop-trained CPU recipe.
     """
     from . import pipelines
     from .estimators import EpochProgressBar
 
+    seed, speaker_norm = args.seed, args.speaker_norm
     if name == "baseline":
         return pipelines.make_baseline_pipeline(
             "logreg", speaker_norm=speaker_norm, sr=sr, random_state=seed
@@ -163,9 +164,9 @@ def _make_model(name, *, sr, epochs, seed, device, small=False, speaker_norm=Fal
             "--speaker-norm applies to spectrogram models and the baseline, not to cnn-lstm-1d"
         )
     net = {
-        "max_epochs": epochs,
+        "max_epochs": args.epochs,
         "random_state": seed,
-        "device": device,
+        "device": args.device,
         "callbacks": [EpochProgressBar()],
     }
     if name == "cnn-lstm-1d":
@@ -173,7 +174,7 @@ def _make_model(name, *, sr, epochs, seed, device, small=False, speaker_norm=Fal
     recipe = {
         "cnn-lstm": (
             pipelines.make_small_cnn_lstm_pipeline
-            if small
+            if args.corpus == "synthetic"
             else pipelines.make_crop_cnn_lstm_pipeline
         ),
         "transformer-cnn": pipelines.make_zenkov_pipeline,
@@ -235,15 +236,7 @@ def _evaluate_folds(args, n_jobs):
     reports = {}
     for name in args.model:
         label = name + (" + speaker norm" if args.speaker_norm else "")
-        model = _make_model(
-            name,
-            sr=corpus.sr,
-            epochs=args.epochs,
-            seed=args.seed,
-            device=args.device,
-            small=args.corpus == "synthetic",
-            speaker_norm=args.speaker_norm,
-        )
+        model = _make_model(name, args, sr=corpus.sr)
         print(
             f"{label} on {args.corpus}: {len(corpus.target)} clips, "
             f"{len(np.unique(corpus.groups))} speakers, cv {cv_spec}",
@@ -296,15 +289,7 @@ def _train(args):
 
     out = Path(args.out)
     corpus = _load_corpus(args)
-    model = _make_model(
-        args.model,
-        sr=corpus.sr,
-        epochs=args.epochs,
-        seed=args.seed,
-        device=args.device,
-        small=args.corpus == "synthetic",
-        speaker_norm=args.speaker_norm,
-    )
+    model = _make_model(args.model, args, sr=corpus.sr)
     if args.speaker_norm and corpus.groups is None:
         raise CommandError("--speaker-norm needs the speakers: pass --speaker-pattern REGEX")
     # Routing hands the speakers to every step that requests them: the
