@@ -24,7 +24,7 @@ class EpochProgressBar(Callback):
     >>> clf = CNNLSTMClassifier(callbacks=[EpochProgressBar()])
     """
 
-    def __init__(self, description="epochs"):
+    def __init__(self, *, description="epochs"):
         self.description = description
 
     def on_train_begin(self, net, **kwargs):

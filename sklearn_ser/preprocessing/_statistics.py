@@ -75,7 +75,7 @@ class UtteranceStatistics(VersionStampMixin, TransformerMixin, BaseEstimator):
         "deltas": ["boolean"],
     }
 
-    def __init__(self, percentiles=(10, 50, 90), deltas=True):
+    def __init__(self, *, percentiles=(10, 50, 90), deltas=True):
         self.percentiles = percentiles
         self.deltas = deltas
 
