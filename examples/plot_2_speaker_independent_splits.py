@@ -68,8 +68,8 @@ print(f"{'inflation':26s} {np.round(gap, 2)}")
 # "inflation" printed above), although model and data are the same: that
 # difference is the model recognising voices it has heard. Only the
 # speaker-grouped number estimates how the model does on a new voice. Real
-# corpora show the same effect: published speaker-independent results are
-# typically 8 to 15 points below random-split results on the same corpus.
+# corpora show the same effect (see the protocol notes in the user guide's
+# models page on Zenkov's random split of RAVDESS).
 fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
 width = 0.38
 for offset, (name, per_seed) in zip((-width / 2, width / 2), scores.items()):
