@@ -30,7 +30,12 @@ import torch
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import make_pipeline
 
-from sklearn_ser import CNNLSTMClassifier, LogMelTransformer, load_ravdess
+from sklearn_ser import (
+    CNNLSTMClassifier,
+    LogMelTransformer,
+    TransformerCNNClassifier,
+    load_ravdess,
+)
 from sklearn_ser.evaluation import (
     RAVDESS_FOLDS,
     SpeakerIndependentReport,
@@ -80,6 +85,23 @@ def _inner_search(pipeline, grid):
 # The first crop rows: 60 epochs at most (the --epochs default) and patience
 # 15; crop_hop as recorded in their checkpoints (None, half of 63, is the same).
 CROP_60 = {"patience": 15, "crop_hop": 31}
+
+
+# What CNNLSTMClassifier's default (CPU crop) recipe sets beyond the network
+# and the optimizer.
+TRAINING_RECIPE = (
+    "class_weight",
+    "crop_length",
+    "crop_hop",
+    "mixup_alpha",
+    "freq_warp",
+    "time_stretch",
+    "time_masks",
+    "time_mask_width",
+    "freq_masks",
+    "freq_mask_width",
+    "patience",
+)
 
 
 def _models(seed, device, epochs):
@@ -150,6 +172,22 @@ def _models(seed, device, epochs):
         ),
         "cnn-lstm-crop-long": lambda: make_crop_cnn_lstm_pipeline(
             sr=SR, **{**net, "max_epochs": 200}, crop_hop=31
+        ),
+        # Fixed a priori: the Transformer-CNN (paper network and SGD) on the
+        # crop rows' front end with the crop recipe's training, so that it
+        # differs from cnn-lstm-crop-long in the network alone.
+        "transformer-cnn-crop-long": lambda: make_pipeline(
+            LogMelTransformer(
+                sr=SR, n_fft=1024, hop_length=512, n_mels=64, padding="nan", normalize=True
+            ),
+            TransformerCNNClassifier(
+                **{**net, "max_epochs": 200},
+                **{
+                    key: value
+                    for key, value in CNNLSTMClassifier().get_params().items()
+                    if key in TRAINING_RECIPE
+                },
+            ),
         ),
         "cnn-lstm-tuned": lambda: _inner_search(
             make_pipeline(
