@@ -189,6 +189,15 @@ def _models(seed, device, epochs):
                 },
             ),
         ),
+        # Fixed a priori: the long crop rows after cutting the silence around
+        # the speech (librosa's trim at 30 dB below the loudest frame), so
+        # that training windows and averaged test windows fall on speech.
+        "cnn-lstm-crop-long-trim": lambda: make_crop_cnn_lstm_pipeline(
+            sr=SR, **{**net, "max_epochs": 200}, crop_hop=31
+        ).set_params(logmeltransformer__trim_db=30),
+        "cnn-lstm-crop-spk-long-trim": lambda: make_crop_cnn_lstm_pipeline(
+            sr=SR, speaker_norm=True, **{**net, "max_epochs": 200}, crop_hop=31
+        ).set_params(logmeltransformer__trim_db=30),
         "cnn-lstm-tuned": lambda: _inner_search(
             make_pipeline(
                 LogMelTransformer(sr=SR, n_fft=1024, hop_length=256, n_mels=64),
@@ -276,6 +285,8 @@ def _labels(name):
         uses.append("tuned by inner speaker-grouped CV")
     if "crop" in name:
         uses.append("random crops in training, averaged windows at test")
+    if name.endswith("-trim"):
+        uses.append("silence trimmed (30 dB)")
     if name in ENSEMBLES:
         uses.append("soft-voting ensemble of " + ", ".join(ENSEMBLES[name]))
     return uses or ["settings fixed a priori"]

@@ -7,6 +7,7 @@ half file behind.
 """
 
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -24,28 +25,61 @@ def _stable_repr(value):
     return _ADDRESS.sub("", repr(value))
 
 
+def _at_default(estimator, params):
+    """Keys of ``params`` whose value is the default of their estimator's
+    ``__init__``."""
+    keys = []
+    for key, value in params.items():
+        owner_key, _, name = key.rpartition("__")
+        owner = params.get(owner_key) if owner_key else estimator
+        try:
+            default = inspect.signature(type(owner).__init__).parameters[name].default
+        except (KeyError, TypeError, ValueError):
+            continue
+        if default is not inspect.Parameter.empty and _stable_repr(default) == _stable_repr(value):
+            keys.append(key)
+    return keys
+
+
 def run_fingerprint(estimator, y, groups, splits):
     """What must be equal for two runs to share finished folds.
 
     Parameters of the estimator (all of them, nested; a pipeline's cache
     folder excluded), the labels and speakers, and every fold's test indices.
+    The parameters at their defaults are listed too, so that a parameter
+    added to a class after a run started, left at its default, does not
+    invalidate that run's finished folds.
     """
     params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
-    described = {
-        key: _stable_repr(value)
-        for key, value in sorted(params.items())
+    params = {
+        key: value
+        for key, value in params.items()
         if not (key == "memory" or key.endswith("__memory"))
     }
+    described = {key: _stable_repr(value) for key, value in sorted(params.items())}
     data = hashlib.sha256()
     for array in (np.asarray(y), np.asarray(groups), *(test for _, test in splits)):
         data.update(np.asarray(array).astype(str).tobytes())
     return {
         "estimator": type(estimator).__name__,
         "params": described,
+        "at_default": sorted(_at_default(estimator, params)),
         "n_samples": len(y),
         "n_folds": len(splits),
         "data_and_folds_sha256": data.hexdigest(),
     }
+
+
+def _changed_parameters(recorded, fingerprint):
+    """Parameters that tell two runs apart. One the recorded run did not have
+    counts only when it is set away from its default."""
+    before, now = recorded["params"], fingerprint["params"]
+    new_at_default = set(fingerprint["at_default"]) - set(before)
+    return sorted(
+        key
+        for key in set(before) | set(now)
+        if before.get(key) != now.get(key) and key not in new_at_default
+    )
 
 
 def _write_atomically(path, payload):
@@ -72,12 +106,12 @@ class FoldCheckpoints:
         run_file = self.folder / "run.json"
         if run_file.exists():
             recorded = json.loads(run_file.read_text(encoding="utf-8"))
-            if recorded != json.loads(json.dumps(fingerprint)):
-                changed = sorted(
-                    key
-                    for key in set(recorded["params"]) | set(fingerprint["params"])
-                    if recorded["params"].get(key) != fingerprint["params"].get(key)
-                )
+            changed = _changed_parameters(recorded, fingerprint)
+            same_data = all(
+                recorded[key] == fingerprint[key]
+                for key in ("estimator", "n_samples", "n_folds", "data_and_folds_sha256")
+            )
+            if changed or not same_data:
                 detail = f"parameters {changed} differ" if changed else "the data or folds differ"
                 raise ValueError(
                     f"checkpoint folder {self.folder} holds the folds of a different "

@@ -58,6 +58,14 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
         fixed reference power, as ``ref=1.0`` in :func:`librosa.feature.mfcc`.
     top_db : float, default=80.0
         Floor, in dB below each clip's peak. None disables the floor.
+    trim_db : float, default=None
+        If set, each clip first loses its leading and trailing samples that
+        are quieter than ``trim_db`` dB below its loudest frame, as
+        ``librosa.effects.trim(clip, top_db=trim_db, frame_length=n_fft,
+        hop_length=hop_length)`` cuts them from the clip scaled to a peak of
+        1 (so that the cut does not depend on the gain). This keeps the frame count, the
+        crops and the window averages of the classifiers on the speech
+        rather than on the silence around it. None keeps clips whole.
     n_frames : int, default=None
         Frames per output clip. None uses the longest clip seen in ``fit``,
         which yields ``1 + n_samples // hop_length`` frames (even ``n_fft``).
@@ -162,6 +170,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
         "power": [Interval(Real, 0, None, closed="neither")],
         "ref": [StrOptions({"max"}), Interval(Real, 0, None, closed="neither")],
         "top_db": [Interval(Real, 0, None, closed="left"), None],
+        "trim_db": [Interval(Real, 0, None, closed="neither"), None],
         "n_frames": [Interval(Integral, 1, None, closed="left"), None],
         "align": [StrOptions({"left", "center"})],
         "padding": [StrOptions({"silence", "nan"})],
@@ -186,6 +195,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
         power=2.0,
         ref="max",
         top_db=80.0,
+        trim_db=None,
         n_frames=None,
         align="left",
         padding="silence",
@@ -206,6 +216,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
         self.power = power
         self.ref = ref
         self.top_db = top_db
+        self.trim_db = trim_db
         self.n_frames = n_frames
         self.align = align
         self.padding = padding
@@ -270,7 +281,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
             ``normalize``.
         """
         check_is_fitted(self)
-        clips = validate_waveforms(self, X, reset=False)
+        clips = self._clips(X, reset=False)
         self._check_device()
         features = np.empty((len(clips), self._n_outputs, self.n_frames_), dtype=np.float32)
         for indices, chunk in self._feature_chunks(clips):
@@ -297,8 +308,27 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
     def _n_outputs(self):
         return self.n_mfcc or self.n_mels
 
+    def _clips(self, X, reset):
+        """Validated clips, trimmed when ``trim_db`` is set."""
+        clips = validate_waveforms(self, X, reset=reset)
+        if self.trim_db is None:
+            return clips
+        trimmed = []
+        for clip in clips:
+            # At a peak of 1, where squaring loud samples cannot overflow and
+            # quiet ones do not fall under librosa's power floor.
+            peak = np.max(np.abs(clip))
+            _, (start, stop) = librosa.effects.trim(
+                clip / peak if peak > 0 else clip,
+                top_db=self.trim_db,
+                frame_length=self.n_fft,
+                hop_length=self.hop_length,
+            )
+            trimmed.append(clip[start:stop])
+        return trimmed
+
     def _fit(self, X, keep_features):
-        clips = validate_waveforms(self, X, reset=True)
+        clips = self._clips(X, reset=True)
         self._validate_front_end()
         self.backend_ = "librosa" if self.backend == "librosa" else "torch"
         self._check_device()

@@ -88,3 +88,28 @@ def test_finished_folds_are_skipped_and_another_run_is_refused(tmp_path, monkeyp
         evaluate_speaker_independent(
             LogisticRegression(), X, y[::-1], groups, cv=2, progress=False, checkpoint_dir=tmp_path
         )
+
+
+def test_a_parameter_added_since_the_run_counts_only_away_from_its_default(tmp_path):
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(4), 6)
+    y = np.tile(["calm", "angry"], 12)
+    X = rng.normal(size=(24, 2)) + (y == "angry")[:, None]
+    first = evaluate_speaker_independent(
+        LogisticRegression(), X, y, groups, cv=2, progress=False, checkpoint_dir=tmp_path
+    )
+    # As if the run had started before LogisticRegression had `tol`.
+    run_file = tmp_path / "run.json"
+    recorded = json.loads(run_file.read_text())
+    del recorded["params"]["tol"]
+    recorded["at_default"].remove("tol")
+    run_file.write_text(json.dumps(recorded))
+
+    again = evaluate_speaker_independent(
+        LogisticRegression(), X, y, groups, cv=2, progress=False, checkpoint_dir=tmp_path
+    )
+    assert again.to_dict() == first.to_dict()
+    with pytest.raises(ValueError, match=r"parameters \['tol'\] differ"):
+        evaluate_speaker_independent(
+            LogisticRegression(tol=0.1), X, y, groups, cv=2, progress=False, checkpoint_dir=tmp_path
+        )

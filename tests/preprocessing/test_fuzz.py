@@ -178,6 +178,7 @@ FRONT_ENDS = {
     "logmel-fixed-frames": lambda: LogMelTransformer(
         **SMALL_FRAMES, n_frames=5, top_db=None, power=1.0
     ),
+    "logmel-trimmed": lambda: LogMelTransformer(**SMALL_FRAMES, trim_db=20, padding="nan"),
     "waveform": lambda: FixedLengthWaveform(),
     "waveform-centre": lambda: FixedLengthWaveform(n_samples=7, align="center"),
 }

@@ -70,6 +70,35 @@ def test_cropping_keeps_frames_of_the_whole_clip(align):
     np.testing.assert_allclose(transformer.fit_transform([clip])[0], expected, atol=1e-3)
 
 
+def speech_in_silence(seed=0):
+    """A loud burst between 0.25 s of digital silence and 0.5 s of faint noise."""
+    rng = np.random.default_rng(seed)
+    parts = [np.zeros(4000), 0.3 * rng.standard_normal(6000), 1e-4 * rng.standard_normal(8000)]
+    return np.concatenate(parts).astype(np.float32)
+
+
+@pytest.mark.parametrize("padding", ["silence", "nan"])
+def test_trim_db_computes_the_clip_librosa_trim_keeps(padding):
+    clip, other = speech_in_silence(), noise_clips([30000])[0]
+    trimmed = librosa.effects.trim(clip, top_db=30, frame_length=512, hop_length=128)[0]
+    assert len(trimmed) < 7000  # the silence and the faint noise are cut
+
+    features = LogMelTransformer(**PARAMS, trim_db=30, padding=padding).fit_transform([clip, other])
+    expected = LogMelTransformer(**PARAMS, padding=padding).fit_transform([trimmed, other])
+    np.testing.assert_array_equal(features, expected)
+    if padding == "nan":
+        assert np.isfinite(features[0, 0]).sum() == 1 + len(trimmed) // 128
+
+
+def test_trim_db_applies_at_transform_whatever_the_gain_and_keeps_a_silent_clip_whole():
+    transformer = LogMelTransformer(**PARAMS, trim_db=30, padding="nan").fit(noise_clips([4000]))
+    silent, loud = np.zeros(2000, np.float32), speech_in_silence()
+    real_frames = np.isfinite(transformer.transform([silent, loud, loud * 1e-7])[:, 0]).sum(axis=1)
+    assert real_frames[0] == 1 + 2000 // 128
+    assert real_frames[1] < 1 + 7000 // 128
+    assert real_frames[2] == real_frames[1]
+
+
 def test_transform_pads_and_crops_to_the_frame_count_seen_in_fit():
     transformer = LogMelTransformer(**PARAMS).fit(noise_clips([2000, 3000]))
     features = transformer.transform(noise_clips([500, 9000]))
@@ -197,7 +226,8 @@ def test_inconsistent_parameters_are_explained(params, match):
 
 
 @pytest.mark.parametrize(
-    "params", [dict(n_mels=0), dict(ref="min"), dict(align="right"), dict(top_db=-1.0)]
+    "params",
+    [dict(n_mels=0), dict(ref="min"), dict(align="right"), dict(top_db=-1.0), dict(trim_db=0)],
 )
 def test_invalid_parameters_are_rejected_at_fit(params):
     with pytest.raises(InvalidParameterError):
