@@ -30,6 +30,7 @@ coverage: install
 	OMP_NUM_THREADS=2 $(BIN)/python -m pytest -q --cov=sklearn_ser --cov-report=term:skip-covered
 
 docs: install
+	rm -rf docs/generated  # autosummary stubs of renamed objects would linger
 	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
 
 clean:
