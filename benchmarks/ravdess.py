@@ -382,7 +382,8 @@ def main(argv=None):
             "command": command,
             "wall_time_s": sum(report.fold_times),
             "uses": _labels(name),
-            "hardware": _hardware(args.device),
+            # A vote only averages stored probabilities; its members ran elsewhere.
+            "hardware": "members' rows" if name in ENSEMBLES else _hardware(args.device),
             "seed": args.seed,
             "epochs": args.epochs,
             "n_clips": len(corpus.target),

@@ -6,24 +6,24 @@ the same random data, module, batch size and optimizer:
 
 - ``skorch``: examples per second of one training epoch of the classifier
   (``partial_fit``: no validation split, nothing but training);
-- ``loop``: the same epoch written by hand (forward, loss, backward, step);
-- ``loop, channels_last``: the hand loop with the 2-D models' tensors in
-  channels-last memory format, a candidate speed-up.
+- ``loop``: the same epoch written by hand (forward, loss, backward, step).
 
-Each figure is the best of ``--repeats`` epochs, after one warm-up epoch, so
-that a busy moment of a shared machine counts less. Then a fitted pipeline
+The two take turns, epoch by epoch, and each figure is the best of
+``--repeats`` epochs after one warm-up epoch, so that a busy moment of a
+shared machine counts less and slows both alike. Then a fitted pipeline
 (log-mel front end + the CPU crop recipe of ``benchmarks/ravdess.py``) labels
 one 3-s clip 100 times (median and 95th percentile latency) and a batch of
 256 clips (clips per second).
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/train_speed.py [--examples 128] [--repeats 3]
+    .venv/bin/python benchmarks/train_speed.py [--examples 128] [--repeats 3] [--only NAME]
 
 Results: ``benchmarks/train_speed.md``.
 """
 
 import argparse
+import functools
 import platform
 import time
 
@@ -50,32 +50,32 @@ MODELS = {
 }
 
 
-def _best_rate(run_epoch, n_examples, repeats):
-    run_epoch()  # warm-up: allocations, oneDNN kernel choice
-    best = min(_timed(run_epoch) for _ in range(repeats))
-    return n_examples / best
-
-
 def _timed(function):
     start = time.perf_counter()
     function()
     return time.perf_counter() - start
 
 
-def _skorch_rate(classifier, X, y, repeats):
-    classifier.partial_fit(X, y, classes=np.arange(N_CLASSES))
-    return _best_rate(lambda: classifier.partial_fit(X, y), len(X), repeats)
+def _best_rates(epochs, n_examples, repeats):
+    """Examples per second of each epoch function, best of ``repeats``.
+
+    The functions take turns, so that a busy moment of a shared machine
+    slows both rather than the one that happened to run then.
+    """
+    for epoch in epochs:
+        epoch()  # warm-up: allocations, oneDNN kernel choice
+    best = [min(times) for times in zip(*([_timed(e) for e in epochs] for _ in range(repeats)))]
+    return [n_examples / seconds for seconds in best]
 
 
-def _loop_rate(module, X, y, lr, repeats, channels_last=False):
-    module.train()
+def _loop_epoch(module, X, y, lr):
+    """One epoch written by hand: forward, loss, backward, step."""
     optimizer = torch.optim.Adam(module.parameters(), lr=lr)
     loss_function = nn.CrossEntropyLoss()
     X, y = torch.from_numpy(X), torch.from_numpy(y)
-    if channels_last:
-        module.to(memory_format=torch.channels_last)
 
     def epoch():
+        module.train()
         order = torch.randperm(len(X))
         for start in range(0, len(X), BATCH):
             batch = order[start : start + BATCH]
@@ -84,22 +84,25 @@ def _loop_rate(module, X, y, lr, repeats, channels_last=False):
             loss.backward()
             optimizer.step()
 
-    return _best_rate(epoch, len(X), repeats)
+    return epoch
 
 
-def _training_rows(n_examples, repeats):
+def _training_rows(n_examples, repeats, only):
     rng = np.random.default_rng(0)
     rows = []
     for name, (make, shape, params) in MODELS.items():
+        if only and only not in name:
+            continue
         n = n_examples if len(shape) == 2 else max(BATCH, n_examples // 2)
         X = rng.normal(size=(n, *shape)).astype(np.float32)
         y = rng.integers(0, N_CLASSES, size=n)
         classifier = make(batch_size=BATCH, random_state=0, device="cpu", **params)
         torch.manual_seed(0)
-        skorch_rate = _skorch_rate(classifier, X, y, repeats)
-        module = classifier.net_.module_  # the same module, now trained by hand
-        lr = classifier.lr
-        loop_rate = _loop_rate(module, X, y, lr, repeats)
+        classifier.partial_fit(X, y, classes=np.arange(N_CLASSES))
+        # The same module, also trained by the hand loop.
+        loop = _loop_epoch(classifier.net_.module_, X, y, classifier.lr)
+        skorch = functools.partial(classifier.partial_fit, X, y)
+        skorch_rate, loop_rate = _best_rates([skorch, loop], n, repeats)
         row = {
             "model": name,
             "examples": n,
@@ -107,8 +110,6 @@ def _training_rows(n_examples, repeats):
             "loop": loop_rate,
             "overhead": loop_rate / skorch_rate - 1,
         }
-        if len(shape) == 2:
-            row["channels_last"] = _loop_rate(module, X, y, lr, repeats, channels_last=True)
         rows.append(row)
         print(row, flush=True)
     return rows
@@ -160,24 +161,23 @@ def main():
         help="training examples per epoch for the 2-D models (half for the 1-D one)",
     )
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", help="measure only the models whose name holds this text")
     args = parser.parse_args()
     print(
         f"CPU: {platform.processor() or platform.machine()}, torch {torch.__version__}, "
         f"{torch.get_num_threads()} threads",
         flush=True,
     )
-    rows = _training_rows(args.examples, args.repeats)
-    print(
-        "\n| model | examples | skorch ex/s | loop ex/s | skorch overhead | "
-        "loop channels_last ex/s |"
-    )
-    print("| --- | --- | --- | --- | --- | --- |")
+    rows = _training_rows(args.examples, args.repeats, args.only)
+    print("\n| model | examples | skorch ex/s | loop ex/s | skorch overhead |")
+    print("| --- | --- | --- | --- | --- |")
     for row in rows:
-        last = f"{row['channels_last']:.1f}" if "channels_last" in row else "n/a"
         print(
             f"| {row['model']} | {row['examples']} | {row['skorch']:.1f} | {row['loop']:.1f} "
-            f"| {100 * row['overhead']:+.1f}% | {last} |"
+            f"| {100 * row['overhead']:+.1f}% |"
         )
+    if args.only:
+        return
     latency = _latency()
     print(
         f"\none 3-s clip, waveform -> label: median {latency['median_ms']:.1f} ms, "
