@@ -63,41 +63,35 @@ def test_resume_after_a_kill_gives_the_uninterrupted_report(tmp_path):
     assert not list((tmp_path / "resumed").glob(".*tmp"))
 
 
-def test_finished_folds_are_skipped_and_another_run_is_refused(tmp_path, monkeypatch):
+def _evaluate_in(folder, classifier, reverse_labels=False):
+    """Two speaker-grouped folds of a small two-class problem, checkpointed in folder."""
     rng = np.random.default_rng(0)
     groups = np.repeat(np.arange(4), 6)
     y = np.tile(["calm", "angry"], 12)
     X = rng.normal(size=(24, 2)) + (y == "angry")[:, None]
-    first = evaluate_speaker_independent(
-        LogisticRegression(), X, y, groups, cv=2, progress=False, checkpoint_dir=tmp_path
+    if reverse_labels:
+        y = y[::-1]
+    return evaluate_speaker_independent(
+        classifier, X, y, groups, cv=2, progress=False, checkpoint_dir=folder
     )
+
+
+def test_finished_folds_are_skipped_and_another_run_is_refused(tmp_path, monkeypatch):
+    first = _evaluate_in(tmp_path, LogisticRegression())
 
     def no_fit(*args, **kwargs):
         raise AssertionError("a finished fold was fitted again")
 
     monkeypatch.setattr(LogisticRegression, "fit", no_fit)
-    again = evaluate_speaker_independent(
-        LogisticRegression(), X, y, groups, cv=2, progress=False, checkpoint_dir=tmp_path
-    )
-    assert again.to_dict() == first.to_dict()
+    assert _evaluate_in(tmp_path, LogisticRegression()).to_dict() == first.to_dict()
     with pytest.raises(ValueError, match=r"different run \(parameters \['C'\] differ\)"):
-        evaluate_speaker_independent(
-            LogisticRegression(C=2.0), X, y, groups, cv=2, progress=False, checkpoint_dir=tmp_path
-        )
+        _evaluate_in(tmp_path, LogisticRegression(C=2.0))
     with pytest.raises(ValueError, match="the data or folds differ"):
-        evaluate_speaker_independent(
-            LogisticRegression(), X, y[::-1], groups, cv=2, progress=False, checkpoint_dir=tmp_path
-        )
+        _evaluate_in(tmp_path, LogisticRegression(), reverse_labels=True)
 
 
 def test_a_parameter_added_since_the_run_counts_only_away_from_its_default(tmp_path):
-    rng = np.random.default_rng(0)
-    groups = np.repeat(np.arange(4), 6)
-    y = np.tile(["calm", "angry"], 12)
-    X = rng.normal(size=(24, 2)) + (y == "angry")[:, None]
-    first = evaluate_speaker_independent(
-        LogisticRegression(), X, y, groups, cv=2, progress=False, checkpoint_dir=tmp_path
-    )
+    first = _evaluate_in(tmp_path, LogisticRegression())
     # As if the run had started before LogisticRegression had `tol`.
     run_file = tmp_path / "run.json"
     recorded = json.loads(run_file.read_text())
@@ -105,11 +99,6 @@ def test_a_parameter_added_since_the_run_counts_only_away_from_its_default(tmp_p
     recorded["at_default"].remove("tol")
     run_file.write_text(json.dumps(recorded))
 
-    again = evaluate_speaker_independent(
-        LogisticRegression(), X, y, groups, cv=2, progress=False, checkpoint_dir=tmp_path
-    )
-    assert again.to_dict() == first.to_dict()
+    assert _evaluate_in(tmp_path, LogisticRegression()).to_dict() == first.to_dict()
     with pytest.raises(ValueError, match=r"parameters \['tol'\] differ"):
-        evaluate_speaker_independent(
-            LogisticRegression(tol=0.1), X, y, groups, cv=2, progress=False, checkpoint_dir=tmp_path
-        )
+        _evaluate_in(tmp_path, LogisticRegression(tol=0.1))
