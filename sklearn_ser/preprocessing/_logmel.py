@@ -63,9 +63,10 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
         are quieter than ``trim_db`` dB below its loudest frame, as
         ``librosa.effects.trim(clip, top_db=trim_db, frame_length=n_fft,
         hop_length=hop_length)`` cuts them from the clip scaled to a peak of
-        1 (so that the cut does not depend on the gain). This keeps the frame count, the
-        crops and the window averages of the classifiers on the speech
-        rather than on the silence around it. None keeps clips whole.
+        1 (so that the cut does not depend on the gain). This keeps the
+        frame count, the crops and the window averages of the classifiers on
+        the speech rather than on the silence around it. None keeps clips
+        whole.
     n_frames : int, default=None
         Frames per output clip. None uses the longest clip seen in ``fit``,
         which yields ``1 + n_samples // hop_length`` frames (even ``n_fft``).
