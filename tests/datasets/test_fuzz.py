@@ -144,12 +144,11 @@ def test_loader_skips_bad_files_only_when_told_and_lists_them_all(files):
         for relative, (content, _) in files.items():
             (root / relative).parent.mkdir(exist_ok=True)
             (root / relative).write_bytes(content)
-        # A damaged file may still decode: its outcome is whatever read_audio says.
+        # A damaged file may still decode, and an intact one of a few samples
+        # may be too short at 16 kHz: the outcome is whatever read_audio says.
         bad = set()
         for relative, (_, problem) in files.items():
-            if problem is None:
-                continue
-            if "convention" in problem:
+            if problem is not None and "convention" in problem:
                 bad.add(relative)
                 continue
             try:
