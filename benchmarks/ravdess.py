@@ -33,7 +33,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn_ser import (
     CNNLSTMClassifier,
     LogMelTransformer,
-    SpeakerStandardScaler,
     TransformerCNNClassifier,
     load_ravdess,
 )
@@ -50,6 +49,7 @@ from sklearn_ser.pipelines import (
     make_zhao_1d_pipeline,
     make_zhao_2d_pipeline,
 )
+from sklearn_ser.pipelines._recipes import _spectrogram_pipeline
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "ravdess16k"
@@ -124,9 +124,8 @@ def _models(seed, device, epochs):
             if key in TRAINING_RECIPE
         }
         classifier = TransformerCNNClassifier(**{**net, "max_epochs": 200}, **recipe)
-        if speaker_norm:
-            return make_pipeline(front_end, SpeakerStandardScaler(copy=False), classifier)
-        return make_pipeline(front_end.set_params(normalize=True), classifier)
+        # The recipes' own assembly: global or per-speaker standardisation.
+        return _spectrogram_pipeline(front_end, classifier, speaker_norm)
 
     return {
         "baseline": lambda: make_baseline_pipeline("logreg", sr=SR, random_state=seed),

@@ -161,7 +161,10 @@ def main():
         help="training examples per epoch for the 2-D models (half for the 1-D one)",
     )
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--only", help="measure only the models whose name holds this text")
+    parser.add_argument(
+        "--only",
+        help="train only the models whose name holds this text, and skip the latency part",
+    )
     args = parser.parse_args()
     print(
         f"CPU: {platform.processor() or platform.machine()}, torch {torch.__version__}, "
