@@ -86,6 +86,7 @@ def _inner_search(pipeline, grid):
 # The first crop rows: 60 epochs at most (the --epochs default) and patience
 # 15; crop_hop as recorded in their checkpoints (None, half of 63, is the same).
 CROP_60 = {"patience": 15, "crop_hop": 31}
+PAPER_WIDTH = {"module__channels": (64, 64, 128, 128), "module__hidden_size": 128}
 
 
 # What CNNLSTMClassifier's default (CPU crop) recipe sets beyond the network
@@ -198,6 +199,15 @@ def _models(seed, device, epochs):
         ).set_params(logmeltransformer__trim_db=30),
         "cnn-lstm-crop-spk-long-trim": lambda: make_crop_cnn_lstm_pipeline(
             sr=SR, speaker_norm=True, **{**net, "max_epochs": 200}, crop_hop=31
+        ).set_params(logmeltransformer__trim_db=30),
+        # Fixed a priori: the trimmed crop rows with the paper's channels
+        # (64-64-128-128) and a 128-unit LSTM, since crops and augmentation
+        # may carry a network twice as wide as the one first sized for them.
+        "cnn-lstm-crop-wide-trim": lambda: make_crop_cnn_lstm_pipeline(
+            sr=SR, **{**net, "max_epochs": 200}, crop_hop=31, **PAPER_WIDTH
+        ).set_params(logmeltransformer__trim_db=30),
+        "cnn-lstm-crop-spk-wide-trim": lambda: make_crop_cnn_lstm_pipeline(
+            sr=SR, speaker_norm=True, **{**net, "max_epochs": 200}, crop_hop=31, **PAPER_WIDTH
         ).set_params(logmeltransformer__trim_db=30),
         "cnn-lstm-tuned": lambda: _inner_search(
             make_pipeline(
