@@ -200,6 +200,18 @@ def _models(seed, device, epochs):
         "cnn-lstm-crop-spk-long-trim": lambda: make_crop_cnn_lstm_pipeline(
             sr=SR, speaker_norm=True, **{**net, "max_epochs": 200}, crop_hop=31
         ).set_params(logmeltransformer__trim_db=30),
+        # Fixed a priori: the trimmed crop rows with delta and delta-delta
+        # channels beside the log-mel spectrogram (as 3-D CRNNs of SER do).
+        "cnn-lstm-crop-long-trim-deltas": lambda: make_crop_cnn_lstm_pipeline(
+            sr=SR, **{**net, "max_epochs": 200}, crop_hop=31, module__delta_order=2
+        ).set_params(logmeltransformer__trim_db=30),
+        "cnn-lstm-crop-spk-long-trim-deltas": lambda: make_crop_cnn_lstm_pipeline(
+            sr=SR,
+            speaker_norm=True,
+            **{**net, "max_epochs": 200},
+            crop_hop=31,
+            module__delta_order=2,
+        ).set_params(logmeltransformer__trim_db=30),
         # Fixed a priori: the trimmed crop rows with the paper's channels
         # (64-64-128-128) and a 128-unit LSTM, since crops and augmentation
         # may carry a network twice as wide as the one first sized for them.
@@ -313,7 +325,7 @@ def _labels(name):
         uses.append("tuned by inner speaker-grouped CV")
     if "crop" in name:
         uses.append("random crops in training, averaged windows at test")
-    if name.endswith("-trim"):
+    if "-trim" in name:
         uses.append("silence trimmed (30 dB)")
     if name in ENSEMBLES:
         uses.append("soft-voting ensemble of " + ", ".join(ENSEMBLES[name]))

@@ -2,7 +2,9 @@
 
 import math
 
+import torch
 from torch import nn
+from torch.nn import functional as F
 
 _CONV = {1: nn.Conv1d, 2: nn.Conv2d}
 _NORM = {1: nn.BatchNorm1d, 2: nn.BatchNorm2d}
@@ -95,3 +97,53 @@ def conv_pool_stack(input_size, in_channels, channels, pools, activation, dropou
 def flat_size(channels, size):
     """Number of features after flattening ``channels`` maps of ``size``."""
     return channels * math.prod(size)
+
+
+class TimeDeltas(nn.Module):
+    """A spectrogram and its time derivatives, stacked as channels.
+
+    Each derivative is the regression slope over ``width`` frames centred on
+    the frame (HTK's delta formula; librosa's ``feature.delta`` with
+    ``mode="nearest"``), the edges padded with the end frames; the second
+    derivative is the slope of the first. Computed inside the network, so
+    it sees the spectrogram after cropping and augmentation.
+
+    Parameters
+    ----------
+    order : int
+        Derivatives to add: 0 (none), 1 (delta) or 2 (delta and delta-delta).
+    width : int, default=9
+        Odd number of frames of each slope.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_ser.models._blocks import TimeDeltas
+    >>> ramp = torch.arange(12.0).repeat(2, 1).unsqueeze(0)  # (1, 2 bands, 12 frames)
+    >>> TimeDeltas(order=2)(ramp).shape
+    torch.Size([1, 3, 2, 12])
+    >>> TimeDeltas(order=1)(ramp)[0, 1, 0, 4:8]
+    tensor([1., 1., 1., 1.])
+    """
+
+    def __init__(self, order, width=9):
+        super().__init__()
+        if order not in (0, 1, 2):
+            raise ValueError(f"delta_order must be 0, 1 or 2, got {order}")
+        if width < 3 or width % 2 == 0:
+            raise ValueError(f"width must be an odd integer of at least 3, got {width}")
+        self.order = order
+        self.half_width = width // 2
+        offsets = torch.arange(-self.half_width, self.half_width + 1, dtype=torch.float32)
+        # Not saved with the weights: it is a fixed function of width.
+        self.register_buffer(
+            "slope", (offsets / offsets.square().sum()).view(1, 1, 1, -1), persistent=False
+        )
+
+    def forward(self, X):
+        """(batch, order + 1, bands, frames) from X of shape (batch, bands, frames)."""
+        maps = [X.unsqueeze(1)]
+        for _ in range(self.order):
+            padded = F.pad(maps[-1], (self.half_width, self.half_width, 0, 0), mode="replicate")
+            maps.append(F.conv2d(padded, self.slope))
+        return torch.cat(maps, dim=1)

@@ -2,7 +2,7 @@
 
 from torch import nn
 
-from ._blocks import check_positive, conv_pool_stack
+from ._blocks import TimeDeltas, check_positive, conv_pool_stack
 
 ZHAO_CHANNELS = (64, 64, 128, 128)
 
@@ -49,6 +49,10 @@ class CNNLSTM(nn.Module):
     hidden_size : int, default=128
         LSTM width; the paper does not state it (re-implementations use 32
         to 256).
+    delta_order : {0, 1, 2}, default=0
+        Time derivatives of the input given to the first block as extra
+        channels beside it (0: the paper's single channel; 2: delta and
+        delta-delta over 9 frames, as in 3-D CRNN models of SER).
 
     Examples
     --------
@@ -68,9 +72,11 @@ class CNNLSTM(nn.Module):
         pool_sizes=(2, 4, 4, 4),
         time_pool_sizes=None,
         hidden_size=128,
+        delta_order=0,
     ):
         super().__init__()
         check_positive(n_bands=n_bands, n_frames=n_frames, n_classes=n_classes)
+        self.channels_in = TimeDeltas(delta_order)
         time_pool_sizes = pool_sizes if time_pool_sizes is None else time_pool_sizes
         if len(time_pool_sizes) != len(pool_sizes):
             raise ValueError(
@@ -79,7 +85,7 @@ class CNNLSTM(nn.Module):
             )
         self.blocks, (bands, _) = conv_pool_stack(
             (n_bands, n_frames),
-            in_channels=1,
+            in_channels=1 + delta_order,
             channels=channels,
             pools=list(zip(pool_sizes, time_pool_sizes)),
             activation=nn.ELU,
@@ -88,7 +94,7 @@ class CNNLSTM(nn.Module):
 
     def forward(self, X):
         """Logits of shape (batch, n_classes) for X of shape (batch, n_bands, n_frames)."""
-        maps = self.blocks(X.unsqueeze(1))  # (batch, channels, bands, frames)
+        maps = self.blocks(self.channels_in(X))  # (batch, channels, bands, frames)
         sequence = maps.flatten(1, 2).transpose(1, 2)  # (batch, frames, features)
         return self.head(sequence)
 

@@ -57,6 +57,20 @@ def test_zhao_defaults_use_adam_and_size_the_module_from_data():
     assert str(clf.net_.device) == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def test_zhao_delta_channels_train_on_crops_and_predict_repeatably():
+    X, y = _spectrograms(n=24)
+    clf = CNNLSTMClassifier(
+        max_epochs=2,
+        crop_length=5,
+        module__channels=(2, 2, 2, 2),
+        module__hidden_size=2,
+        module__delta_order=2,
+        random_state=0,
+    ).fit(X, y)
+    assert clf.net_.module_.blocks[0][0].in_channels == 3
+    np.testing.assert_array_equal(clf.predict_proba(X), clf.predict_proba(X))
+
+
 def test_waveform_classifier_sizes_from_n_samples():
     rng = np.random.RandomState(0)
     X, y = rng.normal(size=(10, 300)).astype(np.float32), np.resize(["a", "b"], 10)

@@ -33,6 +33,17 @@ def test_2d_default_widths_are_the_papers():
     assert [block[3].kernel_size for block in model.blocks] == [(2, 2), (4, 4), (4, 4), (4, 4)]
 
 
+def test_2d_delta_channels_feed_the_first_block_only():
+    plain = CNNLSTM(16, 20, 4, channels=(2, 2, 4, 4), hidden_size=3)
+    deltas = CNNLSTM(16, 20, 4, channels=(2, 2, 4, 4), hidden_size=3, delta_order=2)
+    assert deltas.blocks[0][0].in_channels == 3
+    assert deltas(torch.randn(5, 16, 20)).shape == (5, 4)
+    # the same weights apart from the first convolution's extra inputs
+    shapes = {name: p.shape for name, p in plain.state_dict().items()}
+    changed = [n for n, p in deltas.state_dict().items() if p.shape != shapes[n]]
+    assert changed == ["blocks.0.0.weight"]
+
+
 def test_2d_mismatched_time_pools():
     with pytest.raises(ValueError, match="time_pool_sizes has 2 entries"):
         CNNLSTM(8, 8, 2, time_pool_sizes=(2, 2))
