@@ -282,6 +282,18 @@ ENSEMBLES = {
         "egemaps-svm-tuned-spk",
         "baseline-tuned-spk",
     ],
+    # The four families with the CNN-LSTM of each recipe defined after the
+    # trimmed rows (delta channels, paper width), fixed before those ran.
+    **{
+        f"ensemble{spk}-compare-{variant}": [
+            f"cnn-lstm-crop{spk}{network}",
+            f"compare-svm-tuned{spk}",
+            f"egemaps-svm-tuned{spk}",
+            f"baseline-tuned{spk}",
+        ]
+        for spk in ("", "-spk")
+        for variant, network in (("deltas", "-long-trim-deltas"), ("wide", "-wide-trim"))
+    },
 }
 
 
