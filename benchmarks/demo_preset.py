@@ -103,6 +103,9 @@ CONFIGS = {
     "spk-wide-lr1e-3": lambda: make_small_cnn_lstm_pipeline(
         sr=SR, speaker_norm=True, **{**NET, "max_epochs": 40}, lr=1e-3
     ),
+    "spk-wide-60-deltas": lambda: make_small_cnn_lstm_pipeline(
+        sr=SR, speaker_norm=True, **{**NET, "max_epochs": 60}, module__delta_order=2
+    ),
 }
 
 
