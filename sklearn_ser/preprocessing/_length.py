@@ -45,8 +45,8 @@ def placement(length, target_length, align):
     )
 
 
-def fit_length(array, target_length, align):
-    """Zero-pad or crop ``array`` along its last axis to ``target_length``.
+def fit_length(array, target_length, align, fill_value=0):
+    """Pad or crop ``array`` along its last axis to ``target_length``.
 
     Parameters
     ----------
@@ -56,6 +56,8 @@ def fit_length(array, target_length, align):
         Length of the output along the last axis.
     align : {"left", "center"}
         Where the kept part goes; see :func:`placement`.
+    fill_value : float, default=0
+        Value of the padding.
 
     Returns
     -------
@@ -70,6 +72,6 @@ def fit_length(array, target_length, align):
     array([0., 1., 2., 0.])
     """
     source, destination = placement(array.shape[-1], target_length, align)
-    fitted = np.zeros(array.shape[:-1] + (target_length,), dtype=array.dtype)
+    fitted = np.full(array.shape[:-1] + (target_length,), fill_value, dtype=array.dtype)
     fitted[..., destination] = array[..., source]
     return fitted

@@ -13,7 +13,7 @@ from ._length import fit_length
 
 
 class FixedLengthWaveform(VersionStampMixin, TransformerMixin, BaseEstimator):
-    """Zero-pad or crop every clip to the same number of samples.
+    """Pad or crop every clip to the same number of samples.
 
     Turns clips of any length into a 2-D float32 array that a 1-D network can
     take as a batch. Integer PCM is scaled to [-1, 1]; float samples are kept
@@ -29,6 +29,9 @@ class FixedLengthWaveform(VersionStampMixin, TransformerMixin, BaseEstimator):
         middle and pads both sides (the odd sample of padding or cropping
         goes to the end). :class:`LogMelTransformer` applies the same policy
         to frames.
+    padding : {"silence", "nan"}, default="silence"
+        What padded samples hold: zeros, or NaN, which tells the classifiers
+        each clip's real length (for ``crop_length``; they see zeros there).
 
     Attributes
     ----------
@@ -61,11 +64,13 @@ class FixedLengthWaveform(VersionStampMixin, TransformerMixin, BaseEstimator):
     _parameter_constraints = {
         "n_samples": [Interval(Integral, 1, None, closed="left"), None],
         "align": [StrOptions({"left", "center"})],
+        "padding": [StrOptions({"silence", "nan"})],
     }
 
-    def __init__(self, *, n_samples=None, align="left"):
+    def __init__(self, *, n_samples=None, align="left", padding="silence"):
         self.n_samples = n_samples
         self.align = align
+        self.padding = padding
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -100,11 +105,14 @@ class FixedLengthWaveform(VersionStampMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         waveforms : ndarray of shape (n_clips, `n_samples_`), dtype float32
-            The clips, zero-padded or cropped.
+            The clips, padded (with zeros or NaN, see ``padding``) or cropped.
         """
         check_is_fitted(self)
         clips = validate_waveforms(self, X, reset=False)
-        return np.stack([fit_length(clip, self.n_samples_, self.align) for clip in clips])
+        fill_value = np.nan if self.padding == "nan" else 0
+        return np.stack(
+            [fit_length(clip, self.n_samples_, self.align, fill_value) for clip in clips]
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
