@@ -10,7 +10,11 @@ the same random data, module, batch size and optimizer:
 
 The two take turns, epoch by epoch, and each figure is the best of
 ``--repeats`` epochs after one warm-up epoch, so that a busy moment of a
-shared machine counts less and slows both alike. Then a fitted pipeline
+shared machine counts less and slows both alike. Both train without
+augmentation or crops (the papers' recipes), so the difference is the
+wrapper's. With ``--probes``, hand loops with candidate speed-ups take turns
+instead: Adam's fused step and ``torch.compile`` of the module (its compile
+time is the warm-up epoch's). Then a fitted pipeline
 (log-mel front end + the CPU crop recipe of ``benchmarks/ravdess.py``) labels
 one 3-s clip 100 times (median and 95th percentile latency) and a batch of
 256 clips (clips per second).
@@ -18,6 +22,7 @@ one 3-s clip 100 times (median and 95th percentile latency) and a batch of
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/train_speed.py [--examples 128] [--repeats 3] [--only NAME]
+    .venv/bin/python benchmarks/train_speed.py --probes [--only NAME]
 
 Results: ``benchmarks/train_speed.md``.
 """
@@ -38,13 +43,27 @@ from sklearn_ser import (
     LogMelTransformer,
     TransformerCNNClassifier,
 )
+from sklearn_ser.estimators import ZHAO_2019_TRAINING
 
 N_CLASSES = 8
 BATCH = 32
+# The network of the CPU crop recipe (make_crop_cnn_lstm_pipeline).
+CROP_NETWORK = {
+    "module__channels": (32, 32, 64, 64),
+    "module__pool_sizes": (2, 2, 2, 2),
+    "module__time_pool_sizes": (2, 2, 2, 2),
+    "module__hidden_size": 64,
+}
 # The papers' input sizes: Zhao 2-D (128 mels x 251 frames), Zhao 1-D (8 s at
-# 16 kHz), Zenkov (40 MFCCs x 282 frames).
+# 16 kHz), Zenkov (40 MFCCs x 282 frames); and our crop recipe's network on
+# its 2-s windows. All train with the papers' recipes: no crops, no augmentation.
 MODELS = {
-    "CNNLSTMClassifier (128 x 251)": (CNNLSTMClassifier, (128, 251), {}),
+    "CNNLSTMClassifier (128 x 251)": (CNNLSTMClassifier, (128, 251), ZHAO_2019_TRAINING),
+    "CNNLSTMClassifier, crop recipe network (64 x 63)": (
+        CNNLSTMClassifier,
+        (64, 63),
+        {**ZHAO_2019_TRAINING, **CROP_NETWORK},
+    ),
     "TransformerCNNClassifier (40 x 282)": (TransformerCNNClassifier, (40, 282), {}),
     "CNNLSTM1DClassifier (128,000 samples)": (CNNLSTM1DClassifier, (128000,), {}),
 }
@@ -57,20 +76,21 @@ def _timed(function):
 
 
 def _best_rates(epochs, n_examples, repeats):
-    """Examples per second of each epoch function, best of ``repeats``.
+    """Examples per second of each epoch function, best of ``repeats``, and
+    the seconds of each one's warm-up epoch.
 
     The functions take turns, so that a busy moment of a shared machine
-    slows both rather than the one that happened to run then.
+    slows all rather than the one that happened to run then.
     """
-    for epoch in epochs:
-        epoch()  # warm-up: allocations, oneDNN kernel choice
+    # warm-up: allocations, oneDNN kernel choice, compilation
+    warm_up = [_timed(epoch) for epoch in epochs]
     best = [min(times) for times in zip(*([_timed(e) for e in epochs] for _ in range(repeats)))]
-    return [n_examples / seconds for seconds in best]
+    return [n_examples / seconds for seconds in best], warm_up
 
 
-def _loop_epoch(module, X, y, lr):
+def _loop_epoch(module, X, y, lr, fused=None):
     """One epoch written by hand: forward, loss, backward, step."""
-    optimizer = torch.optim.Adam(module.parameters(), lr=lr)
+    optimizer = torch.optim.Adam(module.parameters(), lr=lr, fused=fused)
     loss_function = nn.CrossEntropyLoss()
     X, y = torch.from_numpy(X), torch.from_numpy(y)
 
@@ -87,9 +107,9 @@ def _loop_epoch(module, X, y, lr):
     return epoch
 
 
-def _training_rows(n_examples, repeats, only):
+def _fitted_models(n_examples, only):
+    """Per model: its name, a classifier fit for one epoch, and its data."""
     rng = np.random.default_rng(0)
-    rows = []
     for name, (make, shape, params) in MODELS.items():
         if only and only not in name:
             continue
@@ -99,10 +119,17 @@ def _training_rows(n_examples, repeats, only):
         classifier = make(batch_size=BATCH, random_state=0, device="cpu", **params)
         torch.manual_seed(0)
         classifier.partial_fit(X, y, classes=np.arange(N_CLASSES))
+        yield name, classifier, X, y
+
+
+def _training_rows(n_examples, repeats, only):
+    rows = []
+    for name, classifier, X, y in _fitted_models(n_examples, only):
+        n = len(X)
         # The same module, also trained by the hand loop.
         loop = _loop_epoch(classifier.net_.module_, X, y, classifier.lr)
         skorch = functools.partial(classifier.partial_fit, X, y)
-        skorch_rate, loop_rate = _best_rates([skorch, loop], n, repeats)
+        (skorch_rate, loop_rate), _ = _best_rates([skorch, loop], n, repeats)
         row = {
             "model": name,
             "examples": n,
@@ -113,6 +140,37 @@ def _training_rows(n_examples, repeats, only):
         rows.append(row)
         print(row, flush=True)
     return rows
+
+
+def _probe_rows(n_examples, repeats, only):
+    """Hand loops with candidate speed-ups, taking turns on one module."""
+    rows = []
+    for name, classifier, X, y in _fitted_models(n_examples, only):
+        module, lr = classifier.net_.module_, classifier.lr
+        variants = {
+            "loop": _loop_epoch(module, X, y, lr),
+            "fused Adam": _loop_epoch(module, X, y, lr, fused=True),
+            "compiled": _loop_epoch(torch.compile(module), X, y, lr),
+        }
+        rates, warm_up = _best_rates(list(variants.values()), len(X), repeats)
+        row = {"model": name, "examples": len(X)}
+        row.update(zip(variants, rates))
+        row["compile_s"] = warm_up[2] - warm_up[0]
+        rows.append(row)
+        print(row, flush=True)
+    return rows
+
+
+def _print_probes(rows):
+    print("\n| model | examples | loop ex/s | fused Adam | compiled | compile time (s) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for row in rows:
+        loop = row["loop"]
+        print(
+            f"| {row['model']} | {row['examples']} | {loop:.1f} "
+            f"| {row['fused Adam']:.1f} ({row['fused Adam'] / loop:.2f}x) "
+            f"| {row['compiled']:.1f} ({row['compiled'] / loop:.2f}x) | {row['compile_s']:.0f} |"
+        )
 
 
 def _latency():
@@ -134,10 +192,7 @@ def _latency():
             random_state=0,
             device="cpu",
             validation_fraction=None,
-            module__channels=(32, 32, 64, 64),
-            module__pool_sizes=(2, 2, 2, 2),
-            module__time_pool_sizes=(2, 2, 2, 2),
-            module__hidden_size=64,
+            **CROP_NETWORK,
         ),
     ).fit(clips, labels)
     clip = rng.normal(scale=0.1, size=3 * sr).astype(np.float32)
@@ -165,12 +220,20 @@ def main():
         "--only",
         help="train only the models whose name holds this text, and skip the latency part",
     )
+    parser.add_argument(
+        "--probes",
+        action="store_true",
+        help="time hand loops with candidate speed-ups instead of skorch and latency",
+    )
     args = parser.parse_args()
     print(
         f"CPU: {platform.processor() or platform.machine()}, torch {torch.__version__}, "
         f"{torch.get_num_threads()} threads",
         flush=True,
     )
+    if args.probes:
+        _print_probes(_probe_rows(args.examples, args.repeats, args.only))
+        return
     rows = _training_rows(args.examples, args.repeats, args.only)
     print("\n| model | examples | skorch ex/s | loop ex/s | skorch overhead |")
     print("| --- | --- | --- | --- | --- |")
