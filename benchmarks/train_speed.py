@@ -150,7 +150,7 @@ def _probe_rows(n_examples, repeats, only):
         variants = {
             "loop": _loop_epoch(module, X, y, lr),
             "fused Adam": _loop_epoch(module, X, y, lr, fused=True),
-            "compiled": _loop_epoch(torch.compile(module), X, y, lr),
+            "compiled": _loop_epoch(torch.compile(module, dynamic=False), X, y, lr),
         }
         rates, warm_up = _best_rates(list(variants.values()), len(X), repeats)
         row = {"model": name, "examples": len(X)}
