@@ -241,6 +241,16 @@ def _models(seed, device, epochs):
         "cnn-lstm-crop-spk-wide-trim": lambda: make_crop_cnn_lstm_pipeline(
             sr=SR, speaker_norm=True, **{**net, "max_epochs": 200}, crop_hop=31, **PAPER_WIDTH
         ).set_params(logmeltransformer__trim_db=30),
+        # Fixed before the delta rows were scored (after the paper-width ones):
+        # the paper-width network with delta channels too.
+        "cnn-lstm-crop-spk-wide-trim-deltas": lambda: make_crop_cnn_lstm_pipeline(
+            sr=SR,
+            speaker_norm=True,
+            **{**net, "max_epochs": 200},
+            crop_hop=31,
+            module__delta_order=2,
+            **PAPER_WIDTH,
+        ).set_params(logmeltransformer__trim_db=30),
         "cnn-lstm-tuned": lambda: _inner_search(
             make_pipeline(
                 LogMelTransformer(sr=SR, n_fft=1024, hop_length=256, n_mels=64),
@@ -314,6 +324,12 @@ ENSEMBLES = {
         for spk in ("", "-spk")
         for variant, network in (("deltas", "-long-trim-deltas"), ("wide", "-wide-trim"))
     },
+    "ensemble-spk-compare-wide-deltas": [
+        "cnn-lstm-crop-spk-wide-trim-deltas",
+        "compare-svm-tuned-spk",
+        "egemaps-svm-tuned-spk",
+        "baseline-tuned-spk",
+    ],
 }
 
 
