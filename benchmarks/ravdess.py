@@ -119,6 +119,16 @@ def _models(seed, device, epochs):
             SVM_C_GRID,
         )
 
+    def long_crop_cnn_lstm(speaker_norm=False, trim_db=None, **classifier):
+        # The crop recipe with up to 200 epochs and windows averaged 1 s apart.
+        return make_crop_cnn_lstm_pipeline(
+            sr=SR,
+            speaker_norm=speaker_norm,
+            **{**net, "max_epochs": 200},
+            crop_hop=31,
+            **classifier,
+        ).set_params(logmeltransformer__trim_db=trim_db)
+
     def crop_transformer_cnn(speaker_norm):
         front_end = LogMelTransformer(sr=SR, n_fft=1024, hop_length=512, n_mels=64, padding="nan")
         recipe = {
@@ -200,12 +210,8 @@ def _models(seed, device, epochs):
         # The same with up to 200 epochs (patience 20): the 60-epoch cap of
         # cnn-lstm-crop-spk was binding (kept epoch 53-58 of 60 in five folds,
         # read from the inner validation curves, not from test scores).
-        "cnn-lstm-crop-spk-long": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR, speaker_norm=True, **{**net, "max_epochs": 200}, crop_hop=31
-        ),
-        "cnn-lstm-crop-long": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR, **{**net, "max_epochs": 200}, crop_hop=31
-        ),
+        "cnn-lstm-crop-spk-long": lambda: long_crop_cnn_lstm(speaker_norm=True),
+        "cnn-lstm-crop-long": lambda: long_crop_cnn_lstm(),
         # Fixed a priori: the Transformer-CNN (paper network and SGD) on the
         # crop rows' front end with the crop recipe's training, so that it
         # differs from cnn-lstm-crop-long in the network alone.
@@ -214,43 +220,28 @@ def _models(seed, device, epochs):
         # Fixed a priori: the long crop rows after cutting the silence around
         # the speech (librosa's trim at 30 dB below the loudest frame), so
         # that training windows and averaged test windows fall on speech.
-        "cnn-lstm-crop-long-trim": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR, **{**net, "max_epochs": 200}, crop_hop=31
-        ).set_params(logmeltransformer__trim_db=30),
-        "cnn-lstm-crop-spk-long-trim": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR, speaker_norm=True, **{**net, "max_epochs": 200}, crop_hop=31
-        ).set_params(logmeltransformer__trim_db=30),
+        "cnn-lstm-crop-long-trim": lambda: long_crop_cnn_lstm(trim_db=30),
+        "cnn-lstm-crop-spk-long-trim": lambda: long_crop_cnn_lstm(speaker_norm=True, trim_db=30),
         # Fixed a priori: the trimmed crop rows with delta and delta-delta
         # channels beside the log-mel spectrogram (as 3-D CRNNs of SER do).
-        "cnn-lstm-crop-long-trim-deltas": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR, **{**net, "max_epochs": 200}, crop_hop=31, module__delta_order=2
-        ).set_params(logmeltransformer__trim_db=30),
-        "cnn-lstm-crop-spk-long-trim-deltas": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR,
-            speaker_norm=True,
-            **{**net, "max_epochs": 200},
-            crop_hop=31,
-            module__delta_order=2,
-        ).set_params(logmeltransformer__trim_db=30),
+        "cnn-lstm-crop-long-trim-deltas": lambda: long_crop_cnn_lstm(
+            trim_db=30, module__delta_order=2
+        ),
+        "cnn-lstm-crop-spk-long-trim-deltas": lambda: long_crop_cnn_lstm(
+            speaker_norm=True, trim_db=30, module__delta_order=2
+        ),
         # Fixed a priori: the trimmed crop rows with the paper's channels
         # (64-64-128-128) and a 128-unit LSTM, since crops and augmentation
         # may carry a network twice as wide as the one first sized for them.
-        "cnn-lstm-crop-wide-trim": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR, **{**net, "max_epochs": 200}, crop_hop=31, **PAPER_WIDTH
-        ).set_params(logmeltransformer__trim_db=30),
-        "cnn-lstm-crop-spk-wide-trim": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR, speaker_norm=True, **{**net, "max_epochs": 200}, crop_hop=31, **PAPER_WIDTH
-        ).set_params(logmeltransformer__trim_db=30),
+        "cnn-lstm-crop-wide-trim": lambda: long_crop_cnn_lstm(trim_db=30, **PAPER_WIDTH),
+        "cnn-lstm-crop-spk-wide-trim": lambda: long_crop_cnn_lstm(
+            speaker_norm=True, trim_db=30, **PAPER_WIDTH
+        ),
         # Fixed before the delta rows were scored (after the paper-width ones):
         # the paper-width network with delta channels too.
-        "cnn-lstm-crop-spk-wide-trim-deltas": lambda: make_crop_cnn_lstm_pipeline(
-            sr=SR,
-            speaker_norm=True,
-            **{**net, "max_epochs": 200},
-            crop_hop=31,
-            module__delta_order=2,
-            **PAPER_WIDTH,
-        ).set_params(logmeltransformer__trim_db=30),
+        "cnn-lstm-crop-spk-wide-trim-deltas": lambda: long_crop_cnn_lstm(
+            speaker_norm=True, trim_db=30, module__delta_order=2, **PAPER_WIDTH
+        ),
         "cnn-lstm-tuned": lambda: _inner_search(
             make_pipeline(
                 LogMelTransformer(sr=SR, n_fft=1024, hop_length=256, n_mels=64),
