@@ -153,9 +153,9 @@ def _probe_rows(n_examples, repeats, only):
             "compiled": _loop_epoch(torch.compile(module, dynamic=False), X, y, lr),
         }
         rates, warm_up = _best_rates(list(variants.values()), len(X), repeats)
-        row = {"model": name, "examples": len(X)}
-        row.update(zip(variants, rates))
-        row["compile_s"] = warm_up[2] - warm_up[0]
+        warm_up = dict(zip(variants, warm_up))
+        row = {"model": name, "examples": len(X), **dict(zip(variants, rates))}
+        row["compile_s"] = warm_up["compiled"] - warm_up["loop"]
         rows.append(row)
         print(row, flush=True)
     return rows
