@@ -28,6 +28,7 @@ from .evaluation import RAVDESS_FOLDS, evaluate_speaker_independent, speaker_fol
 from .pipelines import (
     make_baseline_pipeline,
     make_crop_cnn_lstm_pipeline,
+    make_seed_ensemble,
     make_small_cnn_lstm_pipeline,
     make_zenkov_pipeline,
     make_zhao_1d_pipeline,
@@ -65,6 +66,7 @@ __all__ = [
     "make_baseline_pipeline",
     "make_crop_cnn_lstm_pipeline",
     "make_emotional_speech",
+    "make_seed_ensemble",
     "make_small_cnn_lstm_pipeline",
     "make_zenkov_pipeline",
     "make_zhao_1d_pipeline",

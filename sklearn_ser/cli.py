@@ -170,16 +170,27 @@ def _make_model(name, args, *, sr):
         "callbacks": [EpochProgressBar()],
     }
     if name == "cnn-lstm-1d":
-        return pipelines.make_zhao_1d_pipeline(sr=sr, **net)
-    recipe = {
-        "cnn-lstm": (
-            pipelines.make_small_cnn_lstm_pipeline
-            if args.corpus == "synthetic"
-            else pipelines.make_crop_cnn_lstm_pipeline
-        ),
-        "transformer-cnn": pipelines.make_zenkov_pipeline,
-    }[name]
-    return recipe(sr=sr, speaker_norm=speaker_norm, **net)
+        model = pipelines.make_zhao_1d_pipeline(sr=sr, **net)
+    else:
+        recipe = {
+            "cnn-lstm": (
+                pipelines.make_small_cnn_lstm_pipeline
+                if args.corpus == "synthetic"
+                else pipelines.make_crop_cnn_lstm_pipeline
+            ),
+            "transformer-cnn": pipelines.make_zenkov_pipeline,
+        }[name]
+        model = recipe(sr=sr, speaker_norm=speaker_norm, **net)
+    if args.n_seeds > 1:
+        model = pipelines.make_seed_ensemble(model, n_seeds=args.n_seeds)
+    return model
+
+
+def _model_label(name, args):
+    """How a model is named in the output: seeds averaged, speaker norm."""
+    if name != "baseline" and args.n_seeds > 1:
+        name += f" ({args.n_seeds} seeds)"
+    return name + (" + speaker norm" if args.speaker_norm else "")
 
 
 def _versions():
@@ -235,7 +246,7 @@ def _evaluate_folds(args, n_jobs):
     cv = _make_cv(cv_spec, corpus.groups)
     reports = {}
     for name in args.model:
-        label = name + (" + speaker norm" if args.speaker_norm else "")
+        label = _model_label(name, args)
         model = _make_model(name, args, sr=corpus.sr)
         print(
             f"{label} on {args.corpus}: {len(corpus.target)} clips, "
@@ -262,6 +273,7 @@ def _evaluate_folds(args, n_jobs):
             "cv": cv_spec,
             "epochs": args.epochs,
             "seed": args.seed,
+            "n_seeds": 1 if name == "baseline" else args.n_seeds,
             "n_clips": len(corpus.target),
             "wall_time_s": sum(report.fold_times),
             "versions": _versions(),
@@ -307,6 +319,7 @@ def _train(args):
         "classes": [str(c) for c in model.classes_],
         "corpus": args.corpus,
         "speaker_norm": args.speaker_norm,
+        "n_seeds": 1 if args.model == "baseline" else args.n_seeds,
         "n_clips": len(corpus.target),
     }
     if args.format == "safe":
@@ -426,6 +439,16 @@ def _predict(args):
 # ---------------------------------------------------------------- parser
 
 
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
 def _add_data_options(parser):
     parser.add_argument(
         "--corpus",
@@ -458,6 +481,14 @@ def _add_data_options(parser):
         help="maximum training epochs of the neural models (default: 20)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument(
+        "--n-seeds",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="neural models: train N copies from seeds SEED, SEED+1, ... and average "
+        "their class probabilities (a seed ensemble, N times the cost; default: 1)",
+    )
     parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
 
 

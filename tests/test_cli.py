@@ -314,3 +314,37 @@ def test_speaker_norm_model_predicts_with_speakers_from_file_names(wav_folder, t
         == 2
     )
     assert "does not match" in capsys.readouterr().err
+
+
+def test_evaluate_averages_seeds_of_the_neural_model_only(tmp_path, capsys):
+    argv = ["evaluate", "--model", "cnn-lstm", "baseline", "--speaker-norm", "--n-seeds", "2"]
+    argv += ["--max-clips", "48", "--epochs", "1", "--cv", "group-kfold:2", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "cnn-lstm (2 seeds) + speaker norm" in out and "baseline + speaker norm" in out
+    runs = {
+        name: json.loads((tmp_path / name / "results.json").read_text())["run"]
+        for name in ("cnn-lstm", "baseline")
+    }
+    assert (runs["cnn-lstm"]["n_seeds"], runs["baseline"]["n_seeds"]) == (2, 1)
+    # The training curves of each fold are those of its first seed.
+    assert (tmp_path / "cnn-lstm" / "training_curves_fold1.png").stat().st_size > 0
+
+
+def test_train_saves_a_seed_ensemble_that_predicts(wav_folder, tmp_path, capsys):
+    model_file = tmp_path / "seeds.pt"
+    argv = ["train", "--n-seeds", "2", "--max-clips", "24", "--epochs", "1"]
+    assert main([*argv, "--out", str(model_file)]) == 0
+    model, facts = load_model(model_file, return_metadata=True)
+    assert facts["n_seeds"] == 2 and len(model[-1].estimators_) == 2
+    capsys.readouterr()
+    assert main(["predict", str(model_file), str(wav_folder), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(list(wav_folder.rglob("*.wav")))
+    assert {row["label"] for row in rows} <= set(facts["classes"])
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_n_seeds_must_be_a_positive_integer(value, capsys):
+    assert main(["evaluate", "--n-seeds", value]) == 2
+    assert f"--n-seeds: expected a positive integer, got '{value}'" in capsys.readouterr().err

@@ -7,12 +7,14 @@ import numpy as np
 
 def _final_estimator(estimator):
     """The estimator that was actually trained: the last step of a Pipeline,
-    the refitted best estimator of a search."""
+    the refitted best estimator of a search, the first member of a vote."""
     while True:
         if hasattr(estimator, "best_estimator_"):
             estimator = estimator.best_estimator_
         elif hasattr(estimator, "steps"):
             estimator = estimator.steps[-1][1]
+        elif getattr(estimator, "named_estimators_", None):
+            estimator = estimator.estimators_[0]
         else:
             return estimator
 
@@ -36,6 +38,8 @@ def epoch_history(history_or_estimator):
         estimator that has one as its ``history`` attribute (or its fitted
         skorch ``net_`` has): a skorch net or one of our classifiers, a
         Pipeline ending in one, or a fitted search over such a pipeline.
+        Of a voting ensemble (e.g. :func:`~sklearn_ser.pipelines.make_seed_ensemble`)
+        the first member's history is read.
 
     Returns
     -------

@@ -13,10 +13,12 @@ from ._recipes import (
     make_zhao_1d_pipeline,
     make_zhao_2d_pipeline,
 )
+from ._seed_ensemble import make_seed_ensemble
 
 __all__ = [
     "make_baseline_pipeline",
     "make_crop_cnn_lstm_pipeline",
+    "make_seed_ensemble",
     "make_small_cnn_lstm_pipeline",
     "make_zenkov_pipeline",
     "make_zhao_1d_pipeline",
