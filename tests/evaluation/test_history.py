@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+from sklearn.ensemble import VotingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -49,3 +50,19 @@ def test_history_is_found_through_pipelines_and_searches():
     epochs = epoch_history(search)
     assert [epoch["epoch"] for epoch in epochs] == [1, 2]
     assert epochs == epoch_history(search.best_estimator_.steps[-1][1].net_.history)
+
+
+def test_a_vote_gives_its_first_members_history():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(24, 4, 8)).astype(np.float32)
+    y = np.tile(["a", "b"], 12)
+    net = {"module__channels": (2, 2, 2, 2), "module__hidden_size": 2, "random_state": 0}
+    vote = VotingClassifier(
+        [
+            ("short", CNNLSTMClassifier(max_epochs=1, **net)),
+            ("long", CNNLSTMClassifier(max_epochs=3, **net)),
+        ],
+        voting="soft",
+    ).fit(X, y)
+    assert [epoch["epoch"] for epoch in epoch_history(make_pipeline(vote))] == [1]
+    assert epoch_history(VotingClassifier([("lr", LogisticRegression())])) is None
