@@ -55,12 +55,13 @@ def make_seed_ensemble(estimator, n_seeds=3):
         name, classifier = pipeline.steps[-1]
         pipeline.steps[-1] = (name, make_seed_ensemble(classifier, n_seeds))
         return pipeline
-    random_state = estimator.get_params().get("random_state", "missing")
-    if random_state == "missing":
+    params = estimator.get_params()
+    if "random_state" not in params:
         raise ValueError(
             f"{type(estimator).__name__} has no random_state parameter, so its seeds "
             "cannot be varied"
         )
+    random_state = params["random_state"]
     if random_state is None:
         seeds = [None] * n_seeds
     elif isinstance(random_state, numbers.Integral):
