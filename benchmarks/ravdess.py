@@ -364,25 +364,19 @@ ENSEMBLES = {
 
 
 def _fold_proba(out, member, k):
-    """Classes and class probabilities a finished row stored for fold k; an
-    ensemble member contributes the mean of its own members, so each of
-    them weighs the same inside it."""
-    if member in ENSEMBLES:
-        folds = [_fold_proba(out, inner, k) for inner in ENSEMBLES[member]]
-    else:
+    """Classes, class probabilities and fit time a finished row stored for
+    fold k; an ensemble member contributes the mean of its own members, so
+    each of them weighs the same inside it."""
+    if member not in ENSEMBLES:
         path = out / member / "folds" / f"fold_{k}.json"
         if not path.exists():
             raise SystemExit(f"run the ensemble's members first; missing {path}")
         fold = json.loads(path.read_text())
         return fold["classes"], np.asarray(fold["proba"]), fold["time"]
-    classes = folds[0][0]
-    if any(fold[0] != classes for fold in folds):
+    classes, probas, times = zip(*(_fold_proba(out, inner, k) for inner in ENSEMBLES[member]))
+    if any(order != classes[0] for order in classes):
         raise SystemExit(f"members of {member} disagree on the class order in fold {k}")
-    return (
-        classes,
-        np.mean([proba for _, proba, _ in folds], axis=0),
-        sum(time for _, _, time in folds),
-    )
+    return classes[0], np.mean(probas, axis=0), sum(times)
 
 
 def _soft_vote(out, name, corpus):

@@ -186,9 +186,14 @@ def _make_model(name, args, *, sr):
     return model
 
 
+def _n_seeds(name, args):
+    """Seeds averaged by the model: the baseline is deterministic, one."""
+    return 1 if name == "baseline" else args.n_seeds
+
+
 def _model_label(name, args):
     """How a model is named in the output: seeds averaged, speaker norm."""
-    if name != "baseline" and args.n_seeds > 1:
+    if _n_seeds(name, args) > 1:
         name += f" ({args.n_seeds} seeds)"
     return name + (" + speaker norm" if args.speaker_norm else "")
 
@@ -273,7 +278,7 @@ def _evaluate_folds(args, n_jobs):
             "cv": cv_spec,
             "epochs": args.epochs,
             "seed": args.seed,
-            "n_seeds": 1 if name == "baseline" else args.n_seeds,
+            "n_seeds": _n_seeds(name, args),
             "n_clips": len(corpus.target),
             "wall_time_s": sum(report.fold_times),
             "versions": _versions(),
@@ -319,7 +324,7 @@ def _train(args):
         "classes": [str(c) for c in model.classes_],
         "corpus": args.corpus,
         "speaker_norm": args.speaker_norm,
-        "n_seeds": 1 if args.model == "baseline" else args.n_seeds,
+        "n_seeds": _n_seeds(args.model, args),
         "n_clips": len(corpus.target),
     }
     if args.format == "safe":
