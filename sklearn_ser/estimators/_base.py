@@ -117,6 +117,7 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
         "crop_length": [Interval(Integral, 1, None, closed="left"), None],
         "crop_hop": [Interval(Integral, 1, None, closed="left"), None],
         "mixup_alpha": [Interval(Real, 0, None, closed="left")],
+        "ema_decay": [Interval(Real, 0, 1, closed="neither"), None],
         "callbacks": [list, None],
         "device": [str, torch.device],
         "verbose": ["verbose"],
@@ -141,6 +142,7 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
         crop_length,
         crop_hop,
         mixup_alpha,
+        ema_decay,
         callbacks,
         device,
         verbose,
@@ -162,6 +164,7 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
         self.crop_length = crop_length
         self.crop_hop = crop_hop
         self.mixup_alpha = mixup_alpha
+        self.ema_decay = ema_decay
         self.callbacks = callbacks
         self.device = device
         self.verbose = verbose
@@ -382,6 +385,7 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
             iterator_train__shuffle=True,
             augmentation=None if augmentation.is_identity else augmentation,
             mixup_alpha=self.mixup_alpha,
+            ema_decay=self.ema_decay,
             device=_resolve_device(self.device),
             verbose=self.verbose,
             **self._net_params(),

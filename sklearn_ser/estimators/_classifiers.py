@@ -55,6 +55,12 @@ _TRAINING_PARAMETERS = """
         Mixup (Zhang et al., 2018) of training examples and of their one-hot
         targets within a batch, with weights drawn from Beta(alpha, alpha).
         0 is off.
+    ema_decay : float in (0, 1) or None, default=None
+        Keep an exponential moving average of the weights, updated after
+        every training step with this decay (e.g. 0.995: a memory of about
+        200 steps), and use it for validation, early stopping and
+        prediction: one model that averages the nearby points of its own
+        training path. None is off.
     callbacks : list of skorch callbacks or (name, callback) pairs, default=None
         Extra callbacks for the skorch net.
     device : str or torch.device, default="auto"
@@ -233,6 +239,7 @@ class CNNLSTMClassifier(SpectrogramClassifier):
         crop_length=63,
         crop_hop=None,
         mixup_alpha=0.2,
+        ema_decay=None,
         callbacks=None,
         device="auto",
         verbose=0,
@@ -258,6 +265,7 @@ class CNNLSTMClassifier(SpectrogramClassifier):
             crop_length=crop_length,
             crop_hop=crop_hop,
             mixup_alpha=mixup_alpha,
+            ema_decay=ema_decay,
             callbacks=callbacks,
             device=device,
             verbose=verbose,
@@ -319,6 +327,7 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
         crop_length=None,
         crop_hop=None,
         mixup_alpha=0.0,
+        ema_decay=None,
         callbacks=None,
         device="auto",
         verbose=0,
@@ -341,6 +350,7 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
             crop_length=crop_length,
             crop_hop=crop_hop,
             mixup_alpha=mixup_alpha,
+            ema_decay=ema_decay,
             callbacks=callbacks,
             device=device,
             verbose=verbose,
@@ -425,6 +435,7 @@ class TransformerCNNClassifier(SpectrogramClassifier):
         crop_length=None,
         crop_hop=None,
         mixup_alpha=0.0,
+        ema_decay=None,
         callbacks=None,
         device="auto",
         verbose=0,
@@ -450,6 +461,7 @@ class TransformerCNNClassifier(SpectrogramClassifier):
             crop_length=crop_length,
             crop_hop=crop_hop,
             mixup_alpha=mixup_alpha,
+            ema_decay=ema_decay,
             callbacks=callbacks,
             device=device,
             verbose=verbose,

@@ -184,16 +184,21 @@ def mixup(X, y, n_classes, alpha):
 
 class AugmentingNet(NeuralNet):
     """NeuralNet that passes training batches through ``augmentation`` and,
-    with ``mixup_alpha > 0``, mixup.
+    with ``mixup_alpha > 0``, mixup; with ``ema_decay``, it validates and
+    predicts with an exponential moving average of its weights.
 
     Validation and prediction batches are never augmented: only
     ``train_step_single`` is overridden.
     """
 
-    def __init__(self, *args, augmentation=None, mixup_alpha=0.0, **kwargs):
+    def __init__(self, *args, augmentation=None, mixup_alpha=0.0, ema_decay=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.augmentation = augmentation
         self.mixup_alpha = mixup_alpha
+        self.ema_decay = ema_decay
+        self._averaged_state = None
+        self._raw_state = None
+        self._n_averaged = 0
 
     def initialize_module(self):
         # 2-D convolutions run 1.2-1.4x faster on this project's x86 CPUs with
@@ -202,6 +207,54 @@ class AugmentingNet(NeuralNet):
         super().initialize_module()
         self.module_.to(memory_format=torch.channels_last)
         return self
+
+    # -- weight averaging ------------------------------------------------------
+    # The module holds the averaged weights from the end of each training
+    # epoch to the start of the next, so validation, early stopping's
+    # checkpoints and prediction all see them; training steps see the raw
+    # weights, which the optimizer's state belongs to.
+
+    def _floating_state(self):
+        return [t for t in self.module_.state_dict().values() if t.is_floating_point()]
+
+    @torch.no_grad()
+    def _update_average(self):
+        current = self._floating_state()
+        if self._averaged_state is None:
+            self._averaged_state = [t.detach().clone() for t in current]
+            self._n_averaged = 0
+        self._n_averaged += 1
+        # A shorter memory at first, so the average does not dwell on the
+        # random initial weights (as TensorFlow's num_updates does).
+        decay = min(self.ema_decay, (1 + self._n_averaged) / (10 + self._n_averaged))
+        torch._foreach_lerp_(self._averaged_state, current, 1 - decay)
+
+    @torch.no_grad()
+    def _load_state(self, source):
+        torch._foreach_copy_(self._floating_state(), source)
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        averaging = training and self.ema_decay is not None
+        if averaging and self._raw_state is not None:
+            self._load_state(self._raw_state)
+        super().run_single_epoch(iterator, training, prefix, step_fn, **fit_params)
+        if averaging and self._averaged_state is not None:
+            self._raw_state = [t.clone() for t in self._floating_state()]
+            self._load_state(self._averaged_state)
+
+    def train_step(self, batch, **fit_params):
+        step = super().train_step(batch, **fit_params)
+        if self.ema_decay is not None:
+            self._update_average()
+        return step
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        try:
+            return super().partial_fit(X, y, classes, **fit_params)
+        finally:
+            # Training resumes from the averaged weights; a fitted net
+            # carries no second copy of them.
+            self._averaged_state = self._raw_state = None
 
     def train_step_single(self, batch, **fit_params):
         X, y = batch
