@@ -114,6 +114,17 @@ CONFIGS = {
     "spk-wide-60-3seeds": lambda: make_seed_ensemble(
         make_small_cnn_lstm_pipeline(sr=SR, speaker_norm=True, **{**NET, "max_epochs": 60}), 3
     ),
+    # A moving average of the weights, decay fixed a priori: a memory of
+    # about 50 steps, 10 of the 60 five-step epochs.
+    "spk-wide-60-ema": lambda: make_small_cnn_lstm_pipeline(
+        sr=SR, speaker_norm=True, **{**NET, "max_epochs": 60}, ema_decay=0.98
+    ),
+    "spk-wide-60-3seeds-ema": lambda: make_seed_ensemble(
+        make_small_cnn_lstm_pipeline(
+            sr=SR, speaker_norm=True, **{**NET, "max_epochs": 60}, ema_decay=0.98
+        ),
+        3,
+    ),
 }
 
 
