@@ -227,11 +227,13 @@ class AugmentingNet(NeuralNet):
         # A shorter memory at first, so the average does not dwell on the
         # random initial weights (as TensorFlow's num_updates does).
         decay = min(self.ema_decay, (1 + self._n_averaged) / (10 + self._n_averaged))
-        torch._foreach_lerp_(self._averaged_state, current, 1 - decay)
+        for average, weights in zip(self._averaged_state, current):
+            average.lerp_(weights, 1 - decay)
 
     @torch.no_grad()
     def _load_state(self, source):
-        torch._foreach_copy_(self._floating_state(), source)
+        for weights, saved in zip(self._floating_state(), source):
+            weights.copy_(saved)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         averaging = training and self.ema_decay is not None
