@@ -250,6 +250,7 @@ class _Encoder:
             "module": self.encode(net.module_.state_dict(), where),
             "criterion": self.encode(net.criterion_.state_dict(), where),
             "optimizer": self.encode(net.optimizer_.state_dict(), where),
+            "weight_average": self.encode(net.weight_average_state(), where),
             "history": self.encode(list(net.history), _join(where, "history")),
             "validation_split": net.train_split is not None,
         }
@@ -494,6 +495,8 @@ def _restore_net(classifier, saved):
     net.module_.load_state_dict(saved["module"])
     net.criterion_.load_state_dict(saved["criterion"])
     net.optimizer_.load_state_dict(saved["optimizer"])
+    if "weight_average" in saved:  # absent from files written before ema_decay
+        net.load_weight_average_state(saved["weight_average"])
     net.history_ = History(saved["history"])
     classifier.net_ = net
 

@@ -203,12 +203,14 @@ def test_parameters_and_fitted_attributes_keep_their_types(tmp_path):
     torch.testing.assert_close(loaded.net_.criterion_.weight, clf.net_.criterion_.weight)
 
 
-def test_training_goes_on_where_it_stopped(tmp_path):
+@pytest.mark.parametrize("ema_decay", [None, 0.9])
+def test_training_goes_on_where_it_stopped(tmp_path, ema_decay):
     X, y = _spectrograms()
-    clf = CNNLSTMClassifier(**TINY, validation_fraction=None).fit(X, y)
+    clf = CNNLSTMClassifier(**TINY, validation_fraction=None, ema_decay=ema_decay).fit(X, y)
     save_model(clf, tmp_path / "clf.pt")
     loaded = load_model(tmp_path / "clf.pt")
-    # Same weights, optimizer moments and history, hence the same next epoch.
+    # Same weights, optimizer moments, history and (with ema_decay) raw
+    # weights and their average, hence the same next epoch.
     clf.partial_fit(X, y)
     loaded.partial_fit(X, y)
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))

@@ -60,8 +60,8 @@ _TRAINING_PARAMETERS = """
         every training step with this decay (e.g. 0.995: a memory of about
         200 steps), and use it for validation, early stopping and
         prediction: one model that averages the nearby points of its own
-        training path; ``partial_fit`` goes on from the averaged weights.
-        None is off.
+        training path; later ``partial_fit`` calls go on with both the raw
+        weights and their average. None is off.
     callbacks : list of skorch callbacks or (name, callback) pairs, default=None
         Extra callbacks for the skorch net.
     device : str or torch.device, default="auto"

@@ -206,13 +206,15 @@ class AugmentingNet(NeuralNet):
         # unaffected.
         super().initialize_module()
         self.module_.to(memory_format=torch.channels_last)
+        self._averaged_state = self._raw_state = None
         return self
 
     # -- weight averaging ------------------------------------------------------
     # The module holds the averaged weights from the end of each training
     # epoch to the start of the next, so validation, early stopping's
     # checkpoints and prediction all see them; training steps see the raw
-    # weights, which the optimizer's state belongs to.
+    # weights, which the optimizer's state belongs to. Both copies live as
+    # long as the module, so that partial_fit goes on with both.
 
     def _floating_state(self):
         return [t for t in self.module_.state_dict().values() if t.is_floating_point()]
@@ -235,6 +237,22 @@ class AugmentingNet(NeuralNet):
         for weights, saved in zip(self._floating_state(), source):
             weights.copy_(saved)
 
+    def weight_average_state(self):
+        """The raw weights and their average that training goes on from."""
+        return {
+            "raw": self._raw_state,
+            "average": self._averaged_state,
+            "n_averaged": self._n_averaged,
+        }
+
+    def load_weight_average_state(self, state):
+        def to_device(tensors):
+            return None if tensors is None else [t.to(self.device) for t in tensors]
+
+        self._raw_state = to_device(state["raw"])
+        self._averaged_state = to_device(state["average"])
+        self._n_averaged = state["n_averaged"]
+
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         averaging = training and self.ema_decay is not None
         if averaging and self._raw_state is not None:
@@ -249,14 +267,6 @@ class AugmentingNet(NeuralNet):
         if self.ema_decay is not None:
             self._update_average()
         return step
-
-    def partial_fit(self, X, y=None, classes=None, **fit_params):
-        try:
-            return super().partial_fit(X, y, classes, **fit_params)
-        finally:
-            # Training resumes from the averaged weights; a fitted net
-            # carries no second copy of them.
-            self._averaged_state = self._raw_state = None
 
     def train_step_single(self, batch, **fit_params):
         X, y = batch

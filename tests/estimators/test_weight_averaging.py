@@ -29,7 +29,7 @@ class RecordWeights(Callback):
     """The weights before and after every training step, and those the
     module holds when each epoch ends (what validation and checkpoints see)."""
 
-    def on_train_begin(self, net, **kwargs):
+    def __init__(self):
         self.before_steps, self.after_steps, self.at_epoch_end = [], [], []
 
     def on_batch_begin(self, net, training, **kwargs):
@@ -103,7 +103,7 @@ def test_every_training_step_starts_from_the_raw_weights_of_the_last():
             torch.testing.assert_close(a, b, rtol=0, atol=0)
 
 
-def test_early_stopping_keeps_an_averaged_epoch_and_the_fit_carries_no_copies():
+def test_early_stopping_keeps_an_averaged_epoch():
     X, y = _data(40)
     recorder = RecordWeights()
     clf = CNNLSTMClassifier(
@@ -117,10 +117,34 @@ def test_early_stopping_keeps_an_averaged_epoch_and_the_fit_carries_no_copies():
     kept = clf.net_.history[-1, "kept_epoch"]
     for a, b in zip(_floating_state(clf.net_.module_), recorder.at_epoch_end[kept - 1]):
         torch.testing.assert_close(a, b)
-    assert clf.net_._averaged_state is None and clf.net_._raw_state is None
     proba = clf.predict_proba(X)
     np.testing.assert_array_equal(proba, clf.predict_proba(X))
     np.testing.assert_array_equal(proba, pickle.loads(pickle.dumps(clf)).predict_proba(X))
+
+
+def test_partial_fit_goes_on_with_the_raw_weights_and_their_average():
+    X, y = _data()
+    recorder = RecordWeights()
+    clf = CNNLSTMClassifier(
+        **SMALL, ema_decay=0.8, batch_size=6, callbacks=[recorder], random_state=0
+    )
+    for _ in range(3):
+        clf.partial_fit(X, y)
+    steps = recorder.after_steps
+    assert len(recorder.at_epoch_end) == 3 and len(steps) % 3 == 0
+    for before, after_previous in zip(recorder.before_steps[1:], steps):
+        for a, b in zip(before, after_previous):
+            torch.testing.assert_close(a, b, rtol=0, atol=0)
+    expected = _expected_averages(steps, 0.8, len(steps) // 3)
+    for a, b in zip(_floating_state(clf.net_.module_), expected[-1]):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+    # A full fit starts both anew: its average is of its own steps only.
+    recorder.__init__()
+    clf.set_params(max_epochs=1, validation_fraction=None).fit(X, y)
+    steps = recorder.after_steps
+    expected = _expected_averages(steps, 0.8, len(steps))
+    for a, b in zip(_floating_state(clf.net_.module_), expected[-1]):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
 
 
 def test_off_by_default_and_refused_outside_the_open_unit_interval():
