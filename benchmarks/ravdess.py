@@ -369,7 +369,13 @@ ENSEMBLES = {
             f"baseline-tuned{spk}",
         ]
         for spk in ("", "-spk")
-        for variant, network in (("deltas", "-long-trim-deltas"), ("wide", "-wide-trim"))
+        for variant, network in (
+            ("deltas", "-long-trim-deltas"),
+            ("wide", "-wide-trim"),
+            # Defined before the full-data rows ran.
+            ("long-trim-full", "-long-trim-full"),
+            ("wide-full", "-wide-trim-full"),
+        )
     },
     # Three seeds of a trimmed CNN-LSTM recipe averaged, alone and (paper
     # width) as the CNN-LSTM family of the four-family vote (each family one
