@@ -284,19 +284,22 @@ def _models(seed, device, epochs):
         # Fixed a priori, before any was scored: the trimmed recipes trained
         # on all the training actors (no early-stopping split, which held out
         # 2 of 20) for a fixed FULL_DATA_EPOCHS epochs, predicting with the
-        # moving average of their weights.
+        # moving average of their weights; then (after the half-width seed-0
+        # rows were scored, before these ran) from seeds 1 and 2 too.
         **{
-            f"cnn-lstm-crop{spk}-{recipe}-full": partial(
+            f"cnn-lstm-crop{spk}-{recipe}-full{suffix}": partial(
                 long_crop_cnn_lstm,
                 speaker_norm=bool(spk),
                 trim_db=30,
                 validation_fraction=None,
                 max_epochs=FULL_DATA_EPOCHS,
                 ema_decay=EMA_DECAY,
+                random_state=seed + offset,
                 **width,
             )
             for recipe, width in SEEDED_RECIPES.items()
             for spk in ("", "-spk")
+            for offset, suffix in ((0, ""), (1, "-seed1"), (2, "-seed2"))
         },
         "cnn-lstm-tuned": lambda: _inner_search(
             make_pipeline(
@@ -386,11 +389,13 @@ ENSEMBLES = {
             f"cnn-lstm-crop{spk}-{recipe}-seed1",
             f"cnn-lstm-crop{spk}-{recipe}-seed2",
         ]
-        for recipe in SEEDED_RECIPES
+        for recipe in (*SEEDED_RECIPES, "long-trim-full")
         for spk in ("", "-spk")
     },
     # The half-width recipe's vote was defined after its speaker-normalised
-    # seeds (not the others) were scored, before the vote was computed.
+    # seeds (not the others) were scored, before the vote was computed; the
+    # full-data recipe's (both) after its seed-0 rows were scored, before its
+    # other seeds ran.
     **{
         f"ensemble{spk}-compare-{variant}-3seeds": [
             f"cnn-lstm-crop{spk}-{recipe}-3seeds",
@@ -398,7 +403,11 @@ ENSEMBLES = {
             f"egemaps-svm-tuned{spk}",
             f"baseline-tuned{spk}",
         ]
-        for variant, recipe in (("wide", "wide-trim"), ("long-trim", "long-trim"))
+        for variant, recipe in (
+            ("wide", "wide-trim"),
+            ("long-trim", "long-trim"),
+            ("long-trim-full", "long-trim-full"),
+        )
         for spk in ("", "-spk")
     },
     "ensemble-spk-compare-wide-deltas": [
@@ -460,9 +469,9 @@ def _labels(name):
         uses.append("random crops in training, averaged windows at test")
     if "-trim" in name:
         uses.append("silence trimmed (30 dB)")
-    if name.endswith("-ema") or name.endswith("-full"):
+    if name.endswith("-ema") or "-full" in name:
         uses.append(f"moving average of the weights (decay {EMA_DECAY})")
-    if name.endswith("-full"):
+    if "-full" in name:
         uses.append(f"all training actors, no early stopping ({FULL_DATA_EPOCHS} epochs)")
     if "-seed" in name:
         uses.append("another training seed of the same row")
