@@ -483,7 +483,8 @@ def _add_data_options(parser):
         "--epochs",
         type=int,
         default=20,
-        help="maximum training epochs of the neural models (default: 20)",
+        help="training epochs of the neural models; those that stop early (cnn-lstm-1d, "
+        "transformer-cnn) may end sooner (default: 20)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument(

@@ -64,7 +64,7 @@ ESTIMATORS = [
         module__dim_feedforward=8,
         **TINY_NET,
     ),
-    # The defaults: paper-sized networks, 100 epochs with early stopping.
+    # The defaults: paper-sized networks trained by each classifier's default recipe.
     CNNLSTMClassifier(),
     CNNLSTM1DClassifier(),
     TransformerCNNClassifier(),

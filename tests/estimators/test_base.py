@@ -58,7 +58,7 @@ class RecordSplit(Callback):
 def test_validation_split_holds_out_whole_speakers():
     X, y, speakers = _data(n=36)
     recorder = RecordSplit()
-    CNNLSTMClassifier(callbacks=[recorder], validation_fraction=0.3, **TINY).fit(
+    CNNLSTMClassifier(callbacks=[recorder], **{**TINY, "validation_fraction": 0.3}).fit(
         X, y, groups=speakers
     )
     train_speakers = set(speakers[recorder.train.indices])
@@ -70,14 +70,14 @@ def test_validation_split_holds_out_whole_speakers():
 def test_validation_split_without_groups_is_stratified():
     X, y, _ = _data(n=60)
     recorder = RecordSplit()
-    CNNLSTMClassifier(callbacks=[recorder], validation_fraction=0.2, **TINY).fit(X, y)
+    CNNLSTMClassifier(callbacks=[recorder], **{**TINY, "validation_fraction": 0.2}).fit(X, y)
     valid_labels = y[recorder.valid.indices]
     assert sorted(np.unique(valid_labels, return_counts=True)[1]) == [4, 4, 4]
 
 
 def test_no_validation_split():
     X, y, speakers = _data()
-    clf = CNNLSTMClassifier(validation_fraction=None, **TINY).fit(X, y, groups=speakers)
+    clf = CNNLSTMClassifier(**{**TINY, "validation_fraction": None}).fit(X, y, groups=speakers)
     assert "valid_loss" not in clf.net_.history[-1]
     assert len(clf.net_.history) == TINY["max_epochs"]
 
@@ -112,7 +112,9 @@ def test_grid_search_routes_groups_to_the_split_and_never_to_forward():
             (
                 "clf",
                 CNNLSTMClassifier(
-                    module=NoMetadataModule, callbacks=[recorder], validation_fraction=0.3, **TINY
+                    module=NoMetadataModule,
+                    callbacks=[recorder],
+                    **{**TINY, "validation_fraction": 0.3},
                 ),
             ),
         ]
@@ -178,7 +180,7 @@ def test_augmentation_touches_training_batches_only(monkeypatch):
 
     monkeypatch.setattr(BatchAugmenter, "__call__", spy)
     masks = dict(time_masks=2, time_mask_width=3, freq_masks=1, freq_mask_width=2)
-    clf = CNNLSTMClassifier(validation_fraction=0.25, **{**TINY, **masks}).fit(X, y)
+    clf = CNNLSTMClassifier(**{**TINY, **masks, "validation_fraction": 0.25}).fit(X, y)
     assert sum(seen) == 30 * TINY["max_epochs"]  # the 10 validation examples never
     seen.clear()
     first = clf.predict_proba(X)
