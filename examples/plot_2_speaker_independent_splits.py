@@ -91,7 +91,7 @@ plt.show()
 # The outer evaluation is only half of it. Anything chosen on data must be
 # chosen without the test speakers too: hyper-parameters by an inner
 # speaker-grouped search (next example), and the early-stopping split of the
-# neural classifiers, which holds out whole speakers when ``groups`` reach
-# their ``fit``. :func:`~sklearn_ser.evaluation.evaluate_speaker_independent`
+# neural classifiers that use one, which holds out whole speakers when
+# ``groups`` reach their ``fit``. :func:`~sklearn_ser.evaluation.evaluate_speaker_independent`
 # runs the whole protocol and reports UAR, accuracy and per-class recall per
 # fold.

@@ -166,4 +166,4 @@ plt.show()
 # ``GridSearchCV(pipeline, grid, cv=GroupKFold(5)).fit(X, y, groups=speakers)``
 # over a pipeline ending in :class:`~sklearn_ser.CNNLSTMClassifier` also hands
 # each training fold's speakers to the classifier, so its early stopping
-# watches speakers it does not train on.
+# (with ``validation_fraction`` set) watches speakers it does not train on.
