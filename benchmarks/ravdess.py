@@ -399,13 +399,14 @@ ENSEMBLES = {
             f"cnn-lstm-crop{spk}-{recipe}-seed1",
             f"cnn-lstm-crop{spk}-{recipe}-seed2",
         ]
-        for recipe in (*SEEDED_RECIPES, "long-trim-full")
+        for recipe in (*SEEDED_RECIPES, "long-trim-full", "wide-trim-full")
         for spk in ("", "-spk")
     },
     # The half-width recipe's vote was defined after its speaker-normalised
     # seeds (not the others) were scored, before the vote was computed; the
     # full-data recipe's (both) after its seed-0 rows were scored, before its
-    # other seeds ran.
+    # other seeds ran; the paper-width full-data vote after its seed-0 rows
+    # and the half-width votes were scored, before its seeds 1 and 2 ran.
     **{
         f"ensemble{spk}-compare-{variant}-3seeds": [
             f"cnn-lstm-crop{spk}-{recipe}-3seeds",
@@ -417,6 +418,7 @@ ENSEMBLES = {
             ("wide", "wide-trim"),
             ("long-trim", "long-trim"),
             ("long-trim-full", "long-trim-full"),
+            ("wide-full", "wide-trim-full"),
         )
         for spk in ("", "-spk")
     },
