@@ -17,7 +17,7 @@ install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test,plot,docs,opensmile,dask,lint]"
 
 demo: install
-	$(BIN)/sklearn-ser evaluate --model cnn-lstm baseline --speaker-norm --epochs 60 --n-seeds 3 --out sklearn_ser_results
+	$(BIN)/sklearn-ser evaluate --model cnn-lstm baseline --speaker-norm --n-seeds 5 --out sklearn_ser_results
 
 test: install
 	OMP_NUM_THREADS=2 $(BIN)/python -m pytest -q

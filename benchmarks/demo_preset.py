@@ -11,7 +11,7 @@ Usage (from the repository root)::
 Results: ``benchmarks/demo_preset.md``. The winner, ``wide``, is
 :func:`sklearn_ser.pipelines.make_small_cnn_lstm_pipeline`, which now
 averages its weights and trains on every clip as ``spk-wide-60-ema-full``
-does; ``make demo`` runs ``spk-wide-60-3seeds-ema-full``, three seeds of it
+does; ``make demo`` runs ``spk-wide-60-5seeds-ema-full``, five seeds of it
 averaged.
 """
 

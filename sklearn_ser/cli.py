@@ -163,12 +163,9 @@ def _make_model(name, args, *, sr):
         raise CommandError(
             "--speaker-norm applies to spectrogram models and the baseline, not to cnn-lstm-1d"
         )
-    net = {
-        "max_epochs": args.epochs,
-        "random_state": seed,
-        "device": args.device,
-        "callbacks": [EpochProgressBar()],
-    }
+    net = {"random_state": seed, "device": args.device, "callbacks": [EpochProgressBar()]}
+    if args.epochs is not None:
+        net["max_epochs"] = args.epochs
     if name == "cnn-lstm-1d":
         model = pipelines.make_zhao_1d_pipeline(sr=sr, **net)
     else:
@@ -184,6 +181,12 @@ def _make_model(name, args, *, sr):
     if args.n_seeds > 1:
         model = pipelines.make_seed_ensemble(model, n_seeds=args.n_seeds)
     return model
+
+
+def _max_epochs(model):
+    """The epochs a neural model trains for at most (None for the baseline)."""
+    epochs = {value for key, value in model.get_params().items() if key.endswith("max_epochs")}
+    return epochs.pop() if len(epochs) == 1 else None
 
 
 def _n_seeds(name, args):
@@ -276,7 +279,7 @@ def _evaluate_folds(args, n_jobs):
             "model": name,
             "speaker_norm": args.speaker_norm,
             "cv": cv_spec,
-            "epochs": args.epochs,
+            "epochs": _max_epochs(model),
             "seed": args.seed,
             "n_seeds": _n_seeds(name, args),
             "n_clips": len(corpus.target),
@@ -481,10 +484,10 @@ def _add_data_options(parser):
     )
     parser.add_argument(
         "--epochs",
-        type=int,
-        default=20,
+        type=_positive_int,
         help="training epochs of the neural models; those that stop early (cnn-lstm-1d, "
-        "transformer-cnn) may end sooner (default: 20)",
+        "transformer-cnn) may end sooner (default: each model's recipe, e.g. 60 for "
+        "cnn-lstm, up to 100 for transformer-cnn)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument(

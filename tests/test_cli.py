@@ -9,7 +9,7 @@ import soundfile
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_ser import load_model, save_model
-from sklearn_ser.cli import main
+from sklearn_ser.cli import _make_model, _max_epochs, _parser, main
 from sklearn_ser.datasets import make_emotional_speech
 
 
@@ -327,6 +327,7 @@ def test_evaluate_averages_seeds_of_the_neural_model_only(tmp_path, capsys):
         for name in ("cnn-lstm", "baseline")
     }
     assert (runs["cnn-lstm"]["n_seeds"], runs["baseline"]["n_seeds"]) == (2, 1)
+    assert (runs["cnn-lstm"]["epochs"], runs["baseline"]["epochs"]) == (1, None)
     # The training curves of each fold are those of its first seed.
     assert (tmp_path / "cnn-lstm" / "training_curves_fold1.png").stat().st_size > 0
 
@@ -348,3 +349,23 @@ def test_train_saves_a_seed_ensemble_that_predicts(wav_folder, tmp_path, capsys)
 def test_n_seeds_must_be_a_positive_integer(value, capsys):
     assert main(["evaluate", "--n-seeds", value]) == 2
     assert f"--n-seeds: expected a positive integer, got '{value}'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "corpus, model, epochs",
+    [
+        ("synthetic", "cnn-lstm", 60),
+        ("ravdess", "cnn-lstm", 60),
+        ("ravdess", "transformer-cnn", 100),
+    ],
+)
+def test_epochs_default_to_each_models_recipe(corpus, model, epochs):
+    args = _parser().parse_args(["train", "--corpus", corpus, "--model", model])
+    assert _max_epochs(_make_model(model, args, sr=16000)) == epochs
+    args = _parser().parse_args(["train", "--corpus", corpus, "--model", model, "--epochs", "3"])
+    assert _max_epochs(_make_model(model, args, sr=16000)) == 3
+
+
+def test_epochs_must_be_a_positive_integer(capsys):
+    assert main(["evaluate", "--epochs", "0"]) == 2
+    assert "--epochs: expected a positive integer, got '0'" in capsys.readouterr().err

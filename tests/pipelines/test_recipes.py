@@ -87,7 +87,8 @@ def test_paper_and_quick_recipes_train_on_whole_clips_without_augmentation():
     assert {key: paper[key] for key in ZHAO_2019_TRAINING} == ZHAO_2019_TRAINING
     quick = make_small_cnn_lstm_pipeline().steps[-1][1]
     assert quick.crop_length is None and quick.mixup_alpha == 0 and quick.time_masks == 0
-    assert quick.ema_decay == 0.98  # measured in benchmarks/demo_preset.md
+    # Both measured in benchmarks/demo_preset.md.
+    assert quick.ema_decay == 0.98 and quick.max_epochs == 60
     # The CPU recipe is the classifier's defaults: crops and augmentation on.
     crop = make_crop_cnn_lstm_pipeline().steps[-1][1]
     assert crop.crop_length == 63 and crop.mixup_alpha == 0.2 and crop.freq_warp == 0.1
