@@ -79,7 +79,7 @@ def _per_speaker(**classifier):
 
 
 def _every_clip(max_epochs=60):
-    """spk-wide-60-ema without the validation split."""
+    """spk-wide-60-ema without the validation split, for max_epochs epochs."""
     return make_small_cnn_lstm_pipeline(
         sr=SR,
         speaker_norm=True,
