@@ -484,9 +484,14 @@ def _soft_vote(out, name, corpus):
     splits = list(RAVDESS_FOLDS.split(corpus.data, corpus.target, corpus.groups))
     predictions, fold_times = [], []
     for k in range(len(splits)):
-        classes, mean_proba, time = _fold_proba(out, name, k)
+        classes, mean_proba, seconds = _fold_proba(out, name, k)
         predictions.append(np.asarray(classes)[mean_proba.argmax(axis=1)])
-        fold_times.append(time)
+        fold_times.append(seconds)
+    return _vote_report(corpus, splits, predictions, fold_times)
+
+
+def _vote_report(corpus, splits, predictions, fold_times):
+    """Report of a vote's predictions for the held-out actors of every fold."""
     return SpeakerIndependentReport(
         corpus.target,
         corpus.groups,
@@ -586,14 +591,7 @@ def _stacked_vote(out, name, corpus, models, outer_folds):
         mixed = np.tensordot(weights[-1], np.stack(test_probas), axes=1)
         predictions.append(np.asarray(classes[0])[mixed.argmax(axis=1)])
         fold_times.append(sum(member_times) + sum(inner_times) + extraction_time / len(splits))
-    report = SpeakerIndependentReport(
-        corpus.target,
-        corpus.groups,
-        [test for _, test in splits],
-        predictions,
-        labels=np.unique(corpus.target),
-        fold_times=fold_times,
-    )
+    report = _vote_report(corpus, splits, predictions, fold_times)
     return report, {member: [w[i] for w in weights] for i, member in enumerate(members)}
 
 
