@@ -95,16 +95,17 @@ EXPECTED_FAILED_CHECKS = {
 
 _FLOAT32_BATCHES = {
     "check_methods_subset_invariance": (
-        "float32 arithmetic: the paper-sized 1-D network's probabilities for a clip "
+        "float32 arithmetic: the paper-sized networks' probabilities for a clip "
         "predicted alone and within a batch differ by up to about 3e-7 (batched "
-        "convolutions round differently), above the check's 1e-7 tolerance"
+        "convolutions round differently), above the check's 1e-7 tolerance; "
+        "tests/estimators/test_classifiers.py checks them at float32 tolerance"
     ),
 }
 
 
 def _expected_failures(estimator):
     failures = dict(EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {}))
-    if repr(estimator) == "CNNLSTM1DClassifier()":
+    if repr(estimator) in ("CNNLSTMClassifier()", "CNNLSTM1DClassifier()"):
         failures.update(_FLOAT32_BATCHES)
     return failures
 
