@@ -40,6 +40,7 @@ from .preprocessing import (
     OpenSmileTransformer,
     SpeakerStandardScaler,
     UtteranceStatistics,
+    VoiceEmbeddingTransformer,
 )
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "SpeakerStandardScaler",
     "TransformerCNNClassifier",
     "UtteranceStatistics",
+    "VoiceEmbeddingTransformer",
     "evaluate_speaker_independent",
     "fetch_emodb",
     "fetch_ravdess",

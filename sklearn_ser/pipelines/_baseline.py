@@ -1,8 +1,10 @@
 """The classic baseline: utterance statistics of log-mel bands + a linear model."""
 
+from functools import partial
+
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import make_pipeline, make_union
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
@@ -11,9 +13,14 @@ from ..preprocessing import (
     OpenSmileTransformer,
     SpeakerStandardScaler,
     UtteranceStatistics,
+    VoiceEmbeddingTransformer,
 )
 
 _OPENSMILE_SETS = {"egemaps": "eGeMAPSv02", "compare": "ComParE_2016"}
+
+
+def _opensmile_steps(feature_set, sr):
+    return [OpenSmileTransformer(feature_set=feature_set, sr=sr)]
 
 
 def make_baseline_pipeline(
@@ -44,11 +51,15 @@ def make_baseline_pipeline(
         Final classifier: :class:`~sklearn.linear_model.LogisticRegression`,
         or an RBF or linear :class:`~sklearn.svm.SVC` calibrated for
         probabilities (:class:`~sklearn.calibration.CalibratedClassifierCV`).
-    features : {"logmel", "egemaps", "compare"}, default="logmel"
+    features : {"logmel", "egemaps", "compare", "voice"} or tuple of them, default="logmel"
         Log-mel statistics (:class:`~sklearn_ser.LogMelTransformer` +
-        :class:`~sklearn_ser.UtteranceStatistics`), or openSMILE's eGeMAPS v02
+        :class:`~sklearn_ser.UtteranceStatistics`), openSMILE's eGeMAPS v02
         or ComParE-2016 functionals (:class:`~sklearn_ser.OpenSmileTransformer`,
-        needs the ``[opensmile]`` extra).
+        needs the ``[opensmile]`` extra), or pretrained speaker-encoder
+        embeddings (:class:`~sklearn_ser.VoiceEmbeddingTransformer`, needs the
+        ``[voice]`` extra). A tuple concatenates its feature sets side by side
+        (a :class:`~sklearn.pipeline.FeatureUnion`), e.g.
+        ``("egemaps", "voice")``.
     speaker_norm : bool, default=False
         Standardise per speaker with
         :class:`~sklearn_ser.SpeakerStandardScaler` instead of a global
@@ -97,16 +108,31 @@ def make_baseline_pipeline(
     }
     if classifier not in classifiers:
         raise ValueError(f"classifier must be one of {sorted(classifiers)}, got {classifier!r}")
-    if features == "logmel":
-        front_end = [
+    # Each feature set as a list of fresh steps.
+    front_ends = {
+        "logmel": lambda: [
             LogMelTransformer(sr=sr, n_mels=n_mels),
             UtteranceStatistics(percentiles=percentiles, deltas=deltas),
-        ]
-    elif features in _OPENSMILE_SETS:
-        front_end = [OpenSmileTransformer(feature_set=_OPENSMILE_SETS[features], sr=sr)]
-    else:
+        ],
+    }
+    for name, feature_set in _OPENSMILE_SETS.items():
+        front_ends[name] = partial(_opensmile_steps, feature_set, sr)
+    front_ends["voice"] = lambda: [VoiceEmbeddingTransformer(sr=sr)]
+    names = (features,) if isinstance(features, str) else tuple(features)
+    if not names or any(name not in front_ends for name in names):
         raise ValueError(
-            f"features must be one of {['logmel', *_OPENSMILE_SETS]}, got {features!r}"
+            f"features must be one of {list(front_ends)} or a tuple of them, got {features!r}"
         )
+    if len(names) == 1:
+        front_end = front_ends[names[0]]()
+    else:
+        front_end = [
+            make_union(
+                *(
+                    steps[0] if len(steps) == 1 else make_pipeline(*steps)
+                    for steps in (front_ends[name]() for name in names)
+                )
+            )
+        ]
     scaler = SpeakerStandardScaler(copy=False) if speaker_norm else StandardScaler()
     return make_pipeline(*front_end, scaler, classifiers[classifier]())

@@ -1,10 +1,12 @@
 """The front end: waveforms to fixed-size arrays (log-mel spectrograms, MFCCs,
-raw samples) and utterance-level statistics of spectrograms."""
+raw samples), utterance-level statistics of spectrograms, acoustic
+functionals and pretrained voice embeddings."""
 
 from ._logmel import LogMelTransformer
 from ._opensmile import OpenSmileTransformer
 from ._speaker import SpeakerStandardScaler
 from ._statistics import UtteranceStatistics
+from ._voice import VoiceEmbeddingTransformer
 from ._waveform import FixedLengthWaveform
 
 __all__ = [
@@ -13,4 +15,5 @@ __all__ = [
     "OpenSmileTransformer",
     "SpeakerStandardScaler",
     "UtteranceStatistics",
+    "VoiceEmbeddingTransformer",
 ]

@@ -1,5 +1,7 @@
 """Input handling shared by the waveform transformers."""
 
+import librosa
+import numpy as np
 from sklearn.utils.validation import validate_data
 
 from ..utils import check_waveforms
@@ -35,3 +37,19 @@ def validate_waveforms(estimator, X, *, reset):
             if hasattr(estimator, attribute):
                 delattr(estimator, attribute)
     return clips
+
+
+def trim_silence(clip, top_db, frame_length, hop_length):
+    """``clip`` without its leading and trailing frames quieter than ``top_db``
+    dB below its loudest frame (:func:`librosa.effects.trim` on the clip scaled
+    to a peak of 1, so that the cut does not depend on the gain)."""
+    # At a peak of 1, squaring loud samples cannot overflow and quiet ones do
+    # not fall under librosa's power floor.
+    peak = np.max(np.abs(clip))
+    _, (start, stop) = librosa.effects.trim(
+        clip / peak if peak > 0 else clip,
+        top_db=top_db,
+        frame_length=frame_length,
+        hop_length=hop_length,
+    )
+    return clip[start:stop]

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._versions import VersionStampMixin
 from ._backends import log_mel_librosa, log_mel_torch, n_stft_frames
-from ._base import validate_waveforms
+from ._base import trim_silence, validate_waveforms
 from ._length import placement
 
 
@@ -314,19 +314,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
         clips = validate_waveforms(self, X, reset=reset)
         if self.trim_db is None:
             return clips
-        trimmed = []
-        for clip in clips:
-            # At a peak of 1, where squaring loud samples cannot overflow and
-            # quiet ones do not fall under librosa's power floor.
-            peak = np.max(np.abs(clip))
-            _, (start, stop) = librosa.effects.trim(
-                clip / peak if peak > 0 else clip,
-                top_db=self.trim_db,
-                frame_length=self.n_fft,
-                hop_length=self.hop_length,
-            )
-            trimmed.append(clip[start:stop])
-        return trimmed
+        return [trim_silence(clip, self.trim_db, self.n_fft, self.hop_length) for clip in clips]
 
     def _fit(self, X, keep_features):
         clips = self._clips(X, reset=True)
