@@ -170,6 +170,15 @@ def _models(seed, device, epochs):
         "egemaps-svm-tuned-spk": lambda: tuned_svm("egemaps", speaker_norm=True),
         "compare-svm-tuned": lambda: tuned_svm("compare"),
         "compare-svm-tuned-spk": lambda: tuned_svm("compare", speaker_norm=True),
+        # Fixed a priori, before any was scored: pretrained speaker-encoder
+        # embeddings (VoiceEmbeddingTransformer, defaults) alone and beside
+        # eGeMAPS (the feature pair of the probe that issue 8 cites), with
+        # the same tuned RBF SVM.
+        **{
+            f"{prefix}-svm-tuned{spk}": partial(tuned_svm, features, speaker_norm=bool(spk))
+            for prefix, features in (("voice", "voice"), ("egemaps-voice", ("egemaps", "voice")))
+            for spk in ("", "-spk")
+        },
         "cnn-lstm-paper": lambda: make_zhao_2d_pipeline(sr=SR, **net),
         "transformer-cnn-paper": lambda: make_zenkov_pipeline(sr=SR, **net),
         # Fixed a priori after the paper-default run's inner validation loss
@@ -425,6 +434,18 @@ ENSEMBLES = {
         )
         for spk in ("", "-spk")
     },
+    # The paper-width full-data vote with the eGeMAPS family extended by the
+    # speaker-encoder embeddings (egemaps-voice-svm-tuned rows), defined
+    # before those rows ran; the only vote defined with them.
+    **{
+        f"ensemble{spk}-compare-wide-full-3seeds-voice": [
+            f"cnn-lstm-crop{spk}-wide-trim-full-3seeds",
+            f"compare-svm-tuned{spk}",
+            f"egemaps-voice-svm-tuned{spk}",
+            f"baseline-tuned{spk}",
+        ]
+        for spk in ("", "-spk")
+    },
     "ensemble-spk-compare-wide-deltas": [
         "cnn-lstm-crop-spk-wide-trim-deltas",
         "compare-svm-tuned-spk",
@@ -612,6 +633,10 @@ def _labels(name):
         uses.append(f"all training actors, no early stopping ({FULL_DATA_EPOCHS} epochs)")
     if "-seed" in name:
         uses.append("another training seed of the same row")
+    if "voice" in name:
+        uses.append(
+            "pretrained speaker encoder (Resemblyzer's, trained on LibriSpeech and VoxCeleb)"
+        )
     if name in ENSEMBLES:
         uses.append("soft-voting ensemble of " + ", ".join(ENSEMBLES[name]))
     if name in STACKED:
