@@ -20,6 +20,7 @@ from sklearn_ser import (
     SpeakerStandardScaler,
     TransformerCNNClassifier,
     UtteranceStatistics,
+    VoiceEmbeddingTransformer,
 )
 
 # Tiny frames so that scikit-learn's 2-D test arrays (tens of samples per
@@ -36,6 +37,8 @@ ESTIMATORS = [
     SpeakerStandardScaler(min_clips=1, with_std=False),
     UtteranceStatistics(),
     UtteranceStatistics(deltas=False),
+    # Pads the checks' short "clips" to one 1.6-s window of the encoder.
+    VoiceEmbeddingTransformer(trim_db=None),
     CNNLSTMClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4, **TINY_NET),
     CNNLSTM1DClassifier(module__channels=(4, 4, 4, 4), module__hidden_size=4, **TINY_NET),
     # Crop training, window-averaged prediction and every augmentation.

@@ -56,6 +56,8 @@ def _mel_windows(clip):
     rms = np.sqrt(np.mean(np.square(clip, dtype=np.float64)))
     if rms > 0:
         clip = clip * np.float32(10 ** (TARGET_DBFS / 20) / rms)
+    # Zero-padded to one FFT window: the windows below pad with zeros anyway.
+    clip = np.pad(clip, (0, max(0, N_FFT - len(clip))))
     frames = librosa.feature.melspectrogram(
         y=clip, sr=ENCODER_SR, n_fft=N_FFT, hop_length=HOP_LENGTH, n_mels=N_MELS
     ).T
@@ -171,6 +173,11 @@ class VoiceEmbeddingTransformer(
                 mean = encoder(windows.transpose(1, 2)).mean(dim=0)
                 embeddings[index] = (mean / torch.linalg.vector_norm(mean)).numpy()
         return embeddings
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
 
     @property
     def _n_features_out(self):

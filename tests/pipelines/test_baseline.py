@@ -1,6 +1,9 @@
+import importlib.util
+
 import numpy as np
 import pytest
 
+from sklearn_ser import load_model, save_model
 from sklearn_ser.pipelines import make_baseline_pipeline
 
 
@@ -42,3 +45,24 @@ def test_speaker_norm_and_opensmile_features_change_the_steps():
         ).steps
     ]
     assert steps == ["opensmiletransformer", "speakerstandardscaler", "calibratedclassifiercv"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("resemblyzer") is None, reason="needs [voice]")
+def test_a_tuple_of_feature_sets_is_concatenated_and_persists(tmp_path):
+    model = make_baseline_pipeline("logreg", features=("logmel", "voice"), sr=8000, n_mels=16)
+    union = model.steps[0][1]
+    assert [name for name, _ in union.transformer_list] == [
+        "pipeline",
+        "voiceembeddingtransformer",
+    ]
+    frequencies = [220, 250, 280, 1800, 2000, 2200] * 2
+    y = ["low"] * 3 + ["high"] * 3 + ["low"] * 3 + ["high"] * 3
+    model.fit(_tones(frequencies), y)
+    alone = make_baseline_pipeline("logreg", sr=8000, n_mels=16)[:-2].fit(_tones(frequencies))
+    width = alone.transform(_tones([220])).shape[1]
+    assert model[:-1].transform(_tones([220])).shape == (1, width + 256)
+    save_model(model, tmp_path / "model.skser")
+    np.testing.assert_allclose(
+        load_model(tmp_path / "model.skser").predict_proba(_tones([220, 2000])),
+        model.predict_proba(_tones([220, 2000])),
+    )
