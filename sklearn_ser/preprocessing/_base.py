@@ -1,10 +1,12 @@
-"""Input handling shared by the waveform transformers."""
+"""Input handling and machinery shared by the waveform transformers."""
 
 import librosa
 import numpy as np
-from sklearn.utils.validation import validate_data
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils import check_waveforms
+from ..utils._versions import VersionStampMixin
 
 
 def validate_waveforms(estimator, X, *, reset):
@@ -53,3 +55,53 @@ def trim_silence(clip, top_db, frame_length, hop_length):
         hop_length=hop_length,
     )
     return clip[start:stop]
+
+
+class ClipFeaturesTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
+    """Base of the transformers that turn each clip into one row of features.
+
+    A subclass gives ``_fit_extractor()``, which checks that its extractor
+    (often an optional dependency) is there, sets any fitted attributes of its
+    own and returns the number of features, and ``_extractor()``, which
+    returns a function of ``(clip, index)`` giving that clip's row.
+    """
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the clips and that the feature extractor is installed.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
+            Mono clips at ``sr`` Hz.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        validate_waveforms(self, X, reset=True)
+        self.n_features_out_ = self._fit_extractor()
+        return self
+
+    def transform(self, X):
+        """Compute one row of features per clip.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
+            Mono clips at ``sr`` Hz, of any length the extractor can analyse.
+
+        Returns
+        -------
+        features : ndarray of shape (n_clips, `n_features_out_`), dtype float32
+        """
+        check_is_fitted(self)
+        clips = validate_waveforms(self, X, reset=False)
+        extract = self._extractor()
+        features = np.empty((len(clips), self.n_features_out_), dtype=np.float32)
+        for index, clip in enumerate(clips):
+            features[index] = extract(clip, index)
+        return features

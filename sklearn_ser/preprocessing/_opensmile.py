@@ -4,12 +4,10 @@ import warnings
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._versions import VersionStampMixin
-from ._base import validate_waveforms
+from ._base import ClipFeaturesTransformer
 
 FEATURE_SETS = ("eGeMAPSv02", "GeMAPSv01b", "ComParE_2016", "emobase", "IS09", "IS10", "IS13")
 
@@ -29,7 +27,7 @@ def _smile(feature_set):
     )
 
 
-class OpenSmileTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
+class OpenSmileTransformer(ClipFeaturesTransformer):
     """Utterance-level acoustic functionals from openSMILE, one row per clip.
 
     Wraps the `opensmile <https://audeering.github.io/opensmile-python/>`_
@@ -84,55 +82,25 @@ class OpenSmileTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
         self.feature_set = feature_set
         self.sr = sr
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Check the clips and record the feature names.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
-            Mono clips at ``sr`` Hz.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : OpenSmileTransformer
-            The fitted transformer.
-        """
-        validate_waveforms(self, X, reset=True)
+    def _fit_extractor(self):
         self.feature_names_ = np.asarray(_smile(self.feature_set).feature_names, dtype=object)
-        self.n_features_out_ = len(self.feature_names_)
-        return self
+        return len(self.feature_names_)
 
-    def transform(self, X):
-        """Compute the functionals of each clip.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
-            Mono clips at ``sr`` Hz, of any length openSMILE can analyse
-            (about 0.1 s at least).
-
-        Returns
-        -------
-        features : ndarray of shape (n_clips, `n_features_out_`), dtype float32
-        """
-        check_is_fitted(self)
-        clips = validate_waveforms(self, X, reset=False)
+    def _extractor(self):
         smile = _smile(self.feature_set)
-        features = np.empty((len(clips), self.n_features_out_), dtype=np.float32)
-        for index, clip in enumerate(clips):
+
+        def functionals(clip, index):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # too short: NaN, raised below
                 values = smile.process_signal(clip, self.sr).to_numpy()
             if values.shape[0] != 1 or not np.isfinite(values).all():
                 raise ValueError(
                     f"clip {index} ({len(clip)} samples at {self.sr} Hz) is too short "
-                    f"for openSMILE's {self.feature_set} functionals"
+                    f"for openSMILE's {self.feature_set} functionals (about 0.1 s at least)"
                 )
-            features[index] = values[0]
-        return features
+            return values[0]
+
+        return functionals
 
     def get_feature_names_out(self, input_features=None):
         """openSMILE's names of the functionals.

@@ -8,18 +8,11 @@ from pathlib import Path
 import librosa
 import numpy as np
 import torch
-from sklearn.base import (
-    BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-    _fit_context,
-)
+from sklearn.base import ClassNamePrefixFeaturesOutMixin
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted
 
 from ..models import VoiceEncoder
-from ..utils._versions import VersionStampMixin
-from ._base import trim_silence, validate_waveforms
+from ._base import ClipFeaturesTransformer, trim_silence
 
 # The encoder's training conditions: 16 kHz audio at -30 dBFS, 40-band power
 # mel frames of 25 ms every 10 ms, embedded 1.6 s (160 frames) at a time.
@@ -67,17 +60,16 @@ def _mel_windows(clip):
     return np.lib.stride_tricks.sliding_window_view(padded, WINDOW_FRAMES, axis=0)[::WINDOW_HOP]
 
 
-class VoiceEmbeddingTransformer(
-    VersionStampMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
-):
+class VoiceEmbeddingTransformer(ClassNamePrefixFeaturesOutMixin, ClipFeaturesTransformer):
     """Pretrained speaker-encoder embeddings (d-vectors), one row per clip.
 
     A three-layer LSTM trained to tell speakers apart (generalised end-to-end
     loss, Wan et al. 2018) on LibriSpeech and VoxCeleb summarises 1.6-s
     windows of a clip's mel frames; the clip's embedding is the mean of its
-    windows' (half-overlapping, covering the clip) scaled to unit length. The
-    encoder hears how a voice sounds, so beside acoustic functionals and after
-    a :class:`SpeakerStandardScaler` (which removes each speaker's own mean
+    windows' (half-overlapping, covering the clip; a clip shorter than 1.6 s
+    is one zero-padded window) scaled to unit length. The encoder hears how a
+    voice sounds, so beside acoustic functionals and after a
+    :class:`SpeakerStandardScaler` (which removes each speaker's own mean
     voice) it carries how that voice changes with emotion.
 
     The weights are the ones the `Resemblyzer
@@ -124,55 +116,24 @@ class VoiceEmbeddingTransformer(
         self.sr = sr
         self.trim_db = trim_db
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Check the clips and that the encoder's weights are installed.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
-            Mono clips at ``sr`` Hz.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : VoiceEmbeddingTransformer
-            The fitted transformer.
-        """
-        validate_waveforms(self, X, reset=True)
+    def _fit_extractor(self):
         _pretrained_encoder()
-        self.n_features_out_ = EMBEDDING_SIZE
-        return self
+        return EMBEDDING_SIZE
 
-    def transform(self, X):
-        """Embed each clip.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
-            Mono clips at ``sr`` Hz, of any length (a clip shorter than 1.6 s
-            is embedded as one zero-padded window).
-
-        Returns
-        -------
-        embeddings : ndarray of shape (n_clips, 256), dtype float32
-            Unit-length rows.
-        """
-        check_is_fitted(self)
-        clips = validate_waveforms(self, X, reset=False)
+    def _extractor(self):
         encoder = _pretrained_encoder()
-        embeddings = np.empty((len(clips), self.n_features_out_), dtype=np.float32)
-        with torch.inference_mode():
-            for index, clip in enumerate(clips):
-                if self.sr != ENCODER_SR:
-                    clip = librosa.resample(clip, orig_sr=self.sr, target_sr=ENCODER_SR)
-                if self.trim_db is not None:
-                    clip = trim_silence(clip, self.trim_db, N_FFT, HOP_LENGTH)
-                windows = torch.from_numpy(np.ascontiguousarray(_mel_windows(clip)))
-                mean = encoder(windows.transpose(1, 2)).mean(dim=0)
-                embeddings[index] = (mean / torch.linalg.vector_norm(mean)).numpy()
-        return embeddings
+
+        @torch.inference_mode()
+        def embedding(clip, index):
+            if self.sr != ENCODER_SR:
+                clip = librosa.resample(clip, orig_sr=self.sr, target_sr=ENCODER_SR)
+            if self.trim_db is not None:
+                clip = trim_silence(clip, self.trim_db, N_FFT, HOP_LENGTH)
+            windows = torch.from_numpy(np.ascontiguousarray(_mel_windows(clip)))
+            mean = encoder(windows.transpose(1, 2)).mean(dim=0)
+            return (mean / torch.linalg.vector_norm(mean)).numpy()
+
+        return embedding
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
