@@ -8,6 +8,18 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..utils import check_waveforms
 from ..utils._versions import VersionStampMixin
 
+#: Docstring block (for :func:`~sklearn_ser.utils.fill_doc`) of the attributes
+#: that :func:`validate_waveforms` sets.
+WAVEFORM_INPUT_ATTRIBUTES = """
+n_features_in_ : int
+    Samples per clip of the 2-D array seen in ``fit``. Only set when
+    ``fit`` got a 2-D array; ``transform`` then rejects 2-D arrays of
+    another width (a list of clips of any length is always accepted).
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    Column names, only set when ``fit`` got a DataFrame with string
+    column names.
+"""
+
 
 def validate_waveforms(estimator, X, *, reset):
     """Validate clips and track ``n_features_in_`` the scikit-learn way.

@@ -7,7 +7,8 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import ClipFeaturesTransformer
+from ..utils import fill_doc
+from ._base import WAVEFORM_INPUT_ATTRIBUTES, ClipFeaturesTransformer
 
 FEATURE_SETS = ("eGeMAPSv02", "GeMAPSv01b", "ComParE_2016", "emobase", "IS09", "IS10", "IS13")
 
@@ -27,6 +28,7 @@ def _smile(feature_set):
     )
 
 
+@fill_doc(waveform_input_attributes=WAVEFORM_INPUT_ATTRIBUTES)
 class OpenSmileTransformer(ClipFeaturesTransformer):
     """Utterance-level acoustic functionals from openSMILE, one row per clip.
 
@@ -57,9 +59,7 @@ class OpenSmileTransformer(ClipFeaturesTransformer):
         Number of functionals per clip.
     feature_names_ : ndarray of str
         openSMILE's name of each functional.
-    n_features_in_ : int
-        Samples per clip of a 2-D array seen in ``fit`` (as in
-        :class:`LogMelTransformer`).
+    %(waveform_input_attributes)s
 
     Examples
     --------

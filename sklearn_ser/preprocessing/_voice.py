@@ -12,7 +12,8 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin
 from sklearn.utils._param_validation import Interval
 
 from ..models import VoiceEncoder
-from ._base import ClipFeaturesTransformer, trim_silence
+from ..utils import fill_doc
+from ._base import WAVEFORM_INPUT_ATTRIBUTES, ClipFeaturesTransformer, trim_silence
 
 # The encoder's training conditions: 16 kHz audio at -30 dBFS, 40-band power
 # mel frames of 25 ms every 10 ms, embedded 1.6 s (160 frames) at a time.
@@ -60,6 +61,7 @@ def _mel_windows(clip):
     return np.lib.stride_tricks.sliding_window_view(padded, WINDOW_FRAMES, axis=0)[::WINDOW_HOP]
 
 
+@fill_doc(waveform_input_attributes=WAVEFORM_INPUT_ATTRIBUTES)
 class VoiceEmbeddingTransformer(ClassNamePrefixFeaturesOutMixin, ClipFeaturesTransformer):
     """Pretrained speaker-encoder embeddings (d-vectors), one row per clip.
 
@@ -93,9 +95,7 @@ class VoiceEmbeddingTransformer(ClassNamePrefixFeaturesOutMixin, ClipFeaturesTra
     ----------
     n_features_out_ : int
         Length of the embedding (256).
-    n_features_in_ : int
-        Samples per clip of a 2-D array seen in ``fit`` (as in
-        :class:`LogMelTransformer`).
+    %(waveform_input_attributes)s
 
     Examples
     --------

@@ -7,11 +7,13 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils import fill_doc
 from ..utils._versions import VersionStampMixin
-from ._base import validate_waveforms
+from ._base import WAVEFORM_INPUT_ATTRIBUTES, validate_waveforms
 from ._length import fit_length
 
 
+@fill_doc(waveform_input_attributes=WAVEFORM_INPUT_ATTRIBUTES)
 class FixedLengthWaveform(VersionStampMixin, TransformerMixin, BaseEstimator):
     """Pad or crop every clip to the same number of samples.
 
@@ -37,13 +39,7 @@ class FixedLengthWaveform(VersionStampMixin, TransformerMixin, BaseEstimator):
     ----------
     n_samples_ : int
         Samples per output clip.
-    n_features_in_ : int
-        Samples per clip of the 2-D array seen in ``fit``. Only set when
-        ``fit`` got a 2-D array; ``transform`` then rejects 2-D arrays of
-        another width (a list of clips of any length is always accepted).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names, only set when ``fit`` got a DataFrame with string
-        column names.
+    %(waveform_input_attributes)s
 
     See Also
     --------
