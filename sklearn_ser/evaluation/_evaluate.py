@@ -30,7 +30,10 @@ def _groups_fit_params(estimator, groups):
 
     Neural estimators split off their early-stopping validation set by
     speaker when they receive ``groups``; a Pipeline needs the parameter
-    addressed to its last step (or routed, with metadata routing on).
+    addressed to its last step (or routed, with metadata routing on). Only a
+    ``fit`` that names ``groups`` gets them: a ``**fit_params`` catch-all
+    (CalibratedClassifierCV's, skorch's) hands them on to code that fails
+    on them.
     """
     if get_config().get("enable_metadata_routing", False):
         return {"groups": groups}
@@ -39,8 +42,7 @@ def _groups_fit_params(estimator, groups):
     while hasattr(final, "steps"):
         name, final = final.steps[-1]
         prefix += f"{name}__"
-    parameters = inspect.signature(final.fit).parameters.values()
-    if any(p.name == "groups" or p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters):
+    if "groups" in inspect.signature(final.fit).parameters:
         return {f"{prefix}groups": groups}
     return {}
 

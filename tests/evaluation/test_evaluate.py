@@ -54,6 +54,16 @@ def test_integer_cv_is_group_k_fold_and_plain_estimators_get_no_groups():
     assert report.histories is None
 
 
+def test_a_fit_params_catch_all_gets_no_groups():
+    # CalibratedClassifierCV hands its **fit_params to SVC.fit, which has no groups.
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.svm import SVC
+
+    model = make_pipeline(FunctionTransformer(), CalibratedClassifierCV(SVC(), cv=2))
+    report = evaluate_speaker_independent(model, X, Y, GROUPS, cv=2, progress=False)
+    assert report.uar_mean == 1.0
+
+
 def test_parallel_folds_give_the_same_report():
     serial = evaluate_speaker_independent(
         GroupRecordingClassifier(), X, Y, GROUPS, cv=2, progress=False
