@@ -10,6 +10,7 @@ saved model) end with exit status 2 and one line on stderr.
 import argparse
 import contextlib
 import csv
+import importlib.util
 import io
 import json
 import sys
@@ -30,6 +31,15 @@ SCHEDULER_TIMEOUT = 5
 
 CORPORA = ("synthetic", "ravdess", "emodb", "crema-d", "tess", "savee", "folder")
 MODELS = ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline")
+
+# The baseline's feature sets, each with the package (and extra) it needs.
+BASELINE_FEATURES = {
+    "logmel": None,
+    "egemaps": ("opensmile", "opensmile"),
+    "compare": ("opensmile", "opensmile"),
+    "voice": ("resemblyzer", "voice"),
+}
+BASELINE_CLASSIFIERS = ("logreg", "svm", "linear-svm")
 
 # Speaker-independent protocol per corpus: LOSO where there are few speakers,
 # the documented 6 folds for RAVDESS, 5 speaker folds otherwise.
@@ -156,8 +166,14 @@ def _make_model(name, args, *, sr):
 
     seed, speaker_norm = args.seed, args.speaker_norm
     if name == "baseline":
+        settings = _baseline_settings(args)
+        features = settings["features"]
         return pipelines.make_baseline_pipeline(
-            "logreg", speaker_norm=speaker_norm, sr=sr, random_state=seed
+            settings["classifier"],
+            features=features[0] if len(features) == 1 else tuple(features),
+            speaker_norm=speaker_norm,
+            sr=sr,
+            random_state=seed,
         )
     if name == "cnn-lstm-1d" and speaker_norm:
         raise CommandError(
@@ -183,6 +199,29 @@ def _make_model(name, args, *, sr):
     return model
 
 
+def _baseline_settings(args):
+    """The baseline's feature sets and classifier, from the options or by default."""
+    return {
+        "features": list(args.features or ["logmel"]),
+        "classifier": args.classifier or "logreg",
+    }
+
+
+def _check_baseline_options(models, args):
+    """Refuse baseline options without the baseline, and feature sets whose
+    optional package is missing, before any corpus is read."""
+    given = [option for option in ("features", "classifier") if getattr(args, option)]
+    if given and "baseline" not in models:
+        raise CommandError(f"--{given[0]} applies to --model baseline only")
+    for feature_set in args.features or ():
+        needed = BASELINE_FEATURES[feature_set]
+        if needed and importlib.util.find_spec(needed[0]) is None:
+            raise CommandError(
+                f"--features {feature_set} needs the {needed[0]} package: "
+                f"pip install 'sklearn_ser[{needed[1]}]'"
+            )
+
+
 def _max_epochs(model):
     """The epochs a neural model trains for at most (None for the baseline)."""
     epochs = {value for key, value in model.get_params().items() if key.endswith("max_epochs")}
@@ -195,9 +234,13 @@ def _n_seeds(name, args):
 
 
 def _model_label(name, args):
-    """How a model is named in the output: seeds averaged, speaker norm."""
+    """How a model is named in the output: seeds averaged, the baseline's
+    settings when chosen, speaker norm."""
     if _n_seeds(name, args) > 1:
         name += f" ({args.n_seeds} seeds)"
+    if name == "baseline" and (args.features or args.classifier):
+        settings = _baseline_settings(args)
+        name += f" ({'+'.join(settings['features'])}, {settings['classifier']})"
     return name + (" + speaker norm" if args.speaker_norm else "")
 
 
@@ -243,6 +286,7 @@ def _evaluate(args):
 def _evaluate_folds(args, n_jobs):
     from .evaluation import evaluate_speaker_independent, save_report
 
+    _check_baseline_options(args.model, args)
     out = Path(args.out)
     corpus = _load_corpus(args)
     if corpus.groups is None:
@@ -282,6 +326,7 @@ def _evaluate_folds(args, n_jobs):
             "epochs": _max_epochs(model),
             "seed": args.seed,
             "n_seeds": _n_seeds(name, args),
+            **(_baseline_settings(args) if name == "baseline" else {}),
             "n_clips": len(corpus.target),
             "wall_time_s": sum(report.fold_times),
             "versions": _versions(),
@@ -307,6 +352,7 @@ def _train(args):
     from sklearn import config_context
     from sklearn.utils.metadata_routing import get_routing_for_object
 
+    _check_baseline_options([args.model], args)
     out = Path(args.out)
     corpus = _load_corpus(args)
     model = _make_model(args.model, args, sr=corpus.sr)
@@ -488,6 +534,20 @@ def _add_data_options(parser):
         help="training epochs of the neural models; those that stop early (cnn-lstm-1d, "
         "transformer-cnn) may end sooner (default: each model's recipe, e.g. 60 for "
         "cnn-lstm, up to 100 for transformer-cnn)",
+    )
+    parser.add_argument(
+        "--features",
+        nargs="+",
+        choices=BASELINE_FEATURES,
+        help="baseline only: feature sets, side by side when several: logmel "
+        "(log-mel statistics), egemaps, compare (openSMILE, the [opensmile] "
+        "extra), voice (pretrained speaker encoder, the [voice] extra) "
+        "(default: logmel)",
+    )
+    parser.add_argument(
+        "--classifier",
+        choices=BASELINE_CLASSIFIERS,
+        help="baseline only: logistic regression, or an RBF or linear SVM (default: logreg)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument(

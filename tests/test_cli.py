@@ -1,3 +1,4 @@
+import importlib.util
 import json
 import subprocess
 import sys
@@ -369,3 +370,44 @@ def test_epochs_default_to_each_models_recipe(corpus, model, epochs):
 def test_epochs_must_be_a_positive_integer(capsys):
     assert main(["evaluate", "--epochs", "0"]) == 2
     assert "--epochs: expected a positive integer, got '0'" in capsys.readouterr().err
+
+
+def test_baseline_features_and_classifier_reach_the_pipeline():
+    args = _parser().parse_args(
+        ["train", "--model", "baseline", "--features", "logmel", "egemaps", "--classifier", "svm"]
+    )
+    pipe = _make_model("baseline", args, sr=16000)
+    logmel, egemaps = (part for _, part in pipe[0].transformer_list)
+    assert type(logmel[0]).__name__ == "LogMelTransformer"
+    assert type(egemaps).__name__ == "OpenSmileTransformer"
+    assert pipe[-1].estimator.kernel == "rbf"
+    args = _parser().parse_args(["train", "--model", "baseline"])
+    pipe = _make_model("baseline", args, sr=16000)
+    assert type(pipe[-1]).__name__ == "LogisticRegression"
+
+
+def test_evaluate_baseline_on_chosen_features_records_them(tmp_path, capsys):
+    argv = ["evaluate", "--model", "baseline", "--features", "logmel", "--classifier", "svm"]
+    argv += ["--max-clips", "48", "--cv", "group-kfold:2", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    run = json.loads((tmp_path / "results.json").read_text())["run"]
+    assert (run["features"], run["classifier"]) == (["logmel"], "svm")
+    assert "baseline (logmel, svm)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", [["--features", "egemaps"], ["--classifier", "svm"]])
+def test_baseline_options_without_the_baseline_are_a_user_error(option, capsys):
+    assert main(["train", "--model", "cnn-lstm", *option]) == 2
+    assert f"{option[0]} applies to --model baseline only" in capsys.readouterr().err
+
+
+def test_feature_set_without_its_package_is_a_user_error(monkeypatch, capsys):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "resemblyzer" else real_find_spec(name, *a),
+    )
+    assert main(["evaluate", "--model", "baseline", "--features", "egemaps", "voice"]) == 2
+    err = capsys.readouterr().err
+    assert "--features voice needs the resemblyzer package" in err and "[voice]" in err
