@@ -167,10 +167,9 @@ def _make_model(name, args, *, sr):
     seed, speaker_norm = args.seed, args.speaker_norm
     if name == "baseline":
         settings = _baseline_settings(args)
-        features = settings["features"]
         return pipelines.make_baseline_pipeline(
             settings["classifier"],
-            features=features[0] if len(features) == 1 else tuple(features),
+            features=tuple(settings["features"]),
             speaker_norm=speaker_norm,
             sr=sr,
             random_state=seed,
