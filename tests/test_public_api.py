@@ -16,6 +16,7 @@ SUBPACKAGES = (
     "models",
     "pipelines",
     "preprocessing",
+    "segmentation",
     "utils",
 )
 

@@ -57,6 +57,11 @@ def trim_silence(clip, top_db, frame_length, hop_length):
     """``clip`` without its leading and trailing frames quieter than ``top_db``
     dB below its loudest frame (:func:`librosa.effects.trim` on the clip scaled
     to a peak of 1, so that the cut does not depend on the gain)."""
+    return clip[slice(*speech_interval(clip, top_db, frame_length, hop_length))]
+
+
+def speech_interval(clip, top_db, frame_length, hop_length):
+    """``(start, stop)`` samples of ``clip`` that :func:`trim_silence` keeps."""
     # At a peak of 1, squaring loud samples cannot overflow and quiet ones do
     # not fall under librosa's power floor.
     peak = np.max(np.abs(clip))
@@ -66,7 +71,7 @@ def trim_silence(clip, top_db, frame_length, hop_length):
         frame_length=frame_length,
         hop_length=hop_length,
     )
-    return clip[start:stop]
+    return int(start), int(stop)
 
 
 class ClipFeaturesTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
