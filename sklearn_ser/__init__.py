@@ -42,6 +42,7 @@ from .preprocessing import (
     UtteranceStatistics,
     VoiceEmbeddingTransformer,
 )
+from .segmentation import predict_segments
 
 __all__ = [
     "CNNLSTM1DClassifier",
@@ -73,6 +74,7 @@ __all__ = [
     "make_zenkov_pipeline",
     "make_zhao_1d_pipeline",
     "make_zhao_2d_pipeline",
+    "predict_segments",
     "save_model",
     "show_versions",
     "speaker_folds",

@@ -2,11 +2,20 @@
 
 A recording of minutes or hours is cut into segments, where a voice
 activity detector finds speech (:class:`SpeechSegmenter`) or at fixed
-intervals (:class:`FixedWindows`), block by block so that memory does not
-grow with its length.
+intervals (:class:`FixedWindows`), and :func:`predict_segments` labels each
+segment with a fitted model, block by block so that memory does not grow
+with the length of the recording.
 """
 
+from ._predict import clip_duration, predict_segments
 from ._segmenter import FixedWindows, SpeechSegmenter
 from ._vad import EnergyVAD, SileroVAD
 
-__all__ = ["EnergyVAD", "FixedWindows", "SileroVAD", "SpeechSegmenter"]
+__all__ = [
+    "EnergyVAD",
+    "FixedWindows",
+    "SileroVAD",
+    "SpeechSegmenter",
+    "clip_duration",
+    "predict_segments",
+]
