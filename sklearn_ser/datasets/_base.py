@@ -238,11 +238,106 @@ def read_audio(path, sr=16000):
     except (RuntimeError, OSError) as exc:  # LibsndfileError is a RuntimeError
         raise ValueError(f"cannot read audio file {path}: {exc}") from exc
     samples = np.concatenate(blocks) if blocks else np.zeros((0, 1), np.float32)
-    if 0 < len(samples) < declared_frames:
+    _check_frames(path, len(samples), declared_frames)
+    _check_data_size(path, log)
+    if samples.shape[0] == 0:
+        raise ValueError(f"audio file {path} contains no samples")
+    _check_finite(path, samples)
+    wave = _mono(samples)
+    if file_sr != sr:
+        _check_rate(path, file_sr)
+        wave = soxr.resample(wave, file_sr, sr)
+        if len(wave) == 0:
+            raise _too_short(path, len(samples), file_sr, sr)
+    return np.ascontiguousarray(wave, dtype=np.float32)
+
+
+def read_audio_blocks(path, sr=16000, block_duration=10.0):
+    """Read an audio file block by block, as :func:`read_audio` reads it whole.
+
+    Memory does not grow with the length of the file: each block is mixed
+    down to mono and resampled to ``sr`` by one streaming soxr resampler
+    (quality "HQ"), so the blocks joined are :func:`read_audio`'s waveform,
+    without seams at their edges.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Any file libsndfile reads.
+    sr : int, default=16000
+        Sampling rate of the blocks.
+    block_duration : float, default=10.0
+        Seconds of the file read at a time.
+
+    Yields
+    ------
+    block : ndarray of shape (n_samples,), dtype float32
+        Consecutive samples at ``sr``; the resampler's last samples come in
+        a final, shorter block.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, for the problems :func:`read_audio` reports; a
+        truncated file is known only once its last block is read.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np, soundfile
+    >>> from sklearn_ser.datasets import read_audio
+    >>> from sklearn_ser.datasets._base import read_audio_blocks
+    >>> path = tempfile.mkdtemp() + "/noise.wav"
+    >>> soundfile.write(path, np.random.default_rng(0).uniform(-1, 1, 48000), 48000)
+    >>> blocks = list(read_audio_blocks(path, sr=16000, block_duration=0.4))
+    >>> len(blocks), np.array_equal(np.concatenate(blocks), read_audio(path, sr=16000))
+    (4, True)
+    """
+    try:
+        with soundfile.SoundFile(path) as audio:
+            file_sr, declared_frames = audio.samplerate, audio.frames
+            _check_data_size(path, audio.extra_info)
+            resampler = None
+            if file_sr != sr:
+                _check_rate(path, file_sr)
+                resampler = soxr.ResampleStream(file_sr, sr, 1, dtype="float32")
+            n_frames = n_samples = 0
+            blocksize = max(1, round(block_duration * file_sr))
+            for block in audio.blocks(blocksize, dtype="float32", always_2d=True):
+                _check_finite(path, block)
+                n_frames += len(block)
+                wave = _mono(block)
+                if resampler is not None:
+                    wave = resampler.resample_chunk(wave)
+                n_samples += len(wave)
+                yield wave
+    except (RuntimeError, OSError) as exc:
+        raise ValueError(f"cannot read audio file {path}: {exc}") from exc
+    _check_frames(path, n_frames, declared_frames)
+    if n_frames == 0:
+        raise ValueError(f"audio file {path} contains no samples")
+    if resampler is not None:
+        last = resampler.resample_chunk(np.zeros(0, np.float32), last=True)
+        if n_samples + len(last) == 0:
+            raise _too_short(path, n_frames, file_sr, sr)
+        yield last
+
+
+def _mono(samples):
+    """The channels of (frames, channels) samples averaged, as float32."""
+    if samples.shape[1] == 1:
+        return np.ascontiguousarray(samples[:, 0])
+    return samples.mean(axis=1, dtype=np.float64).astype(np.float32)
+
+
+def _check_frames(path, n_frames, declared_frames):
+    if 0 < n_frames < declared_frames:
         raise ValueError(
             f"audio file {path} is truncated: its header declares {declared_frames} "
-            f"frames, the file holds {len(samples)}"
+            f"frames, the file holds {n_frames}"
         )
+
+
+def _check_data_size(path, log):
     cut = _CUT_DATA_LOG.search(log)
     if cut:
         declared, present = int(cut["declared"]), int(cut["present"])
@@ -251,26 +346,26 @@ def read_audio(path, sr=16000):
                 f"audio file {path} is truncated: its header declares {declared} "
                 f"bytes of audio, the file holds {present}"
             )
-    if samples.shape[0] == 0:
-        raise ValueError(f"audio file {path} contains no samples")
+
+
+def _check_finite(path, samples):
     if not np.isfinite(samples).all():
         raise ValueError(f"audio file {path} contains NaN or infinite samples")
-    wave = samples[:, 0]
-    if samples.shape[1] > 1:
-        wave = samples.mean(axis=1, dtype=np.float64).astype(np.float32)
-    if file_sr != sr:
-        if file_sr < _MIN_FILE_SR:
-            raise ValueError(
-                f"audio file {path} declares a sampling rate of {file_sr} Hz, too low "
-                f"for audio (below {_MIN_FILE_SR} Hz); is its header corrupt?"
-            )
-        wave = soxr.resample(wave, file_sr, sr)
-        if len(wave) == 0:
-            raise ValueError(
-                f"audio file {path} is too short to resample: {len(samples)} frames "
-                f"at {file_sr} Hz make no sample at sr={sr} Hz"
-            )
-    return np.ascontiguousarray(wave, dtype=np.float32)
+
+
+def _check_rate(path, file_sr):
+    if file_sr < _MIN_FILE_SR:
+        raise ValueError(
+            f"audio file {path} declares a sampling rate of {file_sr} Hz, too low "
+            f"for audio (below {_MIN_FILE_SR} Hz); is its header corrupt?"
+        )
+
+
+def _too_short(path, n_frames, file_sr, sr):
+    return ValueError(
+        f"audio file {path} is too short to resample: {n_frames} frames "
+        f"at {file_sr} Hz make no sample at sr={sr} Hz"
+    )
 
 
 def _read_or_error(path, sr):

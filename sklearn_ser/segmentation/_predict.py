@@ -1,16 +1,19 @@
 """Emotion over time: a fitted model applied to the segments of a long recording."""
 
 import copy
+import os
 import sys
 from numbers import Integral
 
 import numpy as np
+import soundfile
 from sklearn import config_context
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.metadata_routing import get_routing_for_object
 from tqdm.auto import tqdm
 
+from ..datasets._base import read_audio_blocks
 from ..preprocessing import FixedLengthWaveform, LogMelTransformer, SpeakerStandardScaler
 from ..utils import check_waveforms
 from ._segmenter import FixedWindows, SpeechSegmenter
@@ -182,6 +185,12 @@ def _recording_as_speaker(model, index, moments, n_segments):
 
 def _recording(recording, sr):
     """A function giving the recording's blocks at ``sr``, and its duration."""
+    if isinstance(recording, (str, os.PathLike)):
+        try:
+            duration = soundfile.info(recording).duration
+        except (RuntimeError, OSError) as exc:  # LibsndfileError is a RuntimeError
+            raise ValueError(f"cannot read audio file {recording}: {exc}") from exc
+        return (lambda: read_audio_blocks(recording, sr, _BLOCK_SECONDS)), duration
     waveform = check_waveforms([recording])[0]
     step = round(_BLOCK_SECONDS * sr)
     return (
@@ -241,7 +250,7 @@ def _bar(progress, duration, what):
 @validate_params(
     {
         "model": [HasMethods(["predict_proba"])],
-        "recording": ["array-like"],
+        "recording": ["array-like", str, os.PathLike],
         "sr": [Interval(Integral, 1, None, closed="left")],
         "segmenter": [SpeechSegmenter, FixedWindows, "array-like", None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -255,9 +264,14 @@ def predict_segments(model, recording, *, sr=16000, segmenter=None, batch_size=3
     The recording is cut into segments by ``segmenter`` (by default where
     the speech is, see :class:`SpeechSegmenter`), and a fitted model that
     classifies waveforms (a pipeline from :mod:`sklearn_ser.pipelines`, for
-    instance) labels every segment as a clip. Segments go through the model
-    ``batch_size`` at a time, so memory does not grow with the length of the
-    recording.
+    instance) labels every segment as a clip.
+
+    A file is read block by block and resampled to ``sr`` on the way, the
+    segmenter sees each block as it comes, and segments go through the
+    model ``batch_size`` at a time: memory does not grow with the length of
+    the recording (a few hundred MB for hours of audio, see the user guide),
+    and the result is the same as for the file read whole with
+    :func:`~sklearn_ser.datasets.read_audio`.
 
     **Speaker normalisation.** A recording is taken as one speaker: a model
     that standardises per speaker at prediction (a
@@ -275,10 +289,13 @@ def predict_segments(model, recording, *, sr=16000, segmenter=None, batch_size=3
     model : fitted classifier
         Takes a list of mono waveforms at ``sr`` and has ``predict_proba``
         and ``classes_``.
-    recording : array-like of shape (n_samples,)
-        Mono audio at ``sr`` Hz (integer PCM is scaled to [-1, 1]).
+    recording : str, path-like or array-like of shape (n_samples,)
+        An audio file (any format libsndfile reads, any rate, channels
+        averaged), or mono audio at ``sr`` Hz (integer PCM is scaled to
+        [-1, 1]).
     sr : int, default=16000
-        Sampling rate of ``recording`` and of the model's input.
+        Sampling rate of the model's input, and of ``recording`` when it is
+        an array.
     segmenter : SpeechSegmenter, FixedWindows or array-like of shape (n_segments, 2), \
             default=None
         How to cut the recording, or the ``(start, end)`` seconds of the

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from sklearn_ser.datasets._base import build_bunch, read_audio
+from sklearn_ser.datasets._base import build_bunch, read_audio, read_audio_blocks
 
 
 def test_read_audio_mixes_stereo_down_by_averaging(write_clip):
@@ -110,3 +110,36 @@ def test_read_audio_names_a_broken_link(tmp_path):
     link.symlink_to(tmp_path / "nowhere.wav")
     with pytest.raises(ValueError, match="cannot read audio file .*gone.wav"):
         read_audio(link, 16000)
+
+
+@pytest.mark.parametrize("file_sr, channels", [(16000, 1), (44100, 2), (8000, 1)])
+@pytest.mark.parametrize("block_duration", [0.01, 0.37, 10.0])
+def test_blocks_read_what_read_audio_reads(write_clip, file_sr, channels, block_duration):
+    path = write_clip("tone.wav", sr=file_sr, seconds=1.3, channels=channels)
+    blocks = list(read_audio_blocks(path, 16000, block_duration))
+    assert all(block.dtype == np.float32 and block.ndim == 1 for block in blocks)
+    # One streaming resampler: no seam where the blocks meet.
+    np.testing.assert_array_equal(np.concatenate(blocks), read_audio(path, 16000))
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda data: data[: len(data) // 2], "cut.wav is truncated"),
+        (lambda data: data[:20], "cannot read audio file .*cut.wav"),
+    ],
+)
+def test_blocks_name_a_bad_file(write_clip, damage, message):
+    path = write_clip("cut.wav", seconds=0.5)
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(ValueError, match=message):
+        list(read_audio_blocks(path, 16000))
+
+
+def test_blocks_name_an_empty_or_implausible_file(tmp_path):
+    soundfile.write(tmp_path / "empty.wav", np.zeros(0), 16000)
+    with pytest.raises(ValueError, match="empty.wav contains no samples"):
+        list(read_audio_blocks(tmp_path / "empty.wav"))
+    soundfile.write(tmp_path / "slow.wav", np.zeros(100), 100)
+    with pytest.raises(ValueError, match="slow.wav declares a sampling rate of 100 Hz"):
+        next(read_audio_blocks(tmp_path / "slow.wav"))
