@@ -17,12 +17,12 @@ def _require_matplotlib():
         ) from exc
 
 
-def _new_axes():
+def _new_axes(figsize=None):
     _require_matplotlib()
     import matplotlib.pyplot as plt
 
     # Constrained layout keeps the axis labels inside the figure.
-    return plt.subplots(layout="constrained")[1]
+    return plt.subplots(figsize=figsize, layout="constrained")[1]
 
 
 @validate_params(

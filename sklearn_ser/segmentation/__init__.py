@@ -7,6 +7,7 @@ segment with a fitted model, block by block so that memory does not grow
 with the length of the recording.
 """
 
+from ._plots import plot_emotion_timeline
 from ._predict import clip_duration, predict_segments
 from ._segmenter import FixedWindows, SpeechSegmenter
 from ._vad import EnergyVAD, SileroVAD
@@ -17,5 +18,6 @@ __all__ = [
     "SileroVAD",
     "SpeechSegmenter",
     "clip_duration",
+    "plot_emotion_timeline",
     "predict_segments",
 ]

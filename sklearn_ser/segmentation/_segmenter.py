@@ -311,8 +311,9 @@ class FixedWindows(_Segmenter):
     ----------
     window : float, default=3.0
         Seconds per window.
-    hop : float, default=1.0
-        Seconds between the starts of consecutive windows.
+    hop : float, default=None
+        Seconds between the starts of consecutive windows; None is
+        ``window`` (windows side by side).
 
     See Also
     --------
@@ -330,10 +331,10 @@ class FixedWindows(_Segmenter):
 
     _parameter_constraints = {
         "window": [Interval(Real, 0, None, closed="neither")],
-        "hop": [Interval(Real, 0, None, closed="neither")],
+        "hop": [Interval(Real, 0, None, closed="neither"), None],
     }
 
-    def __init__(self, window=3.0, hop=1.0):
+    def __init__(self, window=3.0, hop=None):
         self.window = window
         self.hop = hop
 
@@ -345,7 +346,8 @@ class _FixedStream:
     def __init__(self, segmenter, sr):
         self._sr = sr
         length = max(1, round(segmenter.window * sr))
-        self._windows = _Windows(0, length, max(1, round(segmenter.hop * sr)))
+        hop = segmenter.window if segmenter.hop is None else segmenter.hop
+        self._windows = _Windows(0, length, max(1, round(hop * sr)))
         self._n_samples = 0
 
     @property

@@ -89,6 +89,8 @@ def test_fixed_windows_cover_the_recording_and_end_with_it():
     np.testing.assert_allclose(windows, [[0, 2], [1.5, 3.5], [3, 5], [3.05, 5.05]])
     short = FixedWindows(window=2.0).segments(np.zeros(8000), 16000)
     np.testing.assert_allclose(short, [[0, 0.5]])
+    side_by_side = FixedWindows(window=2.0).segments(np.zeros(16000 * 4), 16000)
+    np.testing.assert_allclose(side_by_side, [[0, 2], [2, 4]])
     stream = FixedWindows(window=2.0, hop=1.5).stream(16000)
     found = [s for block in blocks(np.zeros(16000 * 5 + 800), 999) for s in stream.push(block)]
     np.testing.assert_allclose(found + stream.finish(), windows)
