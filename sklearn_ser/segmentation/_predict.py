@@ -20,8 +20,8 @@ from ._segmenter import FixedWindows, SpeechSegmenter
 
 # The one speaker of a recording, for the steps that normalise per speaker.
 _RECORDING = "recording"
-# Seconds of audio handed to the segmenter at a time.
-_BLOCK_SECONDS = 30
+# Seconds of audio read and handed to the segmenter at a time.
+_BLOCK_SECONDS = 10
 
 
 class _AudioBuffer:
@@ -258,7 +258,7 @@ def _bar(progress, duration, what):
     },
     prefer_skip_nested_validation=True,
 )
-def predict_segments(model, recording, *, sr=16000, segmenter=None, batch_size=32, progress=False):
+def predict_segments(model, recording, *, sr=16000, segmenter=None, batch_size=8, progress=False):
     """Emotion over time: the class probabilities of each segment of a recording.
 
     The recording is cut into segments by ``segmenter`` (by default where
@@ -300,8 +300,9 @@ def predict_segments(model, recording, *, sr=16000, segmenter=None, batch_size=3
             default=None
         How to cut the recording, or the ``(start, end)`` seconds of the
         segments, sorted by start. None is ``SpeechSegmenter()``.
-    batch_size : int, default=32
-        Segments per call of the model.
+    batch_size : int, default=8
+        Segments per call of the model. More may be a little faster and
+        take more memory (a CNN-LSTM's activations grow with it).
     progress : bool, default=False
         Show a progress bar over the seconds of audio, on stderr.
 

@@ -19,8 +19,8 @@ from ._streams import CentredFilter, FrameSplitter
 SILERO_SR = 16000
 SILERO_FRAME = 512
 _SILERO_CONTEXT = 64
-# Frames through the network at a time: a few MB of activations.
-_SILERO_BATCH = 1024
+# Frames through the network at a time (8 s): a few MB of activations.
+_SILERO_BATCH = 256
 # The median level of 100 ms around a frame is compared with the floor: it
 # ignores clicks and keeps the edges of speech where they are.
 _ENERGY_SMOOTHING = 0.1
