@@ -87,7 +87,9 @@ class EnergyVAD(_VAD):
     the floor has probability 0, one ``snr_range[1]`` dB above it
     probability 1, linearly in between. Noise that is as loud as the speech,
     or that changes faster than ``noise_window``, defeats it: that is where
-    :class:`SileroVAD` is better (see the benchmark in the user guide).
+    :class:`SileroVAD` is better (see the benchmark in the user guide). So
+    does speech without any pause for more than half of ``noise_window``:
+    the quietest level around it is then speech.
 
     Parameters
     ----------
