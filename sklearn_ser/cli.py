@@ -441,14 +441,29 @@ def _predict(args):
     from sklearn import config_context
 
     from .datasets import read_audio
+    from .segmentation import clip_duration
 
     saved = _load_model(args.model_file)
     files = _audio_files(args.inputs)
     model, classes = saved["model"], saved["classes"]
+    if args.hop is not None and args.window is None:
+        raise CommandError("--hop needs --window")
+    if args.segments or args.window is not None:
+        return _predict_segments(args, model, classes, saved["sr"], files)
+    if args.plot:
+        raise CommandError("--plot needs --segments or --window")
     try:
         waveforms = [read_audio(file, saved["sr"]) for file in files]
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
+    longest = max(range(len(files)), key=lambda i: len(waveforms[i]))
+    seconds, reads = len(waveforms[longest]) / saved["sr"], clip_duration(model, saved["sr"])
+    if reads and seconds > 2 * reads:
+        print(
+            f"sklearn-ser: {files[longest]} lasts {seconds:.0f} s and the model reads "
+            f"{reads:.1f} s of a clip: --segments labels it segment by segment",
+            file=sys.stderr,
+        )
     params = {}
     if saved.get("speaker_norm"):
         if args.speaker_pattern is None:
@@ -470,23 +485,66 @@ def _predict(args):
         }
         for file, p in zip(files, probabilities)
     ]
-    if args.format == "json":
+    _print_rows(rows, ["file", "label", *classes], args.format)
+    return 0
+
+
+def _predict_segments(args, model, classes, sr, files):
+    """``predict --segments`` / ``--window``: one row per segment of each file."""
+    from .segmentation import FixedWindows, SpeechSegmenter, plot_emotion_timeline, predict_segments
+
+    if args.speaker_pattern is not None:
+        raise CommandError("--speaker-pattern does not apply to segments: each file is one speaker")
+    if args.plot and len(files) > 1:
+        raise CommandError("--plot draws one recording: give one audio file")
+    if args.plot and importlib.util.find_spec("matplotlib") is None:
+        raise CommandError("--plot needs matplotlib: pip install 'sklearn_ser[plot]'")
+    segmenter = SpeechSegmenter() if args.window is None else FixedWindows(args.window, args.hop)
+    rows = []
+    for file in files:
+        try:
+            table = predict_segments(
+                model, file, sr=sr, segmenter=segmenter, progress=sys.stderr.isatty()
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        table.insert(0, "file", str(file))
+        rows += table.to_dict("records")
+    _print_rows(rows, ["file", "start", "end", "label", *classes], args.format)
+    if args.plot:
+        from matplotlib.figure import Figure
+
+        figure = Figure(figsize=(10, 3), layout="constrained")
+        plot_emotion_timeline(table, ax=figure.subplots(), title=str(files[0]))
+        figure.savefig(args.plot, dpi=120)
+    return 0
+
+
+def _print_rows(rows, columns, output_format):
+    """The rows on stdout as JSON, CSV or an aligned table."""
+    if output_format == "json":
         print(json.dumps(rows, indent=2))
-    elif args.format == "csv":
+    elif output_format == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=["file", "label", *classes], lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
         print(buffer.getvalue(), end="")
     else:
-        width = max(len(row["file"]) for row in rows)
-        print(f"{'file':<{width}}  {'label':<10}  " + "  ".join(f"{c:>9}" for c in classes))
-        for row in rows:
+        # Numbers right-aligned with 3 decimals, text left-aligned.
+        numbers = [bool(rows) and isinstance(rows[0][column], float) for column in columns]
+        cells = [
+            [f"{row[c]:.3f}" if number else str(row[c]) for c, number in zip(columns, numbers)]
+            for row in rows
+        ]
+        widths = [max([len(c), *(len(line[i]) for line in cells)]) for i, c in enumerate(columns)]
+        for line in [columns, *cells]:
             print(
-                f"{row['file']:<{width}}  {row['label']:<10}  "
-                + "  ".join(f"{row[c]:>9.3f}" for c in classes)
+                "  ".join(
+                    cell.rjust(width) if number else cell.ljust(width)
+                    for cell, width, number in zip(line, widths, numbers)
+                ).rstrip()
             )
-    return 0
 
 
 # ---------------------------------------------------------------- parser
@@ -499,6 +557,16 @@ def _positive_int(text):
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
     return value
 
 
@@ -636,6 +704,28 @@ def _parser():
         metavar="REGEX",
         help="for a model trained with --speaker-norm: regex whose group "
         "captures the speaker in a file path",
+    )
+    segments = predict.add_mutually_exclusive_group()
+    segments.add_argument(
+        "--segments",
+        action="store_true",
+        help="long recordings: one row per segment of speech (start, end in seconds), "
+        "found by silero-vad (the [vad] extra) or else by energy; each file is one speaker",
+    )
+    segments.add_argument(
+        "--window",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="like --segments, with windows of SECONDS over the whole file instead",
+    )
+    predict.add_argument(
+        "--hop",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="with --window: seconds between window starts (default: the window)",
+    )
+    predict.add_argument(
+        "--plot", metavar="PNG", help="with --segments or --window: draw emotion over time"
     )
     predict.set_defaults(run=_predict)
     return parser

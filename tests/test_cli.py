@@ -11,7 +11,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_ser import load_model, save_model
 from sklearn_ser.cli import _make_model, _max_epochs, _parser, main
-from sklearn_ser.datasets import make_emotional_speech
+from sklearn_ser.datasets import join_clips, make_emotional_speech
 
 
 def test_evaluate_neural_model_on_synthetic_corpus(tmp_path, capsys):
@@ -411,3 +411,87 @@ def test_feature_set_without_its_package_is_a_user_error(monkeypatch, capsys):
     assert main(["evaluate", "--model", "baseline", "--features", "egemaps", "voice"]) == 2
     err = capsys.readouterr().err
     assert "--features voice needs the resemblyzer package" in err and "[voice]" in err
+
+
+@pytest.fixture(scope="module")
+def long_recording(tmp_path_factory):
+    """A 34-s WAV of 16 synthetic clips of one speaker apart, and where they are."""
+    corpus = make_emotional_speech(n_speakers=1, n_utterances_per_emotion=4, random_state=1)
+    recording = join_clips(corpus.data, gap=(0.8, 1.5), trim_db=40, random_state=0)
+    path = tmp_path_factory.mktemp("long") / "call.wav"
+    soundfile.write(path, recording.waveform, corpus.sr)
+    return path, recording.segments
+
+
+@pytest.fixture(scope="module")
+def baseline_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "baseline.pt"
+    assert main(["train", "--model", "baseline", "--max-clips", "40", "--out", str(path)]) == 0
+    return path
+
+
+def test_predict_segments_writes_one_row_per_segment_and_the_plot(
+    baseline_file, long_recording, tmp_path, capsys
+):
+    path, truth = long_recording
+    capsys.readouterr()
+    plot = tmp_path / "timeline.png"
+    command = ["predict", str(baseline_file), str(path), "--segments", "--plot", str(plot)]
+    assert main([*command, "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header, rows = lines[0].split(","), [line.split(",") for line in lines[1:]]
+    assert header[:4] == ["file", "start", "end", "label"] and len(header) == 8
+    starts = np.array([float(row[1]) for row in rows])
+    assert len(rows) == len(truth)
+    np.testing.assert_allclose(starts, truth[:, 0] - 0.1, atol=0.1)  # padded by 0.1 s
+    assert all(row[3] in header[4:] for row in rows)
+    assert plot.read_bytes().startswith(b"\x89PNG")
+    # The table format holds the same rows.
+    assert main(command[:4]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == len(truth) + 1
+
+
+def test_predict_fixed_windows_as_json(baseline_file, long_recording, capsys):
+    path, _ = long_recording
+    capsys.readouterr()
+    command = ["predict", str(baseline_file), str(path), "--window", "2", "--hop", "1.5"]
+    assert main([*command, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    starts = [row["start"] for row in rows]
+    assert starts[:3] == [0.0, 1.5, 3.0] and all(row["end"] - row["start"] <= 2 for row in rows)
+    assert rows[-1]["end"] == pytest.approx(soundfile.info(path).duration)
+
+
+def test_a_long_file_without_segments_gets_a_hint(
+    baseline_file, long_recording, wav_folder, capsys
+):
+    path, _ = long_recording
+    capsys.readouterr()
+    assert main(["predict", str(baseline_file), str(path)]) == 0
+    hint = capsys.readouterr().err.strip()
+    assert "call.wav lasts 34 s" in hint and "--segments" in hint and "\n" not in hint
+    clip = sorted(wav_folder.rglob("*.wav"))[0]
+    assert main(["predict", str(baseline_file), str(clip)]) == 0
+    assert "--segments" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--hop", "1"], "--hop needs --window"),
+        (["--plot", "x.png"], "--plot needs --segments or --window"),
+        (["--segments", "--speaker-pattern", "x"], "--speaker-pattern does not apply"),
+    ],
+)
+def test_segment_options_out_of_place_are_user_errors(
+    baseline_file, long_recording, options, message, capsys
+):
+    path, _ = long_recording
+    assert main(["predict", str(baseline_file), str(path), *options]) == 2
+    assert message in _error_line(capsys)
+
+
+@pytest.mark.parametrize("options", [["--window", "0"], ["--segments", "--window", "2"]])
+def test_bad_window_options_are_usage_errors(baseline_file, long_recording, options, capsys):
+    path, _ = long_recording
+    assert main(["predict", str(baseline_file), str(path), *options]) == 2
