@@ -31,7 +31,6 @@ convention) and other objects without calling any constructor.
 import importlib
 import json
 import numbers
-import os
 import warnings
 import zipfile
 from collections import OrderedDict
@@ -46,6 +45,7 @@ from skorch.exceptions import DeviceWarning
 from skorch.history import History
 
 from .estimators._base import SERNeuralNetClassifier, _private_torch_rng
+from .utils._files import replacing
 from .utils._versions import running_versions, warn_if_versions_differ
 
 __all__ = ["is_safe_model_file", "load_model", "save_model"]
@@ -538,6 +538,11 @@ def save_model(estimator, path, *, metadata=None):
         scikit-learn, ``torch.nn`` and ``torch.optim``. The message names the
         step and the parameter or attribute; save such a model with joblib.
         Also when ``metadata`` is not a JSON-serialisable dict.
+    OSError
+        When the file cannot be written (a full disk, a read-only folder).
+        The model is written to a temporary file beside ``path`` and renamed,
+        so an existing file at ``path`` is left whole, and the temporary file
+        is removed.
 
     See Also
     --------
@@ -596,15 +601,10 @@ def save_model(estimator, path, *, metadata=None):
         "model": _Encoder().encode(estimator, ""),
     }
     # Write beside the target and rename: an interrupted save leaves the old
-    # file, never half a new one.
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        torch.save(payload, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    # file, never half a new one. Through a Python file, so that a full disk
+    # is an OSError that says so (torch's own writer reports a position).
+    with replacing(path) as temporary, open(temporary, "wb") as file:
+        torch.save(payload, file)
 
 
 def _read(path):

@@ -35,3 +35,22 @@ def ravdess_path():
     if not (RAVDESS_PATH / "Actor_01").is_dir():
         pytest.skip(f"RAVDESS not found at {RAVDESS_PATH} (set SKLEARN_SER_RAVDESS)")
     return RAVDESS_PATH
+
+
+@pytest.fixture
+def fill_disk_at():
+    """A function that makes the next write of a file fail as on a full disk.
+
+    Files are written to a temporary name beside them and renamed
+    (``sklearn_ser.utils._files.replacing``); the temporary name is made a
+    link to /dev/full, where every write fails with ENOSPC.
+    """
+    from sklearn_ser.utils._files import temporary_path
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full")
+
+    def fill(path):
+        os.symlink("/dev/full", temporary_path(path))
+
+    return fill

@@ -547,3 +547,14 @@ def test_metadata_must_be_a_json_dict(tmp_path, metadata, message):
     with pytest.raises(TypeError, match=message):
         save_model(StandardScaler(), tmp_path / "m.pt", metadata=metadata)
     assert not (tmp_path / "m.pt").exists()
+
+
+def test_a_full_disk_is_an_os_error_and_keeps_the_old_file(tmp_path, fill_disk_at):
+    path = tmp_path / "model.pt"
+    save_model(StandardScaler().fit([[0.0], [1.0]]), path)
+    before = path.read_bytes()
+    fill_disk_at(path)
+    with pytest.raises(OSError, match="No space left on device"):
+        save_model(StandardScaler().fit([[0.0], [3.0]]), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]

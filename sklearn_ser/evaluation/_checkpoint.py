@@ -9,12 +9,12 @@ half file behind.
 import hashlib
 import inspect
 import json
-import os
 import re
 from pathlib import Path
 
 import numpy as np
 
+from ..utils._files import replacing
 from ._report import _python
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -83,9 +83,8 @@ def _changed_parameters(recorded, fingerprint):
 
 
 def _write_atomically(path, payload):
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(payload), encoding="utf-8")
-    os.replace(temporary, path)
+    with replacing(path) as temporary:
+        temporary.write_text(json.dumps(payload), encoding="utf-8")
 
 
 class FoldCheckpoints:

@@ -102,3 +102,15 @@ def test_a_parameter_added_since_the_run_counts_only_away_from_its_default(tmp_p
     assert _evaluate_in(tmp_path, LogisticRegression()).to_dict() == first.to_dict()
     with pytest.raises(ValueError, match=r"parameters \['tol'\] differ"):
         _evaluate_in(tmp_path, LogisticRegression(tol=0.1))
+
+
+def test_a_failed_fold_write_keeps_the_old_file_and_no_temporary_one(tmp_path, fill_disk_at):
+    _evaluate_in(tmp_path, LogisticRegression())
+    finished = (tmp_path / "fold_1.json").read_text()
+    (tmp_path / "fold_1.json").rename(tmp_path / "kept.json")
+    fill_disk_at(tmp_path / "fold_1.json")
+    with pytest.raises(OSError, match=r"No space left on device: .*fold_1.json"):
+        _evaluate_in(tmp_path, LogisticRegression())
+    assert not (tmp_path / "fold_1.json").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fold_0.json", "kept.json", "run.json"]
+    assert (tmp_path / "kept.json").read_text() == finished
