@@ -21,6 +21,7 @@ import joblib
 import numpy as np
 
 from . import __version__
+from .utils._signals import interrupt_signal, sigterm_raises_interrupt
 
 #: Marks the files written by ``sklearn-ser train``.
 MODEL_FORMAT = "sklearn_ser-model"
@@ -652,7 +653,9 @@ def main(argv=None):
     Returns
     -------
     status : int
-        0 on success, 2 for a usage error or a problem with the input files.
+        0 on success, 2 for a usage error or a problem with the input
+        files, 128 plus the signal's number when interrupted by SIGINT
+        (Ctrl-C, 130) or SIGTERM (143).
 
     Examples
     --------
@@ -665,7 +668,19 @@ def main(argv=None):
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else 0
     try:
-        return args.run(args)
+        with sigterm_raises_interrupt():
+            return args.run(args)
     except CommandError as exc:
         print(f"sklearn-ser: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM
+        stopped = interrupt_signal(interrupt)
+        kept = {
+            "evaluate": f"; finished folds are kept in {args.out}, the same command resumes",
+            "train": f"; nothing was written to {args.out}",
+        }
+        print(
+            f"sklearn-ser: interrupted by {stopped.name}{kept.get(args.command, '')}",
+            file=sys.stderr,
+        )
+        return 128 + stopped

@@ -37,6 +37,17 @@ def ravdess_path():
     return RAVDESS_PATH
 
 
+@pytest.fixture(scope="session")
+def subprocess_env():
+    """Environment for a Python subprocess that imports the sklearn_ser under
+    test (a script's own folder, not the working directory, starts its path)."""
+    import sklearn_ser
+
+    package_root = str(Path(sklearn_ser.__file__).resolve().parents[1])
+    paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
 @pytest.fixture
 def fill_disk_at():
     """A function that makes the next write of a file fail as on a full disk.

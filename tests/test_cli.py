@@ -1,7 +1,10 @@
 import importlib.util
 import json
+import signal
 import subprocess
 import sys
+import textwrap
+import time
 
 import joblib
 import numpy as np
@@ -411,3 +414,100 @@ def test_feature_set_without_its_package_is_a_user_error(monkeypatch, capsys):
     assert main(["evaluate", "--model", "baseline", "--features", "egemaps", "voice"]) == 2
     err = capsys.readouterr().err
     assert "--features voice needs the resemblyzer package" in err and "[voice]" in err
+
+
+# ------------------------------------------------- interrupts and run files
+
+# Runs the command line with an epoch callback that, once the file WAIT_FOR
+# exists, announces the end of an epoch (the file READY) and waits there to
+# be signalled, as a user pressing Ctrl-C in the middle of training.
+# (The progress bar's class stays the same, so the run's parameters do too.)
+SIGNALLED_RUN = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from sklearn_ser.cli import main
+    from sklearn_ser.estimators import EpochProgressBar
+
+    ready, wait_for, argv = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]
+    show_epoch = EpochProgressBar.on_epoch_end
+
+    def on_epoch_end(self, net, **kwargs):
+        show_epoch(self, net, **kwargs)
+        if wait_for.exists():
+            ready.touch()
+            time.sleep(120)
+
+    EpochProgressBar.on_epoch_end = on_epoch_end
+    sys.exit(main(argv))
+""")
+
+
+def _signal_in_training(tmp_path, env, wait_for, argv, stop):
+    """Run ``argv`` in a process, send it ``stop`` in the middle of an epoch
+    once ``wait_for`` exists; its exit status and the last line of stderr."""
+    script, ready = tmp_path / "signalled.py", tmp_path / "ready"
+    script.write_text(SIGNALLED_RUN)
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(ready), str(wait_for), *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 120
+    while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(stop)
+    _, err = process.communicate(timeout=120)
+    script.unlink()
+    ready.unlink(missing_ok=True)
+    assert "Traceback" not in err, err
+    return process.returncode, err.splitlines()[-1]
+
+
+def _comparable(results_file):
+    """A results.json without what changes from run to run (times, versions)."""
+    results = json.loads(results_file.read_text())
+    for key in ("run", "folds"):
+        results.pop(key)
+    for history in results["histories"]:
+        for epoch in history:
+            epoch.pop("dur")
+    return results
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_evaluate_keeps_finished_folds_only_and_resumes(
+    stop, tmp_path, subprocess_env, capsys
+):
+    out = tmp_path / "out"
+    argv = ["evaluate", "--max-clips", "24", "--epochs", "2", "--cv", "group-kfold:2"]
+    # Stopped in the first of two epochs of fold 1, fold 0 finished.
+    status, last_line = _signal_in_training(
+        tmp_path, subprocess_env, out / "folds" / "fold_0.json", [*argv, "--out", str(out)], stop
+    )
+    assert status == 128 + stop
+    assert last_line == (
+        f"sklearn-ser: interrupted by {stop.name}; finished folds are kept in {out}, "
+        "the same command resumes"
+    )
+    assert sorted(p.name for p in out.rglob("*")) == ["fold_0.json", "folds", "run.json"]
+    assert main([*argv, "--out", str(out)]) == 0
+    assert main([*argv, "--out", str(tmp_path / "fresh")]) == 0
+    assert _comparable(out / "results.json") == _comparable(tmp_path / "fresh" / "results.json")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_train_leaves_the_existing_model_file_untouched(
+    stop, tmp_path, subprocess_env
+):
+    out = tmp_path / "model.pt"
+    out.write_bytes(b"a good model")
+    argv = ["train", "--max-clips", "24", "--epochs", "2", "--out", str(out)]
+    status, last_line = _signal_in_training(tmp_path, subprocess_env, out, argv, stop)
+    assert status == 128 + stop
+    assert last_line == f"sklearn-ser: interrupted by {stop.name}; nothing was written to {out}"
+    assert out.read_bytes() == b"a good model"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]

@@ -438,6 +438,17 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
         -------
         self : object
             The fitted estimator.
+
+        Raises
+        ------
+        KeyboardInterrupt
+            When a signal interrupts training (Ctrl-C's SIGINT; SIGTERM
+            under ``sklearn-ser``). skorch stops and runs its callbacks'
+            ``on_train_end``; the interrupt is then raised again and the
+            estimator is left unfitted, so that a half-trained network never
+            passes for a fitted model. A ``KeyboardInterrupt`` raised by a
+            callback ends training early instead, as in skorch (whose
+            ``EarlyStopping`` stops this way).
         """
         X, spans = self._validate_input(X, reset=True)
         y_codes = self._encode_labels(y, reset=True)
@@ -446,10 +457,20 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
         check_consistent_length(X, y_codes, groups)
         torch_seed, split_seed = self._seeds()
         self.net_ = self._build_net(y_codes, split_seed, self.validation_fraction)
-        with _private_torch_rng(self.net_.device, torch_seed):
-            self.net_.fit(self._dataset(X, y_codes, spans, groups))
+        try:
+            with _private_torch_rng(self.net_.device, torch_seed):
+                self.net_.fit(self._dataset(X, y_codes, spans, groups))
+        except KeyboardInterrupt:
+            # A network stopped mid-training is not a fitted model.
+            self._forget_fit()
+            raise
         self._record_kept_epoch()
         return self
+
+    def _forget_fit(self):
+        """Remove the fitted attributes, so that the estimator is not fitted."""
+        for name in [name for name in vars(self) if name.endswith("_") and name[:2] != "__"]:
+            delattr(self, name)
 
     def _record_kept_epoch(self):
         """Note in the history which epoch's weights the model kept: the best
@@ -478,6 +499,13 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
         -------
         self : object
             The updated estimator.
+
+        Raises
+        ------
+        KeyboardInterrupt
+            When a signal interrupts the epoch (see :meth:`fit`), after
+            skorch stops; the estimator keeps the weights it had reached, so
+            that training can go on.
         """
         first_call = not hasattr(self, "net_")
         X, spans = self._validate_input(X, reset=first_call)

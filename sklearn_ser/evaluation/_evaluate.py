@@ -190,7 +190,9 @@ def evaluate_speaker_independent(
         Folder where each finished fold is written (predictions, class
         probabilities, fit time, training history). Running the same
         evaluation again skips the folds found there, so a stopped run
-        resumes and ends with the same report. A folder holding a run with
+        resumes and ends with the same report. A fold that was interrupted
+        (``KeyboardInterrupt``, which the neural classifiers raise again
+        after stopping) is never written. A folder holding a run with
         another estimator, data or folds is refused with a ValueError.
 
     Returns

@@ -1,5 +1,5 @@
 import json
-import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -7,7 +7,10 @@ import textwrap
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
+from skorch.callbacks import Callback
 
+from sklearn_ser import CNNLSTMClassifier
+from sklearn_ser.estimators import ZHAO_2019_TRAINING
 from sklearn_ser.evaluation import evaluate_speaker_independent
 
 # The third fit of this script kills its own process (SIGKILL: no cleanup,
@@ -39,25 +42,24 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def _run(tmp_path, folder, kill=False):
+def _run(tmp_path, folder, env, kill=False):
     script = tmp_path / "run.py"
     script.write_text(SCRIPT)
-    env = {"KILL_IN_FOLD": "1"} if kill else {}
     return subprocess.run(
         [sys.executable, str(script), str(folder)],
         capture_output=True,
         text=True,
-        env={**os.environ, **env},
+        env={**env, "KILL_IN_FOLD": "1"} if kill else env,
     )
 
 
-def test_resume_after_a_kill_gives_the_uninterrupted_report(tmp_path):
-    killed = _run(tmp_path, tmp_path / "resumed", kill=True)
+def test_resume_after_a_kill_gives_the_uninterrupted_report(tmp_path, subprocess_env):
+    killed = _run(tmp_path, tmp_path / "resumed", subprocess_env, kill=True)
     assert killed.returncode != 0
     finished = sorted(p.name for p in (tmp_path / "resumed").glob("fold_*.json"))
     assert finished == ["fold_0.json", "fold_1.json"]  # on disk when it died
-    resumed = _run(tmp_path, tmp_path / "resumed")
-    fresh = _run(tmp_path, tmp_path / "fresh")
+    resumed = _run(tmp_path, tmp_path / "resumed", subprocess_env)
+    fresh = _run(tmp_path, tmp_path / "fresh", subprocess_env)
     assert resumed.returncode == fresh.returncode == 0, resumed.stderr + fresh.stderr
     assert json.loads(resumed.stdout) == json.loads(fresh.stdout)
     assert not list((tmp_path / "resumed").glob(".*tmp"))
@@ -114,3 +116,55 @@ def test_a_failed_fold_write_keeps_the_old_file_and_no_temporary_one(tmp_path, f
     assert not (tmp_path / "fold_1.json").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fold_0.json", "kept.json", "run.json"]
     assert (tmp_path / "kept.json").read_text() == finished
+
+
+class InterruptTheSecondFit(Callback):
+    """Ctrl-C (SIGINT) in the first epoch of the second fit it sees while
+    ``armed`` (a class attribute: each fold trains a deep copy of the
+    callback)."""
+
+    armed = False
+    fits = 0
+
+    def on_train_begin(self, net, **kwargs):
+        type(self).fits += 1
+
+    def on_epoch_end(self, net, **kwargs):
+        if type(self).armed and type(self).fits == 2:
+            signal.raise_signal(signal.SIGINT)
+
+
+def _evaluate_network(folder):
+    rng = np.random.RandomState(0)
+    y = np.tile(["calm", "angry"], 12)
+    X = rng.normal(size=(24, 6, 10)).astype(np.float32) + (y == "angry")[:, None, None]
+    clf = CNNLSTMClassifier(
+        **{**ZHAO_2019_TRAINING, "max_epochs": 2, "batch_size": 8, "random_state": 0},
+        module__channels=(4, 4, 4, 4),
+        module__hidden_size=4,
+        callbacks=[InterruptTheSecondFit()],
+    )
+    report = evaluate_speaker_independent(
+        clf, X, y, np.repeat(np.arange(4), 6), cv=2, progress=False, checkpoint_dir=folder
+    )
+    result = report.to_dict()
+    result.pop("folds")  # fit times differ from run to run, and so do epoch durations
+    for history in result["histories"]:
+        for epoch in history:
+            epoch.pop("dur")
+    return result
+
+
+def test_an_interrupted_fold_is_not_kept_and_the_resumed_report_is_the_uninterrupted_one(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(InterruptTheSecondFit, "armed", True)
+    with pytest.raises(KeyboardInterrupt):
+        _evaluate_network(tmp_path / "resumed")
+    # Fold 0 finished; fold 1 stopped in its first epoch and was not kept.
+    assert sorted(p.name for p in (tmp_path / "resumed").iterdir()) == [
+        "fold_0.json",
+        "run.json",
+    ]
+    monkeypatch.setattr(InterruptTheSecondFit, "armed", False)
+    assert _evaluate_network(tmp_path / "resumed") == _evaluate_network(tmp_path / "fresh")
