@@ -1,6 +1,6 @@
 """Warnings and errors specific to sklearn_ser."""
 
-__all__ = ["InconsistentVersionWarning"]
+__all__ = ["CheckpointError", "InconsistentVersionWarning"]
 
 
 class InconsistentVersionWarning(UserWarning):
@@ -49,3 +49,21 @@ class InconsistentVersionWarning(UserWarning):
             f"Loading a model saved with {saved} (running: {running}). It may fail or "
             "predict differently; refit it, or install the versions it was saved with."
         )
+
+
+class CheckpointError(ValueError):
+    """A checkpoint folder that an evaluation cannot use.
+
+    Raised by :func:`~sklearn_ser.evaluation.evaluate_speaker_independent`
+    with ``checkpoint_dir`` when the folder holds the folds of another run
+    (other parameters, labels, speakers, folds or input data), when it is in
+    use by another running evaluation, when one of its files is damaged, or
+    when a file cannot be read or written there (the ``OSError`` is the
+    exception's ``__cause__``). The message names the file and the problem.
+
+    Examples
+    --------
+    >>> from sklearn_ser.exceptions import CheckpointError
+    >>> issubclass(CheckpointError, ValueError)
+    True
+    """

@@ -1,5 +1,6 @@
 """Run a speaker-independent cross-validation and report it."""
 
+import contextlib
 import inspect
 import os
 import time
@@ -192,8 +193,14 @@ def evaluate_speaker_independent(
         evaluation again skips the folds found there, so a stopped run
         resumes and ends with the same report. A fold that was interrupted
         (``KeyboardInterrupt``, which the neural classifiers raise again
-        after stopping) is never written. A folder holding a run with
-        another estimator, data or folds is refused with a ValueError.
+        after stopping) is never written. The folder is refused with a
+        :class:`~sklearn_ser.exceptions.CheckpointError` (a ValueError) when
+        it holds a run with another estimator, other parameters, folds,
+        labels, speakers or input data (a SHA-256 of every sample of ``X``,
+        about 0.2 s for RAVDESS's 1,440 clips), when another evaluation is
+        running in it (a lock file, ``run.lock``, held while this call
+        runs; not taken on Windows), or when one of its files is damaged or
+        cannot be written.
 
     Returns
     -------
@@ -225,27 +232,32 @@ def evaluate_speaker_independent(
         cv = GroupKFold(n_splits=cv)
     splits = list(cv.split(X, y, groups))
     _check_speaker_independent(splits, groups)
-    checkpoints = None
+    checkpoints = contextlib.nullcontext()
     if checkpoint_dir is not None:
-        checkpoints = FoldCheckpoints(checkpoint_dir, run_fingerprint(estimator, y, groups, splits))
-    results = [None if checkpoints is None else checkpoints.load(k) for k in range(len(splits))]
-    to_run = [k for k, result in enumerate(results) if result is None]
-    fresh = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_fit_and_predict)(clone(estimator), X, y, groups, *splits[k]) for k in to_run
-    )
-    progress_bar = tqdm(
-        total=len(splits),
-        initial=len(splits) - len(to_run),
-        desc="folds",
-        unit="fold",
-        disable=not progress,
-    )
-    with progress_bar:
-        for k, result in zip(to_run, fresh):
-            if checkpoints is not None:
-                checkpoints.save(k, result)
-            results[k] = result
-            progress_bar.update()
+        checkpoints = FoldCheckpoints(
+            checkpoint_dir, run_fingerprint(estimator, X, y, groups, splits)
+        )
+    with checkpoints as folds_on_disk:
+        results = [
+            None if folds_on_disk is None else folds_on_disk.load(k) for k in range(len(splits))
+        ]
+        to_run = [k for k, result in enumerate(results) if result is None]
+        fresh = Parallel(n_jobs=n_jobs, return_as="generator")(
+            delayed(_fit_and_predict)(clone(estimator), X, y, groups, *splits[k]) for k in to_run
+        )
+        progress_bar = tqdm(
+            total=len(splits),
+            initial=len(splits) - len(to_run),
+            desc="folds",
+            unit="fold",
+            disable=not progress,
+        )
+        with progress_bar:
+            for k, result in zip(to_run, fresh):
+                if folds_on_disk is not None:
+                    folds_on_disk.save(k, result)
+                results[k] = result
+                progress_bar.update()
     histories = [result["history"] for result in results]
     return SpeakerIndependentReport(
         y,

@@ -69,3 +69,18 @@ def replacing(path):
         if isinstance(error, OSError) and error.filename in (None, str(temporary)):
             error.filename = str(path)
         raise
+
+
+def os_error_reason(error, about=None):
+    """What an OSError says, after the file it names unless that file is ``about``.
+
+    Examples
+    --------
+    >>> from sklearn_ser.utils._files import os_error_reason
+    >>> error = PermissionError(13, "Permission denied", "/results")
+    >>> os_error_reason(error), os_error_reason(error, about="/results")
+    ('/results: Permission denied', 'Permission denied')
+    """
+    reason = error.strerror or str(error)
+    named = error.filename is not None and str(error.filename) != str(about)
+    return f"{error.filename}: {reason}" if named else reason
