@@ -21,6 +21,12 @@ import joblib
 import numpy as np
 
 from . import __version__
+from .utils._files import (
+    check_writable_file,
+    check_writable_folder,
+    os_error_reason,
+    replacing,
+)
 from .utils._signals import interrupt_signal, sigterm_raises_interrupt
 
 #: Marks the files written by ``sklearn-ser train``.
@@ -57,6 +63,14 @@ DEFAULT_CV = {
 
 class CommandError(Exception):
     """A problem the user can fix; reported in one line, exit status 2."""
+
+
+def _check_out(path, *, folder):
+    """Refuse an ``--out`` that cannot be written, before any work is done."""
+    try:
+        (check_writable_folder if folder else check_writable_file)(path)
+    except OSError as exc:
+        raise CommandError(f"--out {path} cannot be written: {os_error_reason(exc, path)}") from exc
 
 
 # ---------------------------------------------------------------- data
@@ -285,9 +299,11 @@ def _evaluate(args):
 
 def _evaluate_folds(args, n_jobs):
     from .evaluation import evaluate_speaker_independent, save_report
+    from .exceptions import CheckpointError
 
     _check_baseline_options(args.model, args)
     out = Path(args.out)
+    _check_out(out, folder=True)
     corpus = _load_corpus(args)
     if corpus.groups is None:
         raise CommandError(
@@ -308,15 +324,18 @@ def _evaluate_folds(args, n_jobs):
         # One folder per model when several are compared; finished folds are
         # kept in it, so the same command resumes an interrupted run.
         model_out = out / name if len(args.model) > 1 else out
-        report = evaluate_speaker_independent(
-            model,
-            corpus.data,
-            corpus.target,
-            corpus.groups,
-            cv,
-            n_jobs=n_jobs,
-            checkpoint_dir=model_out / "folds",
-        )
+        try:
+            report = evaluate_speaker_independent(
+                model,
+                corpus.data,
+                corpus.target,
+                corpus.groups,
+                cv,
+                n_jobs=n_jobs,
+                checkpoint_dir=model_out / "folds",
+            )
+        except CheckpointError as exc:
+            raise CommandError(str(exc)) from exc
         run = {
             "corpus": args.corpus,
             "data": args.data,
@@ -331,7 +350,12 @@ def _evaluate_folds(args, n_jobs):
             "wall_time_s": sum(report.fold_times),
             "versions": _versions(),
         }
-        figures = save_report(report, model_out, run)
+        try:
+            figures = save_report(report, model_out, run)
+        except OSError as exc:
+            raise CommandError(
+                f"cannot write the report in {model_out}: {os_error_reason(exc)}"
+            ) from exc
         print(report)
         print(
             f"\nwrote {', '.join(figures)} to {model_out} ({run['wall_time_s']:.0f} s of folds)\n"
@@ -354,6 +378,7 @@ def _train(args):
 
     _check_baseline_options([args.model], args)
     out = Path(args.out)
+    _check_out(out, folder=False)  # before the corpus is read and the model trained
     corpus = _load_corpus(args)
     model = _make_model(args.model, args, sr=corpus.sr)
     if args.speaker_norm and corpus.groups is None:
@@ -364,7 +389,6 @@ def _train(args):
         wanted = get_routing_for_object(model).consumes("fit", ["groups"])
         groups = {"groups": corpus.groups} if wanted and corpus.groups is not None else {}
         model.fit(corpus.data, corpus.target, **groups)
-    out.parent.mkdir(parents=True, exist_ok=True)
     facts = {
         "format": MODEL_FORMAT,
         "format_version": MODEL_FORMAT_VERSION,
@@ -376,12 +400,17 @@ def _train(args):
         "n_seeds": _n_seeds(args.model, args),
         "n_clips": len(corpus.target),
     }
-    if args.format == "safe":
-        from . import save_model
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if args.format == "safe":
+            from . import save_model
 
-        save_model(model, out, metadata=facts)
-    else:
-        joblib.dump({**facts, "model": model, "versions": _versions()}, out)
+            save_model(model, out, metadata=facts)
+        else:
+            with replacing(out) as temporary:
+                joblib.dump({**facts, "model": model, "versions": _versions()}, temporary)
+    except OSError as exc:
+        raise CommandError(f"cannot write --out {out}: {os_error_reason(exc, out)}") from exc
     print(
         f"saved {args.model} trained on {len(corpus.target)} {args.corpus} clips to {out} "
         f"({args.format} format)"
@@ -653,9 +682,9 @@ def main(argv=None):
     Returns
     -------
     status : int
-        0 on success, 2 for a usage error or a problem with the input
-        files, 128 plus the signal's number when interrupted by SIGINT
-        (Ctrl-C, 130) or SIGTERM (143).
+        0 on success, 2 for a usage error or a problem with the input or
+        output files, 128 plus the signal's number when interrupted by
+        SIGINT (Ctrl-C, 130) or SIGTERM (143).
 
     Examples
     --------

@@ -65,3 +65,25 @@ def fill_disk_at():
         os.symlink("/dev/full", temporary_path(path))
 
     return fill
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder in which no file can be created: a chmod 555 one, or /sys for
+    the superuser, whom permissions do not stop (sysfs refuses new files to
+    everyone). Skips where neither refuses."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if getattr(os, "geteuid", lambda: None)() == 0:
+        folder = Path("/sys")
+    probe = folder / "probe"
+    try:
+        probe.touch()
+    except OSError:
+        yield folder
+    else:
+        probe.unlink()
+        pytest.skip(f"{folder} is writable here")
+    finally:
+        (tmp_path / "read-only").chmod(0o755)

@@ -1,5 +1,6 @@
 import importlib.util
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import joblib
 import numpy as np
 import pytest
 import soundfile
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_ser import load_model, save_model
@@ -509,5 +511,105 @@ def test_an_interrupted_train_leaves_the_existing_model_file_untouched(
     status, last_line = _signal_in_training(tmp_path, subprocess_env, out, argv, stop)
     assert status == 128 + stop
     assert last_line == f"sklearn-ser: interrupted by {stop.name}; nothing was written to {out}"
+    assert out.read_bytes() == b"a good model"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]
+
+
+@pytest.fixture
+def no_training(monkeypatch):
+    """Fail the test if any pipeline is fit."""
+
+    def fit(*args, **kwargs):
+        raise AssertionError("a model was trained before --out was checked")
+
+    monkeypatch.setattr(Pipeline, "fit", fit)
+
+
+@pytest.mark.parametrize("command", ["train", "evaluate"])
+def test_an_out_that_cannot_be_written_fails_before_training(
+    command, tmp_path, read_only_folder, no_training, capsys
+):
+    (tmp_path / "a-file").touch()
+    outs = {
+        "train": [
+            (tmp_path, "is a folder, not a file"),
+            (read_only_folder / "model.pt", f"{read_only_folder}: Permission denied"),
+            (tmp_path / "a-file" / "model.pt", f"{tmp_path / 'a-file'}: is a file, not a folder"),
+        ],
+        "evaluate": [
+            (tmp_path / "a-file", "is a file, not a folder"),
+            (read_only_folder / "results", f"{read_only_folder}: Permission denied"),
+        ],
+    }[command]
+    for out, problem in outs:
+        assert main([command, "--model", "baseline", "--out", str(out)]) == 2
+        assert (
+            _error_line(capsys) == f"sklearn-ser: error: --out {out} cannot be written: {problem}"
+        )
+
+
+def _evaluate_baseline(out, *options):
+    return main(
+        ["evaluate", "--model", "baseline", "--max-clips", "24", "--cv", "group-kfold:2"]
+        + ["--out", str(out), *options]
+    )
+
+
+def test_an_out_folder_of_another_model_is_a_user_error(tmp_path, capsys):
+    assert _evaluate_baseline(tmp_path) == 0
+    capsys.readouterr()
+    assert _evaluate_baseline(tmp_path, "--classifier", "svm") == 2
+    line = _error_line(capsys)
+    assert f"checkpoint folder {tmp_path / 'folds'} holds the folds of a different run" in line
+
+
+@pytest.mark.parametrize("name", ["run.json", "fold_1.json"])
+def test_a_damaged_run_file_is_a_user_error_naming_it(name, tmp_path, capsys):
+    assert _evaluate_baseline(tmp_path) == 0
+    capsys.readouterr()
+    damaged = tmp_path / "folds" / name
+    damaged.write_text(damaged.read_text()[:20])  # cut short, as by a full disk
+    assert _evaluate_baseline(tmp_path) == 2
+    assert f"error: {damaged} is damaged (" in _error_line(capsys)
+
+
+def test_an_out_folder_in_use_by_another_run_is_a_user_error(tmp_path, capsys):
+    from sklearn_ser.evaluation._checkpoint import _FolderLock
+
+    (tmp_path / "folds").mkdir()
+    lock = _FolderLock(tmp_path / "folds" / "run.lock")
+    lock.acquire()  # as another evaluate writing in the same folder would
+    try:
+        assert _evaluate_baseline(tmp_path) == 2
+    finally:
+        lock.release()
+    assert f"is in use by another run (process {os.getpid()}" in _error_line(capsys)
+    assert _evaluate_baseline(tmp_path) == 0  # free again
+
+
+@pytest.mark.parametrize(
+    "full", ["folds/fold_0.json", "folds/run.json", "results.json", "confusion_matrix.png"]
+)
+def test_a_full_disk_in_evaluate_is_a_user_error_naming_the_file(
+    full, tmp_path, fill_disk_at, capsys
+):
+    (tmp_path / "folds").mkdir()
+    fill_disk_at(tmp_path / full)
+    assert _evaluate_baseline(tmp_path) == 2
+    line = _error_line(capsys)
+    assert "No space left on device" in line and full.split("/")[-1] in line
+    assert not list(tmp_path.rglob(".*.tmp"))
+
+
+@pytest.mark.parametrize("file_format", ["safe", "joblib"])
+def test_a_full_disk_in_train_is_a_user_error_and_keeps_the_old_model(
+    file_format, tmp_path, fill_disk_at, capsys
+):
+    out = tmp_path / "model.pt"
+    out.write_bytes(b"a good model")
+    fill_disk_at(out)
+    argv = ["train", "--model", "baseline", "--max-clips", "24", "--format", file_format]
+    assert main([*argv, "--out", str(out)]) == 2
+    assert f"error: cannot write --out {out}: No space left on device" in _error_line(capsys)
     assert out.read_bytes() == b"a good model"
     assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]
