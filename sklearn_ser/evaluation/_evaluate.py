@@ -20,6 +20,7 @@ from sklearn.utils.metadata_routing import get_routing_for_object
 from sklearn.utils.parallel import Parallel, delayed
 from tqdm.auto import tqdm
 
+from ..utils import check_groups
 from ._checkpoint import FoldCheckpoints, run_fingerprint
 from ._history import epoch_history
 from ._report import SpeakerIndependentReport
@@ -214,7 +215,7 @@ def evaluate_speaker_independent(
     (4, True)
     """
     y = np.asarray(y)
-    groups = np.asarray(groups)
+    groups = check_groups(groups)
     if not len(X) == len(y) == len(groups):
         raise ValueError(
             f"X, y and groups must have the same length, got {len(X)}, {len(y)} and {len(groups)}"

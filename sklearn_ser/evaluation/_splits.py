@@ -6,6 +6,8 @@ import numpy as np
 from sklearn.model_selection import BaseCrossValidator, LeaveOneGroupOut
 from sklearn.utils._param_validation import Interval, validate_params
 
+from ..utils import check_groups
+
 
 class SpeakerFolds(BaseCrossValidator):
     """Cross-validation over fixed, named lists of held-out speakers.
@@ -78,7 +80,7 @@ class SpeakerFolds(BaseCrossValidator):
         """
         if groups is None:
             raise ValueError("SpeakerFolds needs the speaker of every sample: pass groups")
-        groups = np.asarray(groups)
+        groups = check_groups(groups)
         if len(groups) != len(X):
             raise ValueError(f"groups has {len(groups)} entries but there are {len(X)} samples")
         for k, fold in enumerate(self._validated_folds()):
@@ -136,7 +138,7 @@ def speaker_folds(groups, n_folds):
     >>> speaker_folds([1, 1, 2, 3, 4, 5, 6], n_folds=3).folds
     [[1, 2], [3, 4], [5, 6]]
     """
-    speakers = np.unique(np.asarray(groups))
+    speakers = np.unique(check_groups(groups))
     if n_folds > len(speakers):
         raise ValueError(
             f"n_folds must be at most the number of speakers ({len(speakers)}), got {n_folds}"

@@ -10,10 +10,10 @@ from sklearn.utils.validation import (
     FLOAT_DTYPES,
     check_consistent_length,
     check_is_fitted,
-    column_or_1d,
     validate_data,
 )
 
+from ..utils import check_groups
 from ..utils._versions import VersionStampMixin
 
 # Values per block of the float64 statistics: their temporaries stay a few
@@ -186,7 +186,7 @@ class SpeakerStandardScaler(
                 stacklevel=3,
             )
             return X, np.zeros(len(X), dtype=np.int64)
-        groups = column_or_1d(groups)
+        groups = check_groups(groups)
         check_consistent_length(X, groups)
         return X, groups
 

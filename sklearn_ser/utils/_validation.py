@@ -5,6 +5,7 @@ from collections.abc import Mapping, Set
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.utils.validation import column_or_1d
 
 # Full-scale value of each integer PCM type, so that samples land in [-1, 1].
 _PCM_SCALE = {
@@ -148,3 +149,102 @@ def check_waveforms(X):
     if len(clips) == 0:
         raise ValueError("Found array with 0 sample(s) (no clips were given)")
     return [_as_float_clip(clip, i) for i, clip in enumerate(clips)]
+
+
+def _is_missing(value):
+    """None, NaN, NaT or pandas' NA (whose comparisons give NA, which has no
+    truth value)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:
+        return True
+
+
+def _id_kind(value):
+    """ "number" or "str" for a usable speaker id, else the type's name."""
+    if isinstance(value, (str, bytes)):
+        return "str"
+    if isinstance(value, numbers.Number):
+        return "number"
+    return type(value).__name__
+
+
+def _check_id_values(groups):
+    """Raise for missing ids and ids of mixed or unusable types."""
+    if isinstance(groups, np.ndarray) and groups.dtype != object:
+        # One dtype for all ids: only floats and dates can hold missing ones.
+        kind = groups.dtype.kind
+        missing = np.isnan(groups) if kind in "fc" else np.isnat(groups) if kind in "mM" else []
+        kinds = {}
+    else:
+        # As objects, before numpy turns a mix of numbers and strings into strings.
+        ids = np.asarray(groups, dtype=object).ravel()
+        missing = [_is_missing(value) for value in ids]
+        kinds = {}
+        for value in ids:
+            kinds.setdefault(_id_kind(value), value)
+    missing = np.flatnonzero(np.ravel(missing))
+    if missing.size:
+        raise ValueError(
+            f"groups has missing speaker ids (None, NaN or NA) at positions {missing[:10].tolist()}"
+        )
+    unusable = sorted(set(kinds) - {"number", "str"})
+    if unusable:
+        raise ValueError(
+            f"groups has speaker ids of type {unusable[0]} ({kinds[unusable[0]]!r}); "
+            "use strings or numbers"
+        )
+    if len(kinds) > 1:
+        raise ValueError(
+            f"groups mixes numbers and strings ({kinds['number']!r} and "
+            f"{kinds['str']!r}); give every speaker id the same type"
+        )
+
+
+def check_groups(groups):
+    """Validate speaker ids: one id per example, none missing, one type.
+
+    Every estimator and function of sklearn_ser that takes ``groups``
+    checks them here, so that a defect is reported in the same words,
+    naming ``groups``, instead of surfacing as a sorting error or as two
+    speakers silently merged into one.
+
+    Parameters
+    ----------
+    groups : array-like of shape (n_examples,) or (n_examples, 1)
+        The speaker of every example: strings or numbers.
+
+    Returns
+    -------
+    groups : ndarray of shape (n_examples,)
+        The ids as numpy holds them (as ``column_or_1d`` returns them).
+
+    Raises
+    ------
+    ValueError
+        Naming ``groups``, when it is None, a string or another scalar, has
+        more than one column, holds a missing id (None, NaN, NaT or pandas'
+        NA), or mixes numbers with strings: numpy would turn ``[1, "1"]``
+        into two equal strings, merging two speakers, and cannot sort
+        ``[1, "a"]`` held as objects.
+
+    Examples
+    --------
+    >>> from sklearn_ser.utils import check_groups
+    >>> check_groups(["spk1", "spk1", "spk2"])
+    array(['spk1', 'spk1', 'spk2'], dtype='<U4')
+    >>> check_groups([1, "1"])
+    Traceback (most recent call last):
+    ...
+    ValueError: groups mixes numbers and strings (1 and '1'); give every speaker id the same type
+    """
+    column = np.ndim(groups) == 2 and np.shape(groups)[1] == 1
+    if groups is None or isinstance(groups, (str, bytes)) or not (np.ndim(groups) == 1 or column):
+        raise ValueError(
+            f"groups should be a 1-D array-like of speaker ids, one per example, "
+            f"got {type(groups).__name__} of shape {np.shape(groups)}"
+        )
+    _check_id_values(groups)
+    return column_or_1d(groups, input_name="groups")
