@@ -10,9 +10,11 @@ saved model) end with exit status 2 and one line on stderr.
 import argparse
 import contextlib
 import csv
+import functools
 import importlib.util
 import io
 import json
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -221,6 +223,16 @@ def _check_baseline_options(models, args):
             )
 
 
+def _check_seeds(args):
+    """Refuse a seed ensemble whose last seed is past numpy's range."""
+    last = args.seed + args.n_seeds - 1
+    if last >= 2**32:
+        raise CommandError(
+            f"--seed {args.seed} with --n-seeds {args.n_seeds} needs seeds up to {last}, "
+            f"past the largest, {2**32 - 1}"
+        )
+
+
 def _max_epochs(model):
     """The epochs a neural model trains for at most (None for the baseline)."""
     epochs = {value for key, value in model.get_params().items() if key.endswith("max_epochs")}
@@ -286,6 +298,7 @@ def _evaluate_folds(args, n_jobs):
     from .evaluation import evaluate_speaker_independent, save_report
 
     _check_baseline_options(args.model, args)
+    _check_seeds(args)
     out = Path(args.out)
     corpus = _load_corpus(args)
     if corpus.groups is None:
@@ -352,6 +365,7 @@ def _train(args):
     from sklearn.utils.metadata_routing import get_routing_for_object
 
     _check_baseline_options([args.model], args)
+    _check_seeds(args)
     out = Path(args.out)
     corpus = _load_corpus(args)
     model = _make_model(args.model, args, sr=corpus.sr)
@@ -420,14 +434,7 @@ def _load_model(path):
 
 
 def _speakers_of(files, pattern):
-    import re
-
-    try:
-        regex = re.compile(pattern)
-    except re.error as exc:
-        raise CommandError(
-            f"--speaker-pattern {pattern!r} is not a regular expression: {exc}"
-        ) from exc
+    regex = re.compile(pattern)  # checked when the options were parsed
     speakers = []
     for file in files:
         match = regex.search(str(file))
@@ -492,14 +499,43 @@ def _predict(args):
 # ---------------------------------------------------------------- parser
 
 
-def _positive_int(text):
+def _integer(text, *, accept, expected):
     try:
         value = int(text)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        value = None
+    if value is None or not accept(value):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
+
+
+_positive_int = functools.partial(_integer, accept=lambda n: n >= 1, expected="a positive integer")
+# joblib counts from the end below zero (-1: all CPUs); 0 workers is no run.
+_n_jobs = functools.partial(
+    _integer, accept=lambda n: n != 0, expected="a non-zero integer (-1: all CPUs)"
+)
+# numpy's seeds are 32-bit unsigned integers.
+_seed = functools.partial(
+    _integer, accept=lambda n: 0 <= n < 2**32, expected=f"an integer from 0 to {2**32 - 1}"
+)
+
+
+def _regular_expression(text):
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a regular expression: {exc}") from exc
+    return text
+
+
+def _device(text):
+    from .utils import check_device
+
+    try:
+        check_device(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
 
 
 def _add_data_options(parser):
@@ -512,12 +548,13 @@ def _add_data_options(parser):
     parser.add_argument("--data", metavar="PATH", help="folder holding the corpus files")
     parser.add_argument(
         "--speaker-pattern",
+        type=_regular_expression,
         metavar="REGEX",
         help="with --corpus folder: regex whose group captures the speaker in a file path",
     )
     parser.add_argument(
         "--max-clips",
-        type=int,
+        type=_positive_int,
         metavar="N",
         help="use at most N clips, spread over the corpus (quick runs)",
     )
@@ -548,7 +585,9 @@ def _add_data_options(parser):
         choices=BASELINE_CLASSIFIERS,
         help="baseline only: logistic regression, or an RBF or linear SVM (default: logreg)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument(
+        "--seed", type=_seed, default=0, help="random seed, 0 to 2**32 - 1 (default: 0)"
+    )
     parser.add_argument(
         "--n-seeds",
         type=_positive_int,
@@ -557,7 +596,12 @@ def _add_data_options(parser):
         help="neural models: train N copies from seeds SEED, SEED+1, ... and average "
         "their class probabilities (a seed ensemble, N times the cost; default: 1)",
     )
-    parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
+    parser.add_argument(
+        "--device",
+        type=_device,
+        default="cpu",
+        help="torch device of the neural models: cpu, cuda, cuda:1, auto... (default: cpu)",
+    )
 
 
 def _parser():
@@ -585,7 +629,9 @@ def _parser():
         help="outer folds (default depends on the corpus)",
     )
     where = evaluate.add_mutually_exclusive_group()
-    where.add_argument("--n-jobs", type=int, default=None, help="folds run in parallel")
+    where.add_argument(
+        "--n-jobs", type=_n_jobs, default=None, help="folds run in parallel (-1: all CPUs)"
+    )
     where.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -633,6 +679,7 @@ def _parser():
     predict.add_argument("--format", choices=("table", "csv", "json"), default="table")
     predict.add_argument(
         "--speaker-pattern",
+        type=_regular_expression,
         metavar="REGEX",
         help="for a model trained with --speaker-norm: regex whose group "
         "captures the speaker in a file path",

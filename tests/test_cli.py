@@ -7,6 +7,7 @@ import joblib
 import numpy as np
 import pytest
 import soundfile
+import torch
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_ser import load_model, save_model
@@ -411,3 +412,37 @@ def test_feature_set_without_its_package_is_a_user_error(monkeypatch, capsys):
     assert main(["evaluate", "--model", "baseline", "--features", "egemaps", "voice"]) == 2
     err = capsys.readouterr().err
     assert "--features voice needs the resemblyzer package" in err and "[voice]" in err
+
+
+@pytest.mark.parametrize(
+    "option, message",
+    [
+        (["--max-clips", "0"], "--max-clips: expected a positive integer, got '0'"),
+        (["--max-clips", "-5"], "--max-clips: expected a positive integer, got '-5'"),
+        (["--n-jobs", "0"], "--n-jobs: expected a non-zero integer (-1: all CPUs), got '0'"),
+        (["--seed", "-1"], "--seed: expected an integer from 0 to 4294967295, got '-1'"),
+        (["--seed", str(2**32)], "--seed: expected an integer from 0 to 4294967295"),
+        (["--device", "gpu"], "--device: device='gpu' is not a torch device"),
+        (["--speaker-pattern", "(?P<speaker>x"], "--speaker-pattern: '(?P<speaker>x' is not a"),
+    ],
+)
+def test_out_of_range_options_are_one_line_usage_errors(option, message, wav_folder, capsys):
+    argv = ["evaluate", "--model", "baseline", "--corpus", "folder", "--data", str(wav_folder)]
+    assert main([*argv, *option]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available here")
+@pytest.mark.parametrize("command", ["evaluate", "train"])
+def test_cuda_without_cuda_is_a_usage_error(command, tmp_path, capsys):
+    argv = [command, "--device", "cuda", "--epochs", "1", "--max-clips", "24"]
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "--device: device='cuda' was requested but CUDA is not available" in err
+
+
+def test_seed_ensemble_past_the_last_seed_is_a_user_error(tmp_path, capsys):
+    argv = ["train", "--seed", str(2**32 - 1), "--n-seeds", "2", "--out", str(tmp_path / "m.pt")]
+    assert main(argv) == 2
+    assert "needs seeds up to 4294967296" in _error_line(capsys)

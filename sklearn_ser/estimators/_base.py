@@ -27,7 +27,7 @@ from sklearn.utils.validation import (
 from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
 from torch import nn
 
-from ..utils import check_groups
+from ..utils import check_device, check_groups
 from ..utils._versions import VersionStampMixin
 from ._augmentation import BatchAugmenter
 from ._net import AugmentingNet, ClipWindows, LabelledClips, ValidationSplit, validation_uar
@@ -35,12 +35,6 @@ from ._net import AugmentingNet, ClipWindows, LabelledClips, ValidationSplit, va
 # Keyword arguments with these prefixes are handed to the skorch net as they
 # are, e.g. ``module__hidden_size=64`` or ``optimizer__weight_decay=1e-4``.
 NET_PREFIXES = ("module__", "optimizer__", "iterator_train__", "iterator_valid__", "callbacks__")
-
-
-def _resolve_device(device):
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return str(device)
 
 
 @contextmanager
@@ -365,7 +359,7 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
             augmentation=None if augmentation.is_identity else augmentation,
             mixup_alpha=self.mixup_alpha,
             ema_decay=self.ema_decay,
-            device=_resolve_device(self.device),
+            device=str(check_device(self.device)),
             verbose=self.verbose,
             **self._net_params(),
             **self._module_size_params(),

@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils import check_device
 from ..utils._versions import VersionStampMixin
 from ._backends import log_mel_librosa, log_mel_torch, n_stft_frames
 from ._base import trim_silence, validate_waveforms
@@ -93,7 +94,8 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
         match librosa within 1e-3 dB); ``"librosa"`` calls librosa clip by
         clip. ``"auto"`` is ``"torch"``.
     device : str or torch.device, default="cpu"
-        Where the torch backend computes, e.g. ``"cuda"``. The librosa backend
+        Where the torch backend computes, e.g. ``"cuda"``; ``"auto"`` is CUDA
+        when it is available, else the CPU. The librosa backend
         only runs on the CPU.
     batch_size : int, default=8
         Clips per chunk. Clips are processed in chunks of similar length, so
@@ -406,14 +408,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
     def _check_device(self):
         if self.backend_ == "librosa":
             return
-        try:
-            device = torch.device(self.device)
-        except RuntimeError as error:
-            raise ValueError(f"device={self.device!r} is not a torch device") from error
-        if device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
-                f"device={self.device!r} was requested but CUDA is not available; use device='cpu'"
-            )
+        check_device(self.device)
 
     def _real_frames(self, clip):
         """Output frames that hold the clip's own frames rather than padding."""
@@ -467,7 +462,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
 
     def _torch_features(self):
         """The torch backend with its constant tensors moved to the device once."""
-        device = torch.device(self.device)
+        device = check_device(self.device)
 
         def as_tensor(array):
             if array is None:

@@ -5,6 +5,7 @@ from collections.abc import Mapping, Set
 
 import numpy as np
 import scipy.sparse as sp
+import torch
 from sklearn.utils.validation import column_or_1d
 
 # Full-scale value of each integer PCM type, so that samples land in [-1, 1].
@@ -248,3 +249,65 @@ def check_groups(groups):
         )
     _check_id_values(groups)
     return column_or_1d(groups, input_name="groups")
+
+
+def _backend_available(device_type):
+    """Whether torch can compute on devices of this type here (None: unknown)."""
+    if device_type == "cuda":
+        return torch.cuda.is_available()
+    if device_type == "mps":
+        return torch.backends.mps.is_available()
+    return None
+
+
+def check_device(device):
+    """The torch device ``device`` names, checked to be usable on this machine.
+
+    Parameters
+    ----------
+    device : str or torch.device
+        A torch device such as ``"cpu"``, ``"cuda"`` or ``"cuda:1"``, or
+        ``"auto"``: CUDA when it is available, else the CPU.
+
+    Returns
+    -------
+    device : torch.device
+
+    Raises
+    ------
+    ValueError
+        Naming ``device``, when it is not a torch device, is ``"meta"``
+        (which holds no data to compute on), or names CUDA or MPS where torch
+        cannot use them, or a CUDA device index beyond those present.
+
+    Examples
+    --------
+    >>> from sklearn_ser.utils import check_device
+    >>> check_device("cpu")
+    device(type='cpu')
+    >>> check_device("gpu")
+    Traceback (most recent call last):
+    ...
+    ValueError: device='gpu' is not a torch device (such as 'cpu', 'cuda' or 'auto')
+    """
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise ValueError(
+            f"device={device!r} is not a torch device (such as 'cpu', 'cuda' or 'auto')"
+        ) from None
+    if resolved.type == "meta":
+        raise ValueError(f"device={device!r} holds no data to compute on; use 'cpu' or 'auto'")
+    if _backend_available(resolved.type) is False:
+        raise ValueError(
+            f"device={device!r} was requested but {resolved.type.upper()} is not available "
+            "on this machine; use device='cpu' or 'auto'"
+        )
+    if resolved.type == "cuda" and (resolved.index or 0) >= torch.cuda.device_count():
+        raise ValueError(
+            f"device={device!r} was requested but this machine has "
+            f"{torch.cuda.device_count()} CUDA device(s)"
+        )
+    return resolved

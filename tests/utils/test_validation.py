@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from sklearn_ser.utils import check_groups, check_waveforms
+from sklearn_ser.utils import check_device, check_groups, check_waveforms
 
 
 class ArrayOnly:
@@ -122,3 +122,23 @@ def test_check_groups_keeps_good_ids_as_numpy_holds_them():
     assert check_groups(["b", "a", "b"]).tolist() == ["b", "a", "b"]
     assert check_groups(np.array([[3], [1]])).tolist() == [3, 1]
     assert check_groups(np.array(["x", "y"], dtype=object)).dtype == object
+
+
+@pytest.mark.parametrize(
+    "device, match",
+    [
+        ("gpu", r"device='gpu' is not a torch device"),
+        (3.5, r"device=3.5 is not a torch device"),
+        ("meta", r"device='meta' holds no data"),
+        ("cuda:99", r"device='cuda:99' was requested but"),
+    ],
+)
+def test_unusable_devices_are_named(device, match):
+    with pytest.raises(ValueError, match=match):
+        check_device(device)
+
+
+def test_auto_device_is_cuda_when_there_else_cpu():
+    torch = pytest.importorskip("torch")
+    assert check_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert check_device(torch.device("cpu")) == torch.device("cpu")
