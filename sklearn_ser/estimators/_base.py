@@ -37,6 +37,12 @@ from ._net import AugmentingNet, ClipWindows, LabelledClips, ValidationSplit, va
 NET_PREFIXES = ("module__", "optimizer__", "iterator_train__", "iterator_valid__", "callbacks__")
 
 
+def _resolve_device(device):
+    """``device`` as skorch takes it, "auto" resolved; usable or not (a model
+    loaded on a machine without its device falls back to the CPU)."""
+    return str(check_device("auto")) if device == "auto" else str(device)
+
+
 @contextmanager
 def _private_torch_rng(device, seed=None):
     """Fork torch's RNG for the block (seeded when ``seed`` is given) and
@@ -359,7 +365,7 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
             augmentation=None if augmentation.is_identity else augmentation,
             mixup_alpha=self.mixup_alpha,
             ema_decay=self.ema_decay,
-            device=str(check_device(self.device)),
+            device=_resolve_device(self.device),
             verbose=self.verbose,
             **self._net_params(),
             **self._module_size_params(),
@@ -418,6 +424,7 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
             groups = check_groups(groups)
         check_consistent_length(X, y_codes, groups)
         torch_seed, split_seed = self._seeds()
+        check_device(self.device)
         self.net_ = self._build_net(y_codes, split_seed, self.validation_fraction)
         with _private_torch_rng(self.net_.device, torch_seed):
             self.net_.fit(self._dataset(X, y_codes, spans, groups))
@@ -458,6 +465,7 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
         check_consistent_length(X, y_codes)
         torch_seed, _ = self._seeds()
         if first_call:
+            check_device(self.device)
             self.net_ = self._build_net(y_codes, None, validation_fraction=None)
             with _private_torch_rng(self.net_.device, torch_seed):
                 self.net_.initialize()
