@@ -46,6 +46,7 @@ from skorch.exceptions import DeviceWarning
 from skorch.history import History
 
 from .estimators._base import SERNeuralNetClassifier, _private_torch_rng
+from .utils._validation import _check_regular_file
 from .utils._versions import running_versions, warn_if_versions_differ
 
 __all__ = ["is_safe_model_file", "load_model", "save_model"]
@@ -610,6 +611,7 @@ def save_model(estimator, path, *, metadata=None):
 def _read(path):
     """The payload of a safe model file, or ValueError if ``path`` is not one."""
     path = Path(path)
+    _check_regular_file(path)  # a FIFO would block the open below
     with open(path, "rb"):  # FileNotFoundError, IsADirectoryError... as usual
         pass
     not_safe = f"{path} is not a model file in sklearn_ser's safe format"
@@ -641,7 +643,8 @@ def is_safe_model_file(path):
     -------
     is_safe : bool
         True for a file of :func:`save_model`; False for any other file, and
-        for a path that is missing or not a file.
+        for a path that is missing or not a regular file (a FIFO is not
+        opened, so the check cannot block).
 
     Examples
     --------
@@ -695,7 +698,8 @@ def load_model(path, *, return_metadata=False):
     ------
     ValueError
         When ``path`` is not a file of :func:`save_model` (e.g. a joblib
-        pickle: use :func:`is_safe_model_file` to tell them apart), when it
+        pickle: use :func:`is_safe_model_file` to tell them apart) or not a
+        regular file (a FIFO or a device, which is not opened), when it
         names a class outside the allowed packages, or when it was written
         by a newer sklearn_ser.
 

@@ -110,23 +110,17 @@ def _load_corpus(args, sr=16000):
 
 
 def _audio_files(paths):
-    from .datasets import AUDIO_EXTENSIONS
+    """The audio files to label; says on stderr which files in the folders were not."""
+    from .datasets import find_audio_files
 
-    files = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in AUDIO_EXTENSIONS and not p.name.startswith(".")
-            )
-            if not found:
-                raise CommandError(f"no audio files ({', '.join(AUDIO_EXTENSIONS)}) in {path}")
-            files += found
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise CommandError(f"audio file or folder not found: {path}")
+    try:
+        files, skipped = find_audio_files(paths)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+    if skipped:
+        shown = "; ".join(f"{file} ({why})" for file, why in skipped[:3])
+        more = f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+        print(f"sklearn-ser: skipped {len(skipped)} file(s): {shown}{more}", file=sys.stderr)
     return files
 
 

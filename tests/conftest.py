@@ -35,3 +35,38 @@ def ravdess_path():
     if not (RAVDESS_PATH / "Actor_01").is_dir():
         pytest.skip(f"RAVDESS not found at {RAVDESS_PATH} (set SKLEARN_SER_RAVDESS)")
     return RAVDESS_PATH
+
+
+@pytest.fixture
+def make_fifo(tmp_path):
+    """Make a FIFO (named pipe) under tmp_path; returns its path.
+
+    Code that opens a FIFO for reading blocks until a writer comes. So that
+    a regression fails instead of hanging the suite, a helper thread opens
+    each FIFO for writing after a few seconds and closes it at once, which
+    ends the read with no data.
+    """
+    import threading
+
+    done = threading.Event()
+    fifos = []
+
+    def release():
+        while not done.wait(3):
+            for path in fifos:
+                try:
+                    os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+                except OSError:  # no reader is blocked on it
+                    pass
+
+    threading.Thread(target=release, daemon=True).start()
+
+    def make(relative):
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(path)
+        fifos.append(path)
+        return path
+
+    yield make
+    done.set()

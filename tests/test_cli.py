@@ -446,3 +446,34 @@ def test_seed_ensemble_past_the_last_seed_is_a_user_error(tmp_path, capsys):
     argv = ["train", "--seed", str(2**32 - 1), "--n-seeds", "2", "--out", str(tmp_path / "m.pt")]
     assert main(argv) == 2
     assert "needs seeds up to 4294967296" in _error_line(capsys)
+
+
+@pytest.fixture(scope="module")
+def baseline_model(tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "baseline.pt"
+    assert main(["train", "--model", "baseline", "--max-clips", "40", "--out", str(path)]) == 0
+    return path
+
+
+def test_predict_reads_folders_and_named_files_by_one_rule_and_says_what_it_skipped(
+    baseline_model, tmp_path, make_fifo, capsys
+):
+    clip = make_emotional_speech(n_speakers=2, n_utterances_per_emotion=1, random_state=0)
+    soundfile.write(tmp_path / "a.wav", clip.data[0], clip.sr)
+    soundfile.write(tmp_path / "b.mp3", clip.data[1], clip.sr)
+    soundfile.write(tmp_path / "c.opus", clip.data[2], clip.sr, format="OGG", subtype="OPUS")
+    (tmp_path / "notes.txt").write_text("not audio")
+    fifo = make_fifo("pipe.wav")
+    capsys.readouterr()
+    assert main(["predict", str(baseline_model), str(tmp_path), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert [row["file"].rsplit("/", 1)[1] for row in json.loads(out)] == [
+        "a.wav",
+        "b.mp3",
+        "c.opus",
+    ]
+    assert "skipped 2 file(s)" in err and "notes.txt (not an audio file" in err
+    assert "pipe.wav (a FIFO, not a regular file)" in err
+    assert main(["predict", str(baseline_model), str(tmp_path / "b.mp3")]) == 0
+    assert main(["predict", str(baseline_model), str(fifo)]) == 2
+    assert "pipe.wav is a FIFO, not a regular file" in _error_line(capsys)

@@ -547,3 +547,10 @@ def test_metadata_must_be_a_json_dict(tmp_path, metadata, message):
     with pytest.raises(TypeError, match=message):
         save_model(StandardScaler(), tmp_path / "m.pt", metadata=metadata)
     assert not (tmp_path / "m.pt").exists()
+
+
+def test_a_fifo_is_neither_opened_nor_a_model_file(make_fifo):
+    fifo = make_fifo("model.pt")
+    assert is_safe_model_file(fifo) is False
+    with pytest.raises(ValueError, match=r"model\.pt is a FIFO, not a regular file"):
+        load_model(fifo)

@@ -8,7 +8,7 @@ vocabulary), ``groups`` (speaker ids for speaker-independent splits),
 """
 
 from ._audio_folder import load_audio_folder
-from ._base import AUDIO_EXTENSIONS, EMOTIONS, read_audio
+from ._base import AUDIO_EXTENSIONS, EMOTIONS, find_audio_files, read_audio
 from ._corpora import load_crema_d, load_emodb, load_ravdess, load_savee, load_tess
 from ._fetch import clear_data_home, fetch_emodb, fetch_ravdess, get_data_home
 from ._synthetic import make_emotional_speech
@@ -19,6 +19,7 @@ __all__ = [
     "clear_data_home",
     "fetch_emodb",
     "fetch_ravdess",
+    "find_audio_files",
     "get_data_home",
     "load_audio_folder",
     "load_crema_d",

@@ -63,8 +63,9 @@ def load_audio_folder(
 ):
     r"""Load every audio file under a folder, with labels and speakers from rules.
 
-    Files with the extensions .wav, .flac, .ogg, .aif and .aiff are found
-    recursively.
+    Files with the extensions of
+    :data:`~sklearn_ser.datasets.AUDIO_EXTENSIONS` (.wav, .flac, .ogg,
+    .opus, .mp3, .aif and .aiff) are found recursively.
 
     Parameters
     ----------

@@ -23,6 +23,8 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions
 from tqdm.auto import tqdm
 
+from ..utils._validation import _check_regular_file, _special_file_kind
+
 #: One emotion vocabulary for every corpus (English, lower case).
 EMOTIONS = (
     "neutral",
@@ -36,8 +38,9 @@ EMOTIONS = (
     "boredom",
 )
 
-#: File extensions the loaders read (lower case).
-AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".aif", ".aiff")
+#: File extensions of the audio files that the loaders and the command line
+#: read (lower case); all are decoded by libsndfile (MP3 from its 1.1).
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".opus", ".mp3", ".aif", ".aiff")
 
 #: Constraints of the keyword arguments every loader shares.
 LOADER_CONSTRAINTS = {
@@ -213,7 +216,8 @@ def read_audio(path, sr=16000):
     Raises
     ------
     ValueError
-        Naming the file, when it cannot be decoded, is truncated (holds
+        Naming the file, when it is not a regular file (a FIFO or a device,
+        which could block forever), cannot be decoded, is truncated (holds
         fewer frames or bytes of audio than its header says), holds no
         samples, holds NaN/inf, declares a sampling rate below 1 kHz (a
         corrupt header) or is too short to make one sample at ``sr``.
@@ -228,6 +232,7 @@ def read_audio(path, sr=16000):
     >>> wave.shape, wave.dtype, float(wave[800])
     ((1600,), dtype('float32'), 0.125)
     """
+    _check_regular_file(path)
     try:
         with soundfile.SoundFile(path) as audio:
             file_sr, log, declared_frames = audio.samplerate, audio.extra_info, audio.frames
@@ -281,25 +286,107 @@ def _read_or_error(path, sr):
         return None, str(exc)
 
 
+def _entries(folder):
+    """Every file under ``folder`` (any kind but folders), sorted, without
+    hidden files and the macOS resource forks ("._x.wav", "__MACOSX/") of zips."""
+    return sorted(
+        file
+        for file in folder.rglob("*")
+        if not file.name.startswith(".")
+        and "__MACOSX" not in file.relative_to(folder).parts
+        and not file.is_dir()
+    )
+
+
 def _find_files(spec, root):
     if not root.is_dir():
         raise FileNotFoundError(f"{spec.name} directory not found: {root}")
-    files = sorted(
-        file
-        for file in root.rglob("*")
-        if file.suffix.lower() in spec.extensions
-        # skip macOS resource forks ("._x.wav", "__MACOSX/") found in zips
-        and not file.name.startswith(".")
-        and "__MACOSX" not in file.parts
-        # a broken link is kept, so that reading it reports it by name
-        and (file.is_file() or file.is_symlink())
-    )
+    # A broken link, a FIFO... is kept, so that reading it reports it by name.
+    files = [file for file in _entries(root) if file.suffix.lower() in spec.extensions]
     if not files:
         raise FileNotFoundError(
             f"no {spec.name} files ({', '.join('*' + e for e in spec.extensions)}) "
             f"found under {root}"
         )
     return files
+
+
+def _audio_file_problem(path, extensions):
+    """Why ``path`` is not an audio file to read, or None when it is one."""
+    kind = _special_file_kind(path)
+    if kind is not None:
+        return f"{kind}, not a regular file"
+    if not path.is_file():
+        return "a broken link"
+    if path.suffix.lower() not in extensions:
+        return f"not an audio file ({', '.join(extensions)})"
+    return None
+
+
+def find_audio_files(paths, *, extensions=AUDIO_EXTENSIONS):
+    """The audio files named in ``paths`` and those inside the folders among them.
+
+    One rule for both: an audio file is a regular file whose extension (in
+    any case) is one of ``extensions``. Folders are searched recursively,
+    skipping hidden files and the macOS resource forks of zip archives, as
+    the loaders do; any other file found there that is not an audio file by
+    this rule is returned as skipped, so that the caller can say what it
+    left out. Nothing is opened, so a FIFO named ``*.wav`` cannot block.
+
+    Parameters
+    ----------
+    paths : iterable of str or path-like
+        Audio files and folders.
+    extensions : tuple of str, default=AUDIO_EXTENSIONS
+        Extensions of the audio files, lower case with the dot.
+
+    Returns
+    -------
+    files : list of pathlib.Path
+        The audio files, in the order of ``paths``, each folder's sorted.
+    skipped : list of tuple of (pathlib.Path, str)
+        The other files found in the folders, each with the reason.
+
+    Raises
+    ------
+    FileNotFoundError
+        When a path does not exist.
+    ValueError
+        When a file named in ``paths`` is not an audio file (another
+        extension, a FIFO or a device), or a folder holds none.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_ser.datasets import find_audio_files
+    >>> folder = tempfile.mkdtemp()
+    >>> for name in ["b.wav", "a.MP3", "notes.txt"]:
+    ...     open(os.path.join(folder, name), "w").close()
+    >>> files, skipped = find_audio_files([folder])
+    >>> [file.name for file in files], [(file.name, why[:20]) for file, why in skipped]
+    (['a.MP3', 'b.wav'], [('notes.txt', 'not an audio file (.')])
+    """
+    files, skipped = [], []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = []
+            for file in _entries(path):
+                problem = _audio_file_problem(file, extensions)
+                if problem is None:
+                    found.append(file)
+                else:
+                    skipped.append((file, problem))
+            if not found:
+                raise ValueError(f"no audio files ({', '.join(extensions)}) in {path}")
+            files += found
+        elif not path.exists():
+            raise FileNotFoundError(f"audio file or folder not found: {path}")
+        else:
+            problem = _audio_file_problem(path, extensions)
+            if problem is not None:
+                raise ValueError(f"{path} is {problem}")
+            files.append(path)
+    return files, skipped
 
 
 def _report_errors(spec, errors, on_error):

@@ -1,6 +1,8 @@
-"""Validation of waveform input: one place that knows what a clip may be."""
+"""Validation of input: clips, speaker ids, devices and the files read."""
 
 import numbers
+import os
+import stat
 from collections.abc import Mapping, Set
 
 import numpy as np
@@ -311,3 +313,28 @@ def check_device(device):
             f"{torch.cuda.device_count()} CUDA device(s)"
         )
     return resolved
+
+
+def _special_file_kind(path):
+    """What ``path`` is when it exists but is neither a regular file nor a
+    folder ("a FIFO", "a socket", "a device"), else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):  # missing or unreadable: opening it says why
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    return "a socket" if stat.S_ISSOCK(mode) else "a device"
+
+
+def _check_regular_file(path):
+    """Raise a ValueError naming ``path`` when it is a FIFO, socket or device.
+
+    Opening a FIFO blocks until another process writes to it, and a device
+    may never end: only regular files are read. Call it before opening.
+    """
+    kind = _special_file_kind(path)
+    if kind is not None:
+        raise ValueError(f"{path} is {kind}, not a regular file: only regular files are read")

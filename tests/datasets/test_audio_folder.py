@@ -1,6 +1,8 @@
 """Tests of load_audio_folder: labels and speakers from rules."""
 
+import numpy as np
 import pytest
+import soundfile
 
 from sklearn_ser.datasets import load_audio_folder
 
@@ -101,3 +103,19 @@ def test_bad_files_raise_by_name_or_are_skipped_with_one_warning(folder, write_c
     for name in ["text.wav", "cut.wav is truncated", "gone.flac", "loose.wav"]:
         assert name in message
     assert len(corpus.data) == 4
+
+
+def test_mp3_and_opus_files_are_read(folder, write_clip):
+    write_clip("calm/spk3_e.mp3")
+    opus = folder / "calm" / "spk3_f.opus"
+    soundfile.write(opus, np.zeros(800, dtype=np.float32), 16000, format="OGG", subtype="OPUS")
+    corpus = load_audio_folder(folder, emotions=["calm"])
+    assert list(corpus.metadata["relative_path"]) == ["calm/spk3_e.mp3", "calm/spk3_f.opus"]
+
+
+def test_a_fifo_in_the_folder_is_a_bad_file_not_a_hang(folder, make_fifo):
+    make_fifo("sad/spk3_pipe.wav")
+    with pytest.raises(ValueError, match=r"spk3_pipe\.wav is a FIFO, not a regular file"):
+        load_audio_folder(folder)
+    with pytest.warns(UserWarning, match="FIFO"):
+        assert len(load_audio_folder(folder, on_error="warn").data) == 4
