@@ -6,6 +6,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils import check_waveforms
+from ..utils._validation import _is_column_of_clips
 from ..utils._versions import VersionStampMixin
 
 #: Docstring block (for :func:`~sklearn_ser.utils.fill_doc`) of the attributes
@@ -26,9 +27,9 @@ def validate_waveforms(estimator, X, *, reset):
 
     A 2-D array (or DataFrame) is a batch of equal-length clips, so its number
     of samples per clip is recorded at fit (``reset=True``) and checked
-    afterwards, together with any column names. A list of clips has no such
-    number: fitting on one forgets what an earlier fit recorded, and a list is
-    never checked against it.
+    afterwards, together with any column names. A list of clips (or a
+    one-column DataFrame of them) has no such number: fitting on one forgets
+    what an earlier fit recorded, and a list is never checked against it.
 
     Parameters
     ----------
@@ -44,7 +45,7 @@ def validate_waveforms(estimator, X, *, reset):
     clips : list of ndarray of shape (n_samples_i,), dtype float32
     """
     clips = check_waveforms(X)
-    if hasattr(X, "shape") and len(X.shape) == 2:
+    if hasattr(X, "shape") and len(X.shape) == 2 and not _is_column_of_clips(X):
         validate_data(estimator, X, skip_check_array=True, reset=reset)
     elif reset:
         for attribute in ("n_features_in_", "feature_names_in_"):

@@ -72,15 +72,28 @@ def _as_float_clip(clip, index):
     return as_float32
 
 
+def _is_column_of_clips(X):
+    """Whether X is a DataFrame with one column whose cells are clips (arrays)."""
+    return (
+        hasattr(X, "iloc")
+        and getattr(X, "ndim", None) == 2
+        and X.shape[0] > 0
+        and X.shape[1] == 1
+        and np.ndim(X.iloc[0, 0]) > 0
+    )
+
+
 def check_waveforms(X):
     """Validate a batch of mono waveforms.
 
     Parameters
     ----------
     X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
-        Equal-length clips as a 2-D array, or clips of any length as a list
-        (or 1-D object array) of 1-D arrays. Floating-point samples are kept
-        as they are; integer PCM (int8/16/32/64, uint8) is scaled to [-1, 1].
+        Equal-length clips as a 2-D array (or a DataFrame with one column
+        per sample), or clips of any length as a list, a 1-D object array,
+        a pandas Series or a one-column DataFrame of 1-D arrays.
+        Floating-point samples are kept as they are; integer PCM
+        (int8/16/32/64, uint8) is scaled to [-1, 1].
 
     Returns
     -------
@@ -108,11 +121,19 @@ def check_waveforms(X):
     """
     if sp.issparse(X):
         raise TypeError("sparse input is not supported: waveforms must be dense arrays")
-    if hasattr(X, "to_numpy") and not isinstance(X, np.ndarray):
+    if _is_column_of_clips(X):
+        X = list(X.iloc[:, 0])
+    elif hasattr(X, "to_numpy") and not isinstance(X, np.ndarray):
         X = X.to_numpy()  # pandas DataFrame: rows are clips
     elif hasattr(X, "__array__") and not isinstance(X, (np.ndarray, list, tuple)):
         X = np.asarray(X)
     if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 2:
+        if X.size and any(np.ndim(cell) > 0 for cell in X.flat):
+            raise ValueError(
+                f"Expected one sample per cell of a 2-D array of clips, got arrays in the "
+                f"cells of an array of shape {X.shape}: pass the clips as a list, or as a "
+                "DataFrame with a single column of clips"
+            )
         # A 2-D object array holds numbers (e.g. from a DataFrame); anything
         # else fails here with numpy's own TypeError.
         X = X.astype(np.float64)

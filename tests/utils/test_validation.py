@@ -142,3 +142,12 @@ def test_auto_device_is_cuda_when_there_else_cpu():
     torch = pytest.importorskip("torch")
     assert check_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
     assert check_device(torch.device("cpu")) == torch.device("cpu")
+
+
+def test_a_one_column_dataframe_holds_clips_of_any_length():
+    pd = pytest.importorskip("pandas")
+    clips = [np.zeros(4), np.ones(2, dtype=np.int16)]
+    checked = check_waveforms(pd.DataFrame({"clip": clips}))
+    assert [clip.tolist() for clip in checked] == [[0.0] * 4, [2**-15] * 2]
+    with pytest.raises(ValueError, match=r"got arrays in the cells .* single column of clips"):
+        check_waveforms(pd.DataFrame({"left": clips, "right": clips}))
