@@ -532,6 +532,14 @@ def _device(text):
     return text
 
 
+def _default_cv_help():
+    """Each corpus's default --cv, e.g. "loso for emodb, tess; ravdess-6 for ravdess"."""
+    corpora_of = {}
+    for corpus, spec in DEFAULT_CV.items():
+        corpora_of.setdefault(spec, []).append(corpus)
+    return "; ".join(f"{spec} for {', '.join(names)}" for spec, names in corpora_of.items())
+
+
 def _add_data_options(parser):
     parser.add_argument(
         "--corpus",
@@ -620,7 +628,7 @@ def _parser():
     evaluate.add_argument(
         "--cv",
         metavar="{loso,group-kfold:K,ravdess-6}",
-        help="outer folds (default depends on the corpus)",
+        help=f"outer folds (default: {_default_cv_help()})",
     )
     where = evaluate.add_mutually_exclusive_group()
     where.add_argument(

@@ -1,5 +1,6 @@
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ import torch
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_ser import load_model, save_model
-from sklearn_ser.cli import _make_model, _max_epochs, _parser, main
+from sklearn_ser.cli import DEFAULT_CV, _make_model, _max_epochs, _parser, main
 from sklearn_ser.datasets import make_emotional_speech
 
 
@@ -477,3 +478,12 @@ def test_predict_reads_folders_and_named_files_by_one_rule_and_says_what_it_skip
     assert main(["predict", str(baseline_model), str(tmp_path / "b.mp3")]) == 0
     assert main(["predict", str(baseline_model), str(fifo)]) == 2
     assert "pipe.wav is a FIFO, not a regular file" in _error_line(capsys)
+
+
+def test_help_gives_each_corpus_its_default_cv(capsys):
+    assert main(["evaluate", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "default depends on the corpus" not in help_text
+    for corpus, spec in DEFAULT_CV.items():
+        named = re.search(rf"{re.escape(spec)} for ([\w\-, ]+)", help_text)
+        assert named and corpus in named.group(1).split(", "), (corpus, spec)
