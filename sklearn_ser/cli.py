@@ -23,6 +23,7 @@ import joblib
 import numpy as np
 
 from . import __version__
+from .exceptions import CorpusFileError
 
 #: Marks the files written by ``sklearn-ser train``.
 MODEL_FORMAT = "sklearn_ser-model"
@@ -105,6 +106,11 @@ def _load_corpus(args, sr=16000):
         options["groups"] = args.speaker_pattern
     try:
         return loader(path, **options)
+    except CorpusFileError as exc:  # its advice names on_error, which the CLI lacks
+        raise CommandError(
+            f"cannot load {args.corpus} from {path}: {exc.summary()}; check that --data is "
+            f"the {args.corpus} folder, or fix or remove the bad files"
+        ) from exc
     except (FileNotFoundError, ValueError) as exc:
         raise CommandError(f"cannot load {args.corpus} from {path}: {exc}") from exc
 

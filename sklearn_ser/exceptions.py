@@ -1,6 +1,6 @@
 """Warnings and errors specific to sklearn_ser."""
 
-__all__ = ["InconsistentVersionWarning"]
+__all__ = ["CorpusFileError", "InconsistentVersionWarning"]
 
 
 class InconsistentVersionWarning(UserWarning):
@@ -49,3 +49,49 @@ class InconsistentVersionWarning(UserWarning):
             f"Loading a model saved with {saved} (running: {running}). It may fail or "
             "predict differently; refit it, or install the versions it was saved with."
         )
+
+
+class CorpusFileError(ValueError):
+    """Files of a corpus folder that are misnamed or cannot be read.
+
+    Raised by the loaders of :mod:`sklearn_ser.datasets` with
+    ``on_error="raise"``; its message ends with that option's advice. A
+    program that offers its own way out (such as ``sklearn-ser``, which has
+    no ``on_error``) words the error from ``problems`` instead.
+
+    Parameters
+    ----------
+    problems : list of str
+        One line per bad file, each naming the file.
+
+    Attributes
+    ----------
+    problems : list of str
+        One line per bad file found before the loader stopped.
+
+    Examples
+    --------
+    >>> from sklearn_ser.exceptions import CorpusFileError
+    >>> error = CorpusFileError(["cannot read audio file a.wav", "cannot read audio file b.wav"])
+    >>> print(error)
+    cannot read audio file a.wav (1 more bad file); pass on_error='warn' to skip bad files
+    >>> error.summary()
+    'cannot read audio file a.wav (1 more bad file)'
+    """
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(self.problems)
+
+    def summary(self):
+        """The first problem and how many more there are, without advice.
+
+        Returns
+        -------
+        summary : str
+        """
+        more = len(self.problems) - 1
+        return self.problems[0] + (f" ({more} more bad file{'s' * (more > 1)})" if more else "")
+
+    def __str__(self):
+        return f"{self.summary()}; pass on_error='warn' to skip bad files"

@@ -487,3 +487,11 @@ def test_help_gives_each_corpus_its_default_cv(capsys):
     for corpus, spec in DEFAULT_CV.items():
         named = re.search(rf"{re.escape(spec)} for ([\w\-, ]+)", help_text)
         assert named and corpus in named.group(1).split(", "), (corpus, spec)
+
+
+def test_a_wrong_data_folder_is_reported_in_the_words_of_the_command_line(wav_folder, capsys):
+    argv = ["evaluate", "--corpus", "emodb", "--data", str(wav_folder), "--model", "baseline"]
+    assert main(argv) == 2
+    line = _error_line(capsys)
+    assert "does not follow the convention" in line and "on_error" not in line
+    assert line.endswith("check that --data is the emodb folder, or fix or remove the bad files")

@@ -23,6 +23,7 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions
 from tqdm.auto import tqdm
 
+from ..exceptions import CorpusFileError
 from ..utils._validation import _check_regular_file, _special_file_kind
 
 #: One emotion vocabulary for every corpus (English, lower case).
@@ -78,9 +79,10 @@ LOADER_DOC = {
     on_error : {"raise", "warn"}, default="raise"
         What to do with a file whose name does not follow the corpus
         convention or whose audio cannot be read (not audio despite its
-        extension, corrupt, truncated, empty, a broken link): raise a
-        ``ValueError`` naming the file, or skip every such file with one
-        ``UserWarning`` listing them all. No file is dropped silently.
+        extension, corrupt, truncated, empty, a broken link, a FIFO): raise
+        a :class:`~sklearn_ser.exceptions.CorpusFileError` (a ``ValueError``)
+        naming the file, or skip every such file with one ``UserWarning``
+        listing them all. No file is dropped silently.
     n_jobs : int, default=None
         Number of threads reading files (joblib semantics: ``None`` is 1,
         ``-1`` all cores).
@@ -394,11 +396,7 @@ def _report_errors(spec, errors, on_error):
     if not errors:
         return
     if on_error == "raise":
-        raise ValueError(
-            errors[0]
-            + (f" ({len(errors) - 1} more bad files)" if len(errors) > 1 else "")
-            + "; pass on_error='warn' to skip bad files"
-        )
+        raise CorpusFileError(errors)
     warnings.warn(
         f"skipped {len(errors)} bad {spec.name} file(s):\n  " + "\n  ".join(errors),
         UserWarning,

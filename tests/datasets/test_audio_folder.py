@@ -5,6 +5,7 @@ import pytest
 import soundfile
 
 from sklearn_ser.datasets import load_audio_folder
+from sklearn_ser.exceptions import CorpusFileError
 
 
 @pytest.fixture
@@ -93,8 +94,10 @@ def test_bad_files_raise_by_name_or_are_skipped_with_one_warning(folder, write_c
     with pytest.raises(ValueError, match="loose.wav does not follow the convention"):
         load_audio_folder(folder)
     (folder / "loose.wav").unlink()
-    with pytest.raises(ValueError, match=r"angry/gone.flac.*\(2 more bad files\)"):
+    bad = r"gone.flac.*\(2 more bad files\); pass on_error"
+    with pytest.raises(CorpusFileError, match=bad) as raised:
         load_audio_folder(folder)
+    assert len(raised.value.problems) == 3 and "on_error" not in raised.value.summary()
     write_clip("loose.wav")
     with pytest.warns(UserWarning, match="skipped 4 bad audio folder file") as record:
         corpus = load_audio_folder(folder, on_error="warn")
