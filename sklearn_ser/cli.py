@@ -351,7 +351,7 @@ def _evaluate_folds(args, n_jobs):
         reports[label] = report
     if len(reports) > 1:
         width = max(map(len, reports))
-        print(f"{'model':<{width}}  UAR %         accuracy %")
+        print(f"{'model':<{width}}  UAR %         accuracy %    (mean ± sample std over folds)")
         for label, report in reports.items():
             print(
                 f"{label:<{width}}  {100 * report.uar_mean:4.1f} ± {100 * report.uar_std:4.1f}"

@@ -42,7 +42,7 @@ def test_evaluate_neural_model_on_synthetic_corpus(tmp_path, capsys):
         "training_curves_fold1.png",
     ]:
         assert (tmp_path / name).stat().st_size > 0
-    assert "mean ± std" in capsys.readouterr().out
+    assert "mean ± sample std" in capsys.readouterr().out
 
 
 def test_evaluate_baseline_on_ravdess(ravdess_path, tmp_path, capsys):

@@ -1,5 +1,6 @@
 """Speaker-independent results: per-fold, per-class and per-speaker scores."""
 
+import math
 import warnings
 from collections.abc import Iterable
 
@@ -9,6 +10,9 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, validate_params
 
 from ._history import epoch_history
+
+# How a printed "±" is labelled: the sample standard deviation over folds.
+_SPREAD = "± sample std"
 
 
 def _uar(y_true, y_pred):
@@ -37,9 +41,11 @@ class SpeakerIndependentReport:
     :func:`evaluate_speaker_independent`, rather than directly.
 
     UAR is the unweighted average recall (balanced accuracy). Fold scores
-    are computed on each test fold; their standard deviation is the
-    population one (``ddof=0``). Per-class recall, per-speaker scores and
-    the confusion matrix pool the predictions of all folds.
+    are computed on each test fold; their spread is the sample standard
+    deviation over folds (``ddof=1``, as papers report it; NaN for a single
+    fold), labelled "sample std" wherever it is printed. Per-class recall,
+    per-speaker scores and the confusion matrix pool the predictions of all
+    folds.
 
     Parameters
     ----------
@@ -160,25 +166,33 @@ class SpeakerIndependentReport:
     def _fold_scores(self, name):
         return np.array([fold[name] for fold in self.folds])
 
+    def _fold_mean(self, name):
+        return float(self._fold_scores(name).mean())
+
+    def _fold_std(self, name):
+        """Sample standard deviation over folds (NaN for one fold)."""
+        scores = self._fold_scores(name)
+        return float(scores.std(ddof=1)) if len(scores) > 1 else math.nan
+
     @property
     def uar_mean(self):
         """Mean UAR over folds."""
-        return float(self._fold_scores("uar").mean())
+        return self._fold_mean("uar")
 
     @property
     def uar_std(self):
-        """Standard deviation of the UAR over folds."""
-        return float(self._fold_scores("uar").std())
+        """Sample standard deviation (``ddof=1``) of the UAR over folds."""
+        return self._fold_std("uar")
 
     @property
     def accuracy_mean(self):
         """Mean accuracy over folds."""
-        return float(self._fold_scores("accuracy").mean())
+        return self._fold_mean("accuracy")
 
     @property
     def accuracy_std(self):
-        """Standard deviation of the accuracy over folds."""
-        return float(self._fold_scores("accuracy").std())
+        """Sample standard deviation (``ddof=1``) of the accuracy over folds."""
+        return self._fold_std("accuracy")
 
     def to_dict(self):
         """All scores as a JSON-serialisable dict.
@@ -187,7 +201,9 @@ class SpeakerIndependentReport:
         -------
         result : dict
             Keys ``n_folds``, ``n_samples``, ``labels``, ``uar`` and
-            ``accuracy`` (each ``{"mean", "std"}``), ``folds``,
+            ``accuracy`` (each ``{"mean", "std", "std_ddof"}``: the sample
+            standard deviation over folds, ``std_ddof=1``, None for a single
+            fold), ``folds``,
             ``per_class_recall``, ``per_speaker`` (keys as strings),
             ``confusion_matrix`` (nested lists, rows true) and
             ``histories``.
@@ -196,13 +212,21 @@ class SpeakerIndependentReport:
             "n_folds": len(self.folds),
             "n_samples": len(self.y_true),
             "labels": [_python(label) for label in self.labels],
-            "uar": {"mean": self.uar_mean, "std": self.uar_std},
-            "accuracy": {"mean": self.accuracy_mean, "std": self.accuracy_std},
+            "uar": self._summary_dict("uar"),
+            "accuracy": self._summary_dict("accuracy"),
             "folds": self.folds,
             "per_class_recall": {str(k): v for k, v in self.per_class_recall.items()},
             "per_speaker": {str(k): v for k, v in self.per_speaker.items()},
             "confusion_matrix": self.confusion_matrix.tolist(),
             "histories": self.histories,
+        }
+
+    def _summary_dict(self, name):
+        std = self._fold_std(name)
+        return {
+            "mean": self._fold_mean(name),
+            "std": None if math.isnan(std) else std,  # JSON has no NaN
+            "std_ddof": 1,
         }
 
     def _fold_rows(self):
@@ -222,11 +246,11 @@ class SpeakerIndependentReport:
                 row.append(f"{fold['fit_time']:.1f}")
             rows.append(row)
         summary = [
-            "mean ± std",
+            f"mean {_SPREAD}",
             "",
             str(len(self.y_true)),
-            f"{100 * self.uar_mean:.1f} ± {100 * self.uar_std:.1f}",
-            f"{100 * self.accuracy_mean:.1f} ± {100 * self.accuracy_std:.1f}",
+            _mean_sd(self.uar_mean, self.uar_std),
+            _mean_sd(self.accuracy_mean, self.accuracy_std),
         ]
         if self.fit_times is not None:
             summary.append(f"{sum(self.fit_times):.1f}")
@@ -262,8 +286,9 @@ class SpeakerIndependentReport:
     def __repr__(self):
         return (
             f"<SpeakerIndependentReport: {len(self.folds)} folds, "
-            f"UAR {100 * self.uar_mean:.1f} ± {100 * self.uar_std:.1f} %, "
-            f"accuracy {100 * self.accuracy_mean:.1f} ± {100 * self.accuracy_std:.1f} %>"
+            f"UAR {_mean_sd(self.uar_mean, self.uar_std)} %, "
+            f"accuracy {_mean_sd(self.accuracy_mean, self.accuracy_std)} % "
+            f"(mean {_SPREAD})>"
         )
 
     def to_markdown(self):
@@ -300,6 +325,11 @@ class SpeakerIndependentReport:
         from ._plots import plot_confusion_matrix
 
         return plot_confusion_matrix(self.y_true, self.y_pred, labels=self.labels, ax=ax, **kwargs)
+
+
+def _mean_sd(mean, std):
+    """A fold score as "mean ± std" in %, "n/a" for the spread of one fold."""
+    return f"{100 * mean:.1f} ± " + ("n/a" if math.isnan(std) else f"{100 * std:.1f}")
 
 
 def _text_table(header, rows):

@@ -30,7 +30,9 @@ def test_fold_scores_match_hand_computed_uar(report):
     assert report.folds[1]["uar"] == pytest.approx(8 / 9)
     assert [fold["accuracy"] for fold in report.folds] == pytest.approx([0.6, 0.8])
     assert report.uar_mean == pytest.approx((0.5 + 8 / 9) / 2)
-    assert report.uar_std == pytest.approx(abs(8 / 9 - 0.5) / 2)
+    # The sample standard deviation (ddof=1) of two folds: |difference| / sqrt(2).
+    assert report.uar_std == pytest.approx(abs(8 / 9 - 0.5) / np.sqrt(2))
+    assert report.accuracy_std == pytest.approx(0.2 / np.sqrt(2))
     assert report.folds[1]["speakers"] == [3, 4]
 
 
@@ -44,17 +46,26 @@ def test_to_dict_is_json_serialisable(report):
     result = json.loads(json.dumps(report.to_dict()))
     assert result["n_folds"] == 2
     assert result["uar"]["mean"] == pytest.approx(report.uar_mean)
+    assert result["uar"]["std"] == pytest.approx(report.uar_std)
+    assert result["uar"]["std_ddof"] == result["accuracy"]["std_ddof"] == 1
     assert result["per_speaker"]["1"]["n"] == 2
     assert result["confusion_matrix"][2] == [2, 0, 2]
 
 
 def test_text_and_markdown_tables(report):
     text = str(report)
-    assert "mean ± std" in text and "69.4 ± 19.4" in text
+    assert "mean ± sample std" in text and "69.4 ± 27.5" in text
     markdown = report.to_markdown()
     assert "| fold | speakers |" in markdown
     assert "| 1 | 3 4 | 5 | 88.9 | 80.0 |" in markdown
-    assert "69.4 ± 19.4" in repr(report)
+    assert "| mean ± sample std |  | 10 | 69.4 ± 27.5 | 70.0 ± 14.1 |" in markdown
+    assert "69.4 ± 27.5" in repr(report) and "(mean ± sample std)" in repr(report)
+
+
+def test_one_fold_has_no_spread(report):
+    one = speaker_independent_report(Y_TRUE, Y_PRED, GROUPS, FOLDS[:1])
+    assert np.isnan(one.uar_std) and "50.0 ± n/a" in str(one)
+    assert json.loads(json.dumps(one.to_dict()))["uar"]["std"] is None
 
 
 def test_folds_may_be_a_cv_object_or_split_pairs():
