@@ -70,3 +70,29 @@ def make_fifo(tmp_path):
 
     yield make
     done.set()
+
+
+@pytest.fixture
+def stderr_to(monkeypatch):
+    """``stderr_to(terminal=...)`` points sys.stderr at a fresh buffer that
+    says whether it is a terminal, and returns the buffer.
+
+    Call it in the test body: pytest's own capture sets sys.stderr again
+    between a fixture's setup and the test.
+    """
+    import io
+
+    class Stream(io.StringIO):
+        def __init__(self, terminal):
+            super().__init__()
+            self.terminal = terminal
+
+        def isatty(self):
+            return self.terminal
+
+    def redirect(*, terminal):
+        stream = Stream(terminal)
+        monkeypatch.setattr("sys.stderr", stream)
+        return stream
+
+    return redirect

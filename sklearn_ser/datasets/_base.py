@@ -87,7 +87,8 @@ LOADER_DOC = {
         Number of threads reading files (joblib semantics: ``None`` is 1,
         ``-1`` all cores).
     verbose : bool, default=False
-        Show a progress bar while reading.
+        Show a progress bar while reading, on stderr when it is a terminal
+        (and in notebooks).
     as_frame : bool, default=False
         Also return the metadata as a pandas DataFrame in ``frame``
         (requires pandas).
@@ -528,7 +529,7 @@ def load_corpus(
     files = [r["file"] for r in records]
     results = Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(_read_or_error)(file, sr)
-        for file in tqdm(files, desc=f"reading {spec.name}", disable=not verbose)
+        for file in tqdm(files, desc=f"reading {spec.name}", disable=None if verbose else True)
     )
     errors += [message for _, message in results if message is not None]
     _report_errors(spec, errors, on_error)

@@ -186,7 +186,8 @@ def evaluate_speaker_independent(
     n_jobs : int, default=None
         Number of folds run in parallel (joblib semantics).
     progress : bool, default=True
-        Show a progress bar over the folds.
+        Show a progress bar over the folds, on stderr when it is a terminal
+        (and in notebooks); never in a log file or a pipe.
     checkpoint_dir : str or path-like, default=None
         Folder where each finished fold is written (predictions, class
         probabilities, fit time, training history). Running the same
@@ -237,7 +238,7 @@ def evaluate_speaker_independent(
         initial=len(splits) - len(to_run),
         desc="folds",
         unit="fold",
-        disable=not progress,
+        disable=None if progress else True,  # None: off when stderr is no terminal
     )
     with progress_bar:
         for k, result in zip(to_run, fresh):

@@ -122,3 +122,12 @@ def test_a_fifo_in_the_folder_is_a_bad_file_not_a_hang(folder, make_fifo):
         load_audio_folder(folder)
     with pytest.warns(UserWarning, match="FIFO"):
         assert len(load_audio_folder(folder, on_error="warn").data) == 4
+
+
+def test_reading_progress_is_drawn_on_a_terminal_only(folder, stderr_to):
+    terminal = stderr_to(terminal=True)
+    load_audio_folder(folder, verbose=True)
+    assert "reading audio folder" in terminal.getvalue()
+    log_file = stderr_to(terminal=False)
+    load_audio_folder(folder, verbose=True)
+    assert log_file.getvalue() == ""
