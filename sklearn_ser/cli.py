@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import csv
 import functools
+import hashlib
 import importlib.util
 import io
 import json
@@ -28,6 +29,12 @@ from .exceptions import CorpusFileError
 #: Marks the files written by ``sklearn-ser train``.
 MODEL_FORMAT = "sklearn_ser-model"
 MODEL_FORMAT_VERSION = 1
+
+#: Parent of the default ``evaluate --out`` folders, one per configuration.
+DEFAULT_RESULTS = "sklearn_ser_results"
+# Options that do not change an evaluation's results (or, for the models,
+# are named one by one): left out of the default folder's hash.
+_OPTIONS_OUTSIDE_RESULTS = {"run", "command", "model", "out", "n_jobs", "scheduler", "device"}
 
 #: Seconds to wait for the Dask scheduler of ``evaluate --scheduler``.
 SCHEDULER_TIMEOUT = 5
@@ -255,6 +262,29 @@ def _model_label(name, args):
     return name + (" + speaker norm" if args.speaker_norm else "")
 
 
+def _evaluate_out(name, args):
+    """The folder of one model's evaluation: under --out (in a sub-folder
+    per model when several are compared), or by default one folder per model
+    and configuration, named for reading (corpus, model and its settings)
+    with a short hash of every option that changes the results, so that the
+    same command finds its run again and other options never reuse it."""
+    if args.out is not None:
+        return Path(args.out) / name if len(args.model) > 1 else Path(args.out)
+    settings = {
+        key: value for key, value in vars(args).items() if key not in _OPTIONS_OUTSIDE_RESULTS
+    }
+    settings.update(
+        model=name,
+        n_seeds=_n_seeds(name, args),
+        cv=args.cv or DEFAULT_CV[args.corpus],
+        data=args.data and str(Path(args.data).expanduser().resolve()),
+    )
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
+    digest = digest.hexdigest()[:8]
+    label = re.sub(r"[^a-z0-9]+", "-", _model_label(name, args).lower()).strip("-")
+    return Path(DEFAULT_RESULTS) / f"{args.corpus}-{label}-{digest}"
+
+
 def _versions():
     from .utils import running_versions
 
@@ -299,7 +329,6 @@ def _evaluate_folds(args, n_jobs):
 
     _check_baseline_options(args.model, args)
     _check_seeds(args)
-    out = Path(args.out)
     corpus = _load_corpus(args)
     if corpus.groups is None:
         raise CommandError(
@@ -317,9 +346,9 @@ def _evaluate_folds(args, n_jobs):
             f"{len(np.unique(corpus.groups))} speakers, cv {cv_spec}",
             file=sys.stderr,
         )
-        # One folder per model when several are compared; finished folds are
-        # kept in it, so the same command resumes an interrupted run.
-        model_out = out / name if len(args.model) > 1 else out
+        # One folder per model; finished folds are kept in it, so the same
+        # command resumes an interrupted run.
+        model_out = _evaluate_out(name, args)
         report = evaluate_speaker_independent(
             model,
             corpus.data,
@@ -649,10 +678,11 @@ def _parser():
     )
     evaluate.add_argument(
         "--out",
-        default="sklearn_ser_results",
         metavar="DIR",
-        help="folder for results.json, report.md, figures and the "
-        "finished folds (the same command resumes a stopped run)",
+        help="folder for results.json, report.md, figures and the finished folds, the "
+        "same command resumes a stopped run; a sub-folder per model when several are "
+        f"compared (default: {DEFAULT_RESULTS}/CORPUS-MODEL-HASH, one folder per model "
+        "and configuration of the options, so other options never reuse a run's folder)",
     )
     evaluate.set_defaults(run=_evaluate)
 

@@ -498,3 +498,20 @@ def test_a_wrong_data_folder_is_reported_in_the_words_of_the_command_line(wav_fo
     line = _error_line(capsys)
     assert "does not follow the convention" in line and "on_error" not in line
     assert line.endswith("check that --data is the emodb folder, or fix or remove the bad files")
+
+
+def test_evaluate_by_default_gives_each_configuration_its_own_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv = ["evaluate", "--model", "baseline", "--max-clips", "48", "--cv", "group-kfold:2"]
+    assert main(argv) == 0
+    (first,) = (tmp_path / "sklearn_ser_results").iterdir()
+    finished = {p.name: p.stat().st_mtime_ns for p in (first / "folds").glob("fold_*.json")}
+    for options in (["--speaker-norm"], ["--classifier", "svm"], []):
+        assert main([*argv, *options]) == 0
+    folders = sorted(p.name for p in (tmp_path / "sklearn_ser_results").iterdir())
+    assert len(folders) == 3 and all(name.startswith("synthetic-baseline-") for name in folders)
+    assert any("-speaker-norm-" in name for name in folders)
+    # The same command found its folder again and reused the finished folds.
+    assert {p.name: p.stat().st_mtime_ns for p in (first / "folds").glob("fold_*.json")} == (
+        finished
+    )
