@@ -33,8 +33,9 @@ MODEL_FORMAT_VERSION = 1
 #: Parent of the default ``evaluate --out`` folders, one per configuration.
 DEFAULT_RESULTS = "sklearn_ser_results"
 # Options that do not change an evaluation's results (or, for the models,
-# are named one by one): left out of the default folder's hash.
-_OPTIONS_OUTSIDE_RESULTS = {"run", "command", "model", "out", "n_jobs", "scheduler", "device"}
+# are named one by one): left out of the default folder's hash. The device
+# is in it: the finished folds record the models' parameters, device too.
+_OPTIONS_OUTSIDE_RESULTS = {"run", "command", "model", "out", "n_jobs", "scheduler"}
 
 #: Seconds to wait for the Dask scheduler of ``evaluate --scheduler``.
 SCHEDULER_TIMEOUT = 5
