@@ -388,35 +388,68 @@ def _train(args):
     return 0
 
 
-def _load_model(path):
-    """The model and the facts ``train`` recorded beside it, from either format."""
-    from . import is_safe_model_file, load_model
+def _load_model(path, *, allow_pickle=False):
+    """The model and the facts ``train`` recorded beside it, checked.
+
+    A pickle is read only with ``allow_pickle``: unpickling runs code stored
+    in the file.
+    """
+    from . import load_model
 
     path = Path(path)
     if not path.is_file():
         raise CommandError(f"model file not found: {path}")
-    if is_safe_model_file(path):
-        try:
-            model, saved = load_model(path, return_metadata=True)
-        except ValueError as exc:  # e.g. a class outside the allowed packages
-            raise CommandError(str(exc)) from exc
-        saved["model"] = model
-    else:
-        # A pickle runs code when loaded: only files you trust (README).
+    with open(path, "rb") as file:
+        is_archive = file.read(4) == b"PK\x03\x04"
+    if allow_pickle and not is_archive:
+        print(
+            f"sklearn-ser: warning: loading the pickle {path} runs code stored in it",
+            file=sys.stderr,
+        )
         try:
             saved = joblib.load(path)
         except Exception as exc:  # any unreadable file is the same user error
             raise CommandError(f"{path} is not a sklearn-ser model file ({exc})") from exc
+    else:
+        try:
+            model, saved = load_model(path, return_metadata=True)
+        except ValueError as exc:  # not the safe format, damaged, a refused class
+            hint = "" if is_archive else "; pass --allow-pickle for a pickle you trust"
+            raise CommandError(f"{exc}{hint}") from exc
+        if isinstance(saved, dict):
+            saved["model"] = model
+    _check_facts(saved, path)
+    return saved
+
+
+def _check_facts(saved, path):
+    """Refuse a model file whose recorded facts are missing, of the wrong type
+    or disagree with the model: the model's own ``classes_`` and sampling rate
+    are the truth."""
     if not isinstance(saved, dict) or saved.get("format") != MODEL_FORMAT:
         raise CommandError(
             f"{path} is not a sklearn-ser model file (write one with `sklearn-ser train`)"
         )
-    if saved.get("format_version", 0) > MODEL_FORMAT_VERSION:
+    version = saved.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise CommandError(f"{path} is damaged: its format_version is not an integer")
+    if version > MODEL_FORMAT_VERSION:
         raise CommandError(
-            f"{path} was written by a newer sklearn-ser ({saved['versions']['sklearn_ser']}); "
+            f"{path} was written by a newer sklearn-ser (model file version {version}); "
             "upgrade to read it"
         )
-    return saved
+    model = saved.get("model")
+    classes = getattr(model, "classes_", None)
+    if classes is None or saved.get("classes") != [str(c) for c in classes]:
+        raise CommandError(f"{path} is damaged: its recorded classes are not the model's")
+    sr = saved.get("sr")
+    model_rates = {
+        value for key, value in model.get_params().items() if key == "sr" or key.endswith("__sr")
+    }
+    if not isinstance(sr, int) or isinstance(sr, bool) or sr <= 0 or model_rates - {sr}:
+        raise CommandError(
+            f"{path} is damaged: its recorded sampling rate {sr!r} is not the model's"
+        )
 
 
 def _speakers_of(files, pattern):
@@ -442,9 +475,10 @@ def _predict(args):
 
     from .datasets import read_audio
 
-    saved = _load_model(args.model_file)
+    saved = _load_model(args.model_file, allow_pickle=args.allow_pickle)
     files = _audio_files(args.inputs)
-    model, classes = saved["model"], saved["classes"]
+    model = saved["model"]
+    classes = [str(c) for c in model.classes_]
     try:
         waveforms = [read_audio(file, saved["sr"]) for file in files]
     except ValueError as exc:
@@ -462,6 +496,11 @@ def _predict(args):
     with config_context(enable_metadata_routing=True), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
         probabilities = model.predict_proba(waveforms, **params)
+    if not np.isfinite(probabilities).all():
+        raise CommandError(
+            f"the model in {args.model_file} gives NaN or infinite probabilities: "
+            "its fitted values are damaged"
+        )
     rows = [
         {
             "file": str(file),
@@ -623,7 +662,8 @@ def _parser():
         default="safe",
         help="safe: data and weights only, loads without running code "
         "(sklearn_ser.load_model); joblib: a pickle, for models with "
-        "steps the safe format cannot hold (default: safe)",
+        "steps the safe format cannot hold, which predict reads only with "
+        "--allow-pickle (default: safe)",
     )
     train.set_defaults(run=_train)
 
@@ -636,6 +676,12 @@ def _parser():
         metavar="REGEX",
         help="for a model trained with --speaker-norm: regex whose group "
         "captures the speaker in a file path",
+    )
+    predict.add_argument(
+        "--allow-pickle",
+        action="store_true",
+        help="also load MODEL when it is a pickle (train --format joblib); loading a "
+        "pickle runs code stored in it: only for files you trust",
     )
     predict.set_defaults(run=_predict)
     return parser

@@ -1,5 +1,6 @@
 import importlib.util
 import json
+import pickle
 import subprocess
 import sys
 
@@ -7,6 +8,7 @@ import joblib
 import numpy as np
 import pytest
 import soundfile
+import torch
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_ser import load_model, save_model
@@ -114,7 +116,8 @@ def test_train_then_predict_a_folder(model, file_format, wav_folder, tmp_path, c
     assert saved["format"] == "sklearn_ser-model" and saved["model_name"] == model
     capsys.readouterr()
 
-    assert main(["predict", str(model_file), str(wav_folder), "--format", "json"]) == 0
+    allow = ["--allow-pickle"] if file_format == "joblib" else []
+    assert main(["predict", str(model_file), str(wav_folder), "--format", "json", *allow]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == len(list(wav_folder.rglob("*.wav")))
     for row in rows:
@@ -123,10 +126,10 @@ def test_train_then_predict_a_folder(model, file_format, wav_folder, tmp_path, c
         assert row["label"] == saved["classes"][int(np.argmax(probabilities))]
 
     first = sorted(wav_folder.rglob("*.wav"))[0]
-    assert main(["predict", str(model_file), str(first), "--format", "csv"]) == 0
+    assert main(["predict", str(model_file), str(first), "--format", "csv", *allow]) == 0
     header, line = capsys.readouterr().out.splitlines()
     assert header.split(",")[:2] == ["file", "label"] and line.startswith(str(first))
-    assert main(["predict", str(model_file), str(first)]) == 0
+    assert main(["predict", str(model_file), str(first), *allow]) == 0
     assert str(first) in capsys.readouterr().out
 
 
@@ -175,11 +178,104 @@ def test_a_file_that_is_not_our_model_is_a_user_error(tmp_path, wav_folder, caps
     # A safe-format file of a model not written by `sklearn-ser train`.
     scaler = tmp_path / "scaler.pt"
     save_model(StandardScaler(), scaler)
-    for path in (foreign, text, scaler):
+    for path in (foreign, text):
         assert main(["predict", str(path), str(wav_folder)]) == 2
+        assert f"{path} is not a model file in sklearn_ser's safe format" in _error_line(capsys)
+    for path in (foreign, scaler):
+        assert main(["predict", str(path), str(wav_folder), "--allow-pickle"]) == 2
         assert f"{path} is not a sklearn-ser model file" in _error_line(capsys)
     assert main(["predict", str(tmp_path / "absent.joblib"), str(wav_folder)]) == 2
     assert "model file not found" in _error_line(capsys)
+
+
+class _CreatesAFile:
+    """A pickle that creates a file when loaded: any code could run instead."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_predict_never_unpickles_without_allow_pickle(tmp_path, wav_folder, capsys):
+    marker = tmp_path / "PWNED"
+    for name in ("model.pt", "model.joblib"):
+        (tmp_path / name).write_bytes(pickle.dumps(_CreatesAFile(marker)))
+        assert main(["predict", str(tmp_path / name), str(wav_folder)]) == 2
+        assert "--allow-pickle" in _error_line(capsys)
+        assert not marker.exists()
+    # Only when the user says so for this file: then it runs, with a warning.
+    assert main(["predict", str(tmp_path / "model.pt"), str(wav_folder), "--allow-pickle"]) == 2
+    assert "runs code stored in it" in capsys.readouterr().err
+    assert marker.exists()
+
+
+@pytest.fixture(scope="module")
+def trained_baseline(tmp_path_factory):
+    """A safe model file written by `train` (the logistic-regression baseline)."""
+    path = tmp_path_factory.mktemp("trained") / "baseline.pt"
+    assert main(["train", "--model", "baseline", "--max-clips", "40", "--out", str(path)]) == 0
+    return path
+
+
+def _tampered_copy(source, folder, edit):
+    payload = torch.load(source, weights_only=True)
+    edit(payload)
+    path = folder / "tampered.pt"
+    torch.save(payload, path)
+    return path
+
+
+def test_a_damaged_model_file_is_reported_as_damaged(
+    trained_baseline, tmp_path, wav_folder, capsys
+):
+    truncated = tmp_path / "truncated.pt"
+    truncated.write_bytes(trained_baseline.read_bytes()[:1000])
+    for options in ([], ["--allow-pickle"]):
+        assert main(["predict", str(truncated), str(wav_folder), *options]) == 2
+        assert "is a damaged or altered safe model file" in _error_line(capsys)
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda metadata: metadata.update(classes=metadata["classes"][::-1]), "classes"),
+        (lambda metadata: metadata.update(classes=metadata["classes"][:2]), "classes"),
+        (lambda metadata: metadata.update(sr=8000), "sampling rate"),
+        (lambda metadata: metadata.update(sr="16000"), "sampling rate"),
+        (lambda metadata: metadata.pop("sr"), "sampling rate"),
+        (lambda metadata: metadata.update(format_version="2"), "format_version"),
+    ],
+)
+def test_metadata_that_disagrees_with_the_model_is_refused(
+    edit, message, trained_baseline, tmp_path, wav_folder, capsys
+):
+    def tamper(payload):
+        metadata = json.loads(payload["metadata"])
+        edit(metadata)
+        payload["metadata"] = json.dumps(metadata)
+
+    path = _tampered_copy(trained_baseline, tmp_path, tamper)
+    assert main(["predict", str(path), str(wav_folder)]) == 2
+    assert message in _error_line(capsys)
+
+
+def test_metadata_that_is_not_an_object_is_refused(trained_baseline, tmp_path, wav_folder, capsys):
+    path = _tampered_copy(
+        trained_baseline, tmp_path, lambda payload: payload.update(metadata="[1, 2]")
+    )
+    assert main(["predict", str(path), str(wav_folder)]) == 2
+    assert "metadata is not a JSON object" in _error_line(capsys)
+
+
+def test_non_finite_probabilities_are_an_error(trained_baseline, tmp_path, wav_folder, capsys):
+    model, metadata = load_model(trained_baseline, return_metadata=True)
+    model[-1].coef_[:] = np.nan
+    path = tmp_path / "nan.pt"
+    save_model(model, path, metadata={k: v for k, v in metadata.items() if k != "versions"})
+    assert main(["predict", str(path), str(wav_folder)]) == 2
+    assert "NaN or infinite probabilities" in _error_line(capsys)
 
 
 def test_a_trained_pickle_loads_where_the_cli_cannot_be_imported(tmp_path, capsys):
