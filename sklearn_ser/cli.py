@@ -29,7 +29,7 @@ MODEL_FORMAT_VERSION = 1
 #: Seconds to wait for the Dask scheduler of ``evaluate --scheduler``.
 SCHEDULER_TIMEOUT = 5
 
-CORPORA = ("synthetic", "ravdess", "emodb", "crema-d", "tess", "savee", "folder")
+CORPORA = ("synthetic", "ravdess", "ased", "emodb", "crema-d", "tess", "savee", "folder")
 MODELS = ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline")
 
 # The baseline's feature sets, each with the package (and extra) it needs.
@@ -46,6 +46,7 @@ BASELINE_CLASSIFIERS = ("logreg", "svm", "linear-svm")
 DEFAULT_CV = {
     "synthetic": "group-kfold:5",
     "ravdess": "ravdess-6",
+    "ased": "group-kfold:5",
     "emodb": "loso",
     "crema-d": "group-kfold:5",
     "tess": "loso",
@@ -92,6 +93,7 @@ def _load_corpus(args, sr=16000):
         raise CommandError(f"data path not found: {path}")
     loader = {
         "ravdess": datasets.load_ravdess,
+        "ased": datasets.load_ased,
         "emodb": datasets.load_emodb,
         "crema-d": datasets.load_crema_d,
         "tess": datasets.load_tess,

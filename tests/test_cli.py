@@ -68,6 +68,15 @@ def test_evaluate_baseline_on_ravdess(ravdess_path, tmp_path, capsys):
     assert not list(tmp_path.glob("training_curves_*.png"))
 
 
+def test_evaluate_baseline_on_ased(ased_path, tmp_path):
+    argv = ["evaluate", "--corpus", "ased", "--data", str(ased_path), "--model", "baseline"]
+    assert main([*argv, "--max-clips", "20", "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["n_samples"] == 20 and results["n_folds"] == 5
+    assert results["run"]["cv"] == "group-kfold:5"
+    assert set(results["per_speaker"]) <= {f"ased_{s:02d}" for s in range(1, 66)}
+
+
 @pytest.fixture(scope="module")
 def wav_folder(tmp_path_factory):
     corpus = make_emotional_speech(n_speakers=4, n_utterances_per_emotion=3, random_state=0)

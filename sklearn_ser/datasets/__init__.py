@@ -9,7 +9,7 @@ vocabulary), ``groups`` (speaker ids for speaker-independent splits),
 
 from ._audio_folder import load_audio_folder
 from ._base import AUDIO_EXTENSIONS, EMOTIONS, read_audio
-from ._corpora import load_crema_d, load_emodb, load_ravdess, load_savee, load_tess
+from ._corpora import load_ased, load_crema_d, load_emodb, load_ravdess, load_savee, load_tess
 from ._fetch import clear_data_home, fetch_emodb, fetch_ravdess, get_data_home
 from ._synthetic import make_emotional_speech
 
@@ -20,6 +20,7 @@ __all__ = [
     "fetch_emodb",
     "fetch_ravdess",
     "get_data_home",
+    "load_ased",
     "load_audio_folder",
     "load_crema_d",
     "load_emodb",
