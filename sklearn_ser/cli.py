@@ -109,6 +109,32 @@ def _load_corpus(args, sr=16000):
         raise CommandError(f"cannot load {args.corpus} from {path}: {exc}") from exc
 
 
+def _label_edit(args):
+    """``merge`` and ``keep`` of :func:`~sklearn_ser.datasets.relabel` from
+    ``--merge`` and ``--emotions``."""
+    merge = {}
+    for source, target in args.merge or ():
+        if merge.get(source, target) != target:
+            raise CommandError(f"--merge {source}= is given twice: {merge[source]} and {target}")
+        merge[source] = target
+    return {"merge": merge or None, "keep": args.emotions}
+
+
+def _label_facts(args):
+    """The label edit as recorded in results.json and beside a saved model."""
+    return {"merge": _label_edit(args)["merge"], "emotions": args.emotions}
+
+
+def _relabel(corpus, args):
+    """The corpus with the labels edited by ``--merge`` and ``--emotions``."""
+    from .datasets import relabel
+
+    try:
+        return relabel(corpus, **_label_edit(args))
+    except ValueError as exc:
+        raise CommandError(f"--merge/--emotions: {exc}") from exc
+
+
 def _audio_files(paths):
     from .datasets import AUDIO_EXTENSIONS
 
@@ -289,7 +315,7 @@ def _evaluate_folds(args, n_jobs):
 
     _check_baseline_options(args.model, args)
     out = Path(args.out)
-    corpus = _load_corpus(args)
+    corpus = _relabel(_load_corpus(args), args)
     if corpus.groups is None:
         raise CommandError(
             "the speakers of the clips are unknown, so no speaker-independent split is "
@@ -323,6 +349,7 @@ def _evaluate_folds(args, n_jobs):
             "data": args.data,
             "model": name,
             "speaker_norm": args.speaker_norm,
+            **_label_facts(args),
             "cv": cv_spec,
             "epochs": _max_epochs(model),
             "seed": args.seed,
@@ -355,7 +382,7 @@ def _train(args):
 
     _check_baseline_options([args.model], args)
     out = Path(args.out)
-    corpus = _load_corpus(args)
+    corpus = _relabel(_load_corpus(args), args)
     model = _make_model(args.model, args, sr=corpus.sr)
     if args.speaker_norm and corpus.groups is None:
         raise CommandError("--speaker-norm needs the speakers: pass --speaker-pattern REGEX")
@@ -374,6 +401,7 @@ def _train(args):
         "classes": [str(c) for c in model.classes_],
         "corpus": args.corpus,
         "speaker_norm": args.speaker_norm,
+        **_label_facts(args),
         "n_seeds": _n_seeds(args.model, args),
         "n_clips": len(corpus.target),
     }
@@ -439,6 +467,24 @@ def _speakers_of(files, pattern):
     return np.asarray(speakers)
 
 
+def _probability_edit(args, classes):
+    """``probabilities -> (probabilities, classes)`` under ``--merge`` and
+    ``--emotions``, checked against the model's classes before any audio is read."""
+    from .evaluation import merge_probabilities
+
+    def edit(probabilities):
+        if not (args.merge or args.emotions):
+            return probabilities, list(classes)
+        merged, kept = merge_probabilities(probabilities, classes, **_label_edit(args))
+        return merged, list(kept)
+
+    try:
+        edit(np.zeros((0, len(classes))))
+    except ValueError as exc:
+        raise CommandError(f"--merge/--emotions: {exc}") from exc
+    return edit
+
+
 def _predict(args):
     from sklearn import config_context
 
@@ -447,6 +493,7 @@ def _predict(args):
     saved = _load_model(args.model_file)
     files = _audio_files(args.inputs)
     model, classes = saved["model"], saved["classes"]
+    relabel_probabilities = _probability_edit(args, classes)
     try:
         waveforms = [read_audio(file, saved["sr"]) for file in files]
     except ValueError as exc:
@@ -464,6 +511,7 @@ def _predict(args):
     with config_context(enable_metadata_routing=True), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
         probabilities = model.predict_proba(waveforms, **params)
+    probabilities, classes = relabel_probabilities(probabilities)
     rows = [
         {
             "file": str(file),
@@ -504,7 +552,33 @@ def _positive_int(text):
     return value
 
 
+def _label_pair(text):
+    source, sep, target = text.partition("=")
+    if not (sep and source and target):
+        raise argparse.ArgumentTypeError(f"expected LABEL=NEW_LABEL, got {text!r}")
+    return source, target
+
+
+def _add_label_options(parser):
+    parser.add_argument(
+        "--merge",
+        type=_label_pair,
+        nargs="+",
+        action="extend",
+        metavar="LABEL=NEW",
+        help="count LABEL as NEW, e.g. calm=neutral (several allowed; labels are "
+        "merged before --emotions selects)",
+    )
+    parser.add_argument(
+        "--emotions",
+        nargs="+",
+        metavar="LABEL",
+        help="keep only these emotions (after --merge), e.g. angry happy sad neutral",
+    )
+
+
 def _add_data_options(parser):
+    _add_label_options(parser)
     parser.add_argument(
         "--corpus",
         choices=CORPORA,
@@ -633,6 +707,7 @@ def _parser():
     predict.add_argument("model_file", metavar="MODEL", help="file written by `train`")
     predict.add_argument("inputs", nargs="+", metavar="FILE|DIR", help="audio files or folders")
     predict.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _add_label_options(predict)
     predict.add_argument(
         "--speaker-pattern",
         metavar="REGEX",

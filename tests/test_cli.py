@@ -420,3 +420,52 @@ def test_feature_set_without_its_package_is_a_user_error(monkeypatch, capsys):
     assert main(["evaluate", "--model", "baseline", "--features", "egemaps", "voice"]) == 2
     err = capsys.readouterr().err
     assert "--features voice needs the resemblyzer package" in err and "[voice]" in err
+
+
+def test_merge_and_emotions_reach_training_and_prediction(wav_folder, tmp_path, capsys):
+    model_file = tmp_path / "model.joblib"
+    edit = ["--merge", "happy=neutral", "--emotions", "neutral", "angry", "sad"]
+    train = ["train", "--model", "baseline", "--max-clips", "40", "--format", "joblib"]
+    assert main([*train, *edit, "--out", str(model_file)]) == 0
+    saved = joblib.load(model_file)
+    assert list(saved["model"].classes_) == ["angry", "neutral", "sad"]
+    assert saved["merge"] == {"happy": "neutral"}
+    assert saved["emotions"] == ["neutral", "angry", "sad"]
+    capsys.readouterr()
+
+    predict = ["predict", str(model_file), str(wav_folder), "--format", "json"]
+    assert main([*predict, "--merge", "sad=angry", "--emotions", "angry", "neutral"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(list(wav_folder.rglob("*.wav")))
+    for row in rows:
+        assert set(row) == {"file", "label", "angry", "neutral"}
+        assert row["angry"] + row["neutral"] == pytest.approx(1.0)
+        assert row["label"] == max(["angry", "neutral"], key=row.get)
+
+    assert main([*predict, "--emotions", "happy"]) == 2
+    assert "--merge/--emotions: cannot keep unknown labels ['happy']" in _error_line(capsys)
+
+
+def test_emotions_reach_evaluation(tmp_path, capsys):
+    argv = ["evaluate", "--model", "baseline", "--cv", "group-kfold:2", "--out", str(tmp_path)]
+    assert main([*argv, "--max-clips", "40", "--emotions", "sad", "angry"]) == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["labels"] == ["angry", "sad"] and results["run"]["emotions"] == ["sad", "angry"]
+    assert results["n_samples"] == 20
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--emotions", "angy"], "--merge/--emotions: cannot keep unknown labels ['angy']"),
+        (["--merge", "happy=neutral", "happy=sad"], "--merge happy= is given twice"),
+    ],
+)
+def test_label_edit_errors_are_one_line(options, message, tmp_path, capsys):
+    assert main(["train", "--model", "baseline", *options, "--out", str(tmp_path / "m")]) == 2
+    assert message in _error_line(capsys)
+
+
+def test_merge_needs_label_pairs(capsys):
+    assert main(["train", "--merge", "calm"]) == 2
+    assert "expected LABEL=NEW_LABEL, got 'calm'" in capsys.readouterr().err

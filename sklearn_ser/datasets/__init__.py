@@ -11,6 +11,7 @@ from ._audio_folder import load_audio_folder
 from ._base import AUDIO_EXTENSIONS, EMOTIONS, read_audio
 from ._corpora import load_ased, load_crema_d, load_emodb, load_ravdess, load_savee, load_tess
 from ._fetch import clear_data_home, fetch_emodb, fetch_ravdess, get_data_home
+from ._labels import relabel
 from ._synthetic import make_emotional_speech
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "load_tess",
     "make_emotional_speech",
     "read_audio",
+    "relabel",
 ]

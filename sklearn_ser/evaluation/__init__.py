@@ -3,6 +3,7 @@
 from ._evaluate import evaluate_speaker_independent
 from ._export import save_report
 from ._history import epoch_history
+from ._labels import merge_probabilities
 from ._plots import plot_confusion_matrix, plot_training_curves
 from ._report import (
     SpeakerIndependentReport,
@@ -18,6 +19,7 @@ __all__ = [
     "epoch_history",
     "evaluate_speaker_independent",
     "leave_one_speaker_out",
+    "merge_probabilities",
     "plot_confusion_matrix",
     "plot_training_curves",
     "report_from_cross_validate",
