@@ -62,15 +62,54 @@ class CommandError(Exception):
 # ---------------------------------------------------------------- data
 
 
+def _corpus_paths(args):
+    """``(corpus, data path or None)`` per ``--corpus``, the paths of ``--data``
+    given in the order of the corpora other than synthetic."""
+    names, paths = args.corpus, list(args.data or [])
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise CommandError(f"--corpus names {repeated[0]} twice")
+    if len(names) == 1:
+        if names == ["synthetic"] and paths:
+            raise CommandError("--data is not used with --corpus synthetic")
+        if len(paths) > 1:
+            raise CommandError(f"--corpus {names[0]} takes one --data PATH, got {len(paths)}")
+        return [(names[0], paths[0] if paths else None)]
+    with_data = [name for name in names if name != "synthetic"]
+    if len(paths) != len(with_data):
+        raise CommandError(
+            f"--corpus {' '.join(names)} needs one --data PATH per corpus other than "
+            f"synthetic ({len(with_data)}, in the same order), got {len(paths)}"
+        )
+    paths = iter(paths)
+    return [(name, None if name == "synthetic" else next(paths)) for name in names]
+
+
+def _recorded(values):
+    """A ``--corpus`` or ``--data`` value as recorded: one value, or the list."""
+    return values[0] if values and len(values) == 1 else values
+
+
 def _load_corpus(args, sr=16000):
-    """The corpus named on the command line as a Bunch (data, target, groups)."""
+    """The corpus named on the command line as a Bunch (data, target, groups);
+    several are combined (:func:`~sklearn_ser.datasets.concat_corpora`)."""
+    from .datasets import concat_corpora
+
+    corpora = [_load_one_corpus(args, name, data, sr) for name, data in _corpus_paths(args)]
+    if len(corpora) == 1:
+        return corpora[0]
+    try:
+        return concat_corpora(*corpora, names=args.corpus)
+    except ValueError as exc:
+        raise CommandError(f"cannot combine --corpus {' '.join(args.corpus)}: {exc}") from exc
+
+
+def _load_one_corpus(args, name, data, sr):
     from sklearn.utils import resample
 
     from . import datasets
 
-    if args.corpus == "synthetic":
-        if args.data is not None:
-            raise CommandError("--data is not used with --corpus synthetic")
+    if name == "synthetic":
         corpus = datasets.make_emotional_speech(sr=sr, random_state=args.seed)
         if args.max_clips is not None and args.max_clips < len(corpus.target):
             keep = np.sort(
@@ -86,9 +125,9 @@ def _load_corpus(args, sr=16000):
                 corpus[key] = corpus[key][keep]
             corpus.data = [corpus.data[i] for i in keep]
         return corpus
-    if args.data is None:
-        raise CommandError(f"--corpus {args.corpus} needs --data PATH (the corpus folder)")
-    path = Path(args.data).expanduser()
+    if data is None:
+        raise CommandError(f"--corpus {name} needs --data PATH (the corpus folder)")
+    path = Path(data).expanduser()
     if not path.exists():
         raise CommandError(f"data path not found: {path}")
     loader = {
@@ -99,14 +138,14 @@ def _load_corpus(args, sr=16000):
         "tess": datasets.load_tess,
         "savee": datasets.load_savee,
         "folder": datasets.load_audio_folder,
-    }[args.corpus]
+    }[name]
     options = {"sr": sr, "max_files": args.max_clips, "verbose": True}
-    if args.corpus == "folder":
+    if name == "folder":
         options["groups"] = args.speaker_pattern
     try:
         return loader(path, **options)
     except (FileNotFoundError, ValueError) as exc:
-        raise CommandError(f"cannot load {args.corpus} from {path}: {exc}") from exc
+        raise CommandError(f"cannot load {name} from {path}: {exc}") from exc
 
 
 def _label_edit(args):
@@ -157,6 +196,11 @@ def _audio_files(paths):
 
 
 # ---------------------------------------------------------------- models
+
+
+def _default_cv(corpora):
+    """The corpus's own protocol; speaker folds over combined corpora."""
+    return DEFAULT_CV[corpora[0]] if len(corpora) == 1 else "group-kfold:5"
 
 
 def _make_cv(spec, groups):
@@ -215,7 +259,7 @@ def _make_model(name, args, *, sr):
         recipe = {
             "cnn-lstm": (
                 pipelines.make_small_cnn_lstm_pipeline
-                if args.corpus == "synthetic"
+                if args.corpus == ["synthetic"]
                 else pipelines.make_crop_cnn_lstm_pipeline
             ),
             "transformer-cnn": pipelines.make_zenkov_pipeline,
@@ -321,14 +365,14 @@ def _evaluate_folds(args, n_jobs):
             "the speakers of the clips are unknown, so no speaker-independent split is "
             "possible; pass --speaker-pattern REGEX (a group that captures the speaker)"
         )
-    cv_spec = args.cv or DEFAULT_CV[args.corpus]
+    cv_spec = args.cv or _default_cv(args.corpus)
     cv = _make_cv(cv_spec, corpus.groups)
     reports = {}
     for name in args.model:
         label = _model_label(name, args)
         model = _make_model(name, args, sr=corpus.sr)
         print(
-            f"{label} on {args.corpus}: {len(corpus.target)} clips, "
+            f"{label} on {'+'.join(args.corpus)}: {len(corpus.target)} clips, "
             f"{len(np.unique(corpus.groups))} speakers, cv {cv_spec}",
             file=sys.stderr,
         )
@@ -345,8 +389,8 @@ def _evaluate_folds(args, n_jobs):
             checkpoint_dir=model_out / "folds",
         )
         run = {
-            "corpus": args.corpus,
-            "data": args.data,
+            "corpus": _recorded(args.corpus),
+            "data": _recorded(args.data),
             "model": name,
             "speaker_norm": args.speaker_norm,
             **_label_facts(args),
@@ -399,7 +443,7 @@ def _train(args):
         "model_name": args.model,
         "sr": corpus.sr,
         "classes": [str(c) for c in model.classes_],
-        "corpus": args.corpus,
+        "corpus": _recorded(args.corpus),
         "speaker_norm": args.speaker_norm,
         **_label_facts(args),
         "n_seeds": _n_seeds(args.model, args),
@@ -412,8 +456,8 @@ def _train(args):
     else:
         joblib.dump({**facts, "model": model, "versions": _versions()}, out)
     print(
-        f"saved {args.model} trained on {len(corpus.target)} {args.corpus} clips to {out} "
-        f"({args.format} format)"
+        f"saved {args.model} trained on {len(corpus.target)} {'+'.join(args.corpus)} clips "
+        f"to {out} ({args.format} format)"
     )
     return 0
 
@@ -582,10 +626,18 @@ def _add_data_options(parser):
     parser.add_argument(
         "--corpus",
         choices=CORPORA,
-        default="synthetic",
-        help="corpus to use (default: the built-in synthetic one)",
+        nargs="+",
+        default=["synthetic"],
+        help="corpus to use (default: the built-in synthetic one); several are "
+        "combined, their speakers kept apart as CORPUS/SPEAKER",
     )
-    parser.add_argument("--data", metavar="PATH", help="folder holding the corpus files")
+    parser.add_argument(
+        "--data",
+        nargs="+",
+        metavar="PATH",
+        help="folder holding the corpus files; with several corpora one per corpus "
+        "other than synthetic, in the same order",
+    )
     parser.add_argument(
         "--speaker-pattern",
         metavar="REGEX",
@@ -595,7 +647,7 @@ def _add_data_options(parser):
         "--max-clips",
         type=int,
         metavar="N",
-        help="use at most N clips, spread over the corpus (quick runs)",
+        help="use at most N clips of each corpus, spread over it (quick runs)",
     )
     parser.add_argument(
         "--speaker-norm",

@@ -469,3 +469,26 @@ def test_label_edit_errors_are_one_line(options, message, tmp_path, capsys):
 def test_merge_needs_label_pairs(capsys):
     assert main(["train", "--merge", "calm"]) == 2
     assert "expected LABEL=NEW_LABEL, got 'calm'" in capsys.readouterr().err
+
+
+def test_several_corpora_are_combined(ravdess_path, ased_path, tmp_path, capsys):
+    model_file = tmp_path / "model.joblib"
+    argv = ["train", "--model", "baseline", "--format", "joblib", "--out", str(model_file)]
+    argv += ["--corpus", "ravdess", "ased", "--data", str(ravdess_path), str(ased_path)]
+    assert main([*argv, "--max-clips", "12"]) == 0
+    assert "trained on 24 ravdess+ased clips" in capsys.readouterr().out
+    assert joblib.load(model_file)["corpus"] == ["ravdess", "ased"]
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--corpus", "ravdess", "ased", "--data", "x"], "needs one --data PATH per corpus"),
+        (["--corpus", "ravdess", "--data", "x", "y"], "--corpus ravdess takes one --data PATH"),
+        (["--corpus", "ased", "ased", "--data", "x", "y"], "--corpus names ased twice"),
+        (["--corpus", "synthetic", "--data", "x"], "--data is not used with --corpus synthetic"),
+    ],
+)
+def test_corpus_and_data_must_pair_up(options, message, capsys):
+    assert main(["train", *options]) == 2
+    assert message in _error_line(capsys)
