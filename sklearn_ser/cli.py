@@ -199,8 +199,34 @@ def _audio_files(paths):
 
 
 def _default_cv(corpora):
-    """The corpus's own protocol; speaker folds over combined corpora."""
-    return DEFAULT_CV[corpora[0]] if len(corpora) == 1 else "group-kfold:5"
+    """The corpus's own protocol; each corpus held out in turn over several."""
+    return DEFAULT_CV[corpora[0]] if len(corpora) == 1 else "leave-one-corpus-out"
+
+
+def _cross_corpus_cv(spec, corpus, names):
+    """The splitter of ``--cv leave-one-corpus-out`` or ``--cv TRAIN:TEST``
+    (corpora joined by +), checked on the corpus; None for the other specs."""
+    from .evaluation import CrossCorpusSplit, LeaveOneCorpusOut
+
+    if spec == "leave-one-corpus-out":
+        if len(names) < 2:
+            raise CommandError(f"--cv {spec} needs several corpora: --corpus NAME NAME ...")
+        cv = LeaveOneCorpusOut()
+    elif ":" in spec and not spec.startswith("group-kfold:"):
+        train, test = (side.split("+") for side in spec.split(":", 1))
+        unknown = [name for name in train + test if name not in names]
+        if unknown:
+            raise CommandError(
+                f"--cv {spec}: {unknown[0]} is not one of --corpus {' '.join(names)}"
+            )
+        cv = CrossCorpusSplit(train, test)
+    else:
+        return None
+    try:  # e.g. corpora that share no emotion: one line now, not a traceback mid-run
+        list(cv.split(corpus.data, corpus.target, corpus.groups))
+    except ValueError as exc:
+        raise CommandError(f"--cv {spec}: {exc}") from exc
+    return cv
 
 
 def _make_cv(spec, groups):
@@ -221,7 +247,10 @@ def _make_cv(spec, groups):
             )
         cv = GroupKFold(n_splits=n_folds)
     else:
-        raise CommandError(f"--cv must be loso, ravdess-6 or group-kfold:K, got {spec!r}")
+        raise CommandError(
+            "--cv must be loso, ravdess-6, group-kfold:K, leave-one-corpus-out or "
+            f"TRAIN:TEST (corpora, e.g. ravdess:ased), got {spec!r}"
+        )
     if n_speakers < 2:
         raise CommandError("speaker-independent evaluation needs at least 2 speakers")
     return cv
@@ -366,7 +395,7 @@ def _evaluate_folds(args, n_jobs):
             "possible; pass --speaker-pattern REGEX (a group that captures the speaker)"
         )
     cv_spec = args.cv or _default_cv(args.corpus)
-    cv = _make_cv(cv_spec, corpus.groups)
+    cv = _cross_corpus_cv(cv_spec, corpus, args.corpus) or _make_cv(cv_spec, corpus.groups)
     reports = {}
     for name in args.model:
         label = _model_label(name, args)
@@ -387,6 +416,7 @@ def _evaluate_folds(args, n_jobs):
             cv,
             n_jobs=n_jobs,
             checkpoint_dir=model_out / "folds",
+            corpora=corpus.get("corpus"),
         )
         run = {
             "corpus": _recorded(args.corpus),
@@ -709,8 +739,11 @@ def _parser():
     )
     evaluate.add_argument(
         "--cv",
-        metavar="{loso,group-kfold:K,ravdess-6}",
-        help="outer folds (default depends on the corpus)",
+        metavar="{loso,group-kfold:K,ravdess-6,leave-one-corpus-out,TRAIN:TEST}",
+        help="outer folds (default depends on the corpus; with several corpora "
+        "leave-one-corpus-out: test on each, train on the others). TRAIN:TEST trains "
+        "on some corpora and tests on others, e.g. ravdess:ased or ravdess+ased:emodb; "
+        "the cross-corpus folds keep only the emotions training and test share",
     )
     where = evaluate.add_mutually_exclusive_group()
     where.add_argument("--n-jobs", type=int, default=None, help="folds run in parallel")

@@ -492,3 +492,88 @@ def test_several_corpora_are_combined(ravdess_path, ased_path, tmp_path, capsys)
 def test_corpus_and_data_must_pair_up(options, message, capsys):
     assert main(["train", *options]) == 2
     assert message in _error_line(capsys)
+
+
+@pytest.fixture(scope="module")
+def two_corpora(tmp_path_factory):
+    """Synthetic speech named as RAVDESS (4 emotions) and as ASED (3: no happy)."""
+    corpus = make_emotional_speech(n_speakers=4, n_utterances_per_emotion=2, random_state=0)
+    root = tmp_path_factory.mktemp("corpora")
+    (root / "ravdess").mkdir()
+    (root / "ased").mkdir()
+    codes = {
+        "neutral": ("01", "n1"),
+        "happy": ("03", "h3"),
+        "sad": ("04", "s4"),
+        "angry": ("05", "a5"),
+    }
+    takes = {}
+    for clip, label, speaker in zip(corpus.data, corpus.target, corpus.groups):
+        number = int(speaker.rsplit("_", 1)[1]) + 1
+        take = takes[speaker, label] = takes.get((speaker, label), 0) + 1
+        ravdess, ased = codes[label]
+        soundfile.write(
+            root / "ravdess" / f"03-01-{ravdess}-01-01-0{take}-{number:02d}.wav", clip, corpus.sr
+        )
+        if label != "happy":
+            soundfile.write(
+                root / "ased" / f"{ased}-01-0{take}-01-{number:02d}.wav", clip, corpus.sr
+            )
+    return root
+
+
+def _cross_corpus(two_corpora, *options):
+    return [
+        "evaluate", "--model", "baseline", "--corpus", "ravdess", "ased",
+        "--data", str(two_corpora / "ravdess"), str(two_corpora / "ased"), *options,
+    ]  # fmt: skip
+
+
+def test_evaluate_leave_one_corpus_out(two_corpora, tmp_path, capsys):
+    assert main([*_cross_corpus(two_corpora), "--out", str(tmp_path)]) == 0  # the default cv
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["run"]["cv"] == "leave-one-corpus-out"
+    assert [fold["speakers"][0].split("/")[0] for fold in results["folds"]] == ["ased", "ravdess"]
+    per_corpus = results["per_corpus"]
+    # ASED has no happy: RAVDESS is tested on its other 3 emotions only (8 clips each)
+    assert per_corpus["ravdess"]["n"] == 24 and per_corpus["ased"]["n"] == 24
+    assert results["labels"] == ["angry", "neutral", "sad"]
+    assert set(per_corpus["ased"]["per_class_recall"]) == {"angry", "neutral", "sad"}
+    out = capsys.readouterr().out
+    assert "test corpus" in out and "most predicted" in out
+    # resumable like the other protocols: the finished folds are read back
+    folds = {p: p.stat().st_mtime_ns for p in (tmp_path / "folds").glob("fold_*")}
+    assert len(folds) == 2
+    assert main([*_cross_corpus(two_corpora), "--out", str(tmp_path)]) == 0
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "folds").glob("fold_*")} == folds
+    assert json.loads((tmp_path / "results.json").read_text())["per_corpus"] == per_corpus
+
+
+def test_evaluate_train_on_one_corpus_test_on_another(two_corpora, tmp_path, capsys):
+    argv = _cross_corpus(two_corpora, "--cv", "ravdess:ased", "--merge", "sad=angry")
+    assert main([*argv, "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert list(results["per_corpus"]) == ["ased"] and results["n_folds"] == 1
+    assert results["labels"] == ["angry", "neutral"]
+    assert results["per_corpus"]["ased"]["n"] == 24
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (
+            ["--cv", "ravdess:emodb"],
+            "--cv ravdess:emodb: emodb is not one of --corpus ravdess ased",
+        ),
+        (["--cv", "ravdess:ravdess"], "both trained and tested on"),
+        (["--cv", "ased:ravdess", "--emotions", "happy"], "corpora ['ased'] are not in the data"),
+    ],
+)
+def test_cross_corpus_cv_errors(two_corpora, options, message, tmp_path, capsys):
+    assert main([*_cross_corpus(two_corpora, *options), "--out", str(tmp_path)]) == 2
+    assert message in _error_line(capsys)
+
+
+def test_leave_one_corpus_out_needs_several_corpora(tmp_path, capsys):
+    assert main(["evaluate", "--cv", "leave-one-corpus-out", "--out", str(tmp_path)]) == 2
+    assert "needs several corpora" in _error_line(capsys)

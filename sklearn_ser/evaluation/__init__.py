@@ -6,13 +6,25 @@ from ._history import epoch_history
 from ._labels import merge_probabilities
 from ._plots import plot_confusion_matrix, plot_training_curves
 from ._report import (
+    PredictionScores,
     SpeakerIndependentReport,
     report_from_cross_validate,
+    score_predictions,
     speaker_independent_report,
 )
-from ._splits import RAVDESS_FOLDS, SpeakerFolds, leave_one_speaker_out, speaker_folds
+from ._splits import (
+    RAVDESS_FOLDS,
+    CrossCorpusSplit,
+    LeaveOneCorpusOut,
+    SpeakerFolds,
+    leave_one_speaker_out,
+    speaker_folds,
+)
 
 __all__ = [
+    "CrossCorpusSplit",
+    "LeaveOneCorpusOut",
+    "PredictionScores",
     "RAVDESS_FOLDS",
     "SpeakerFolds",
     "SpeakerIndependentReport",
@@ -24,6 +36,7 @@ __all__ = [
     "plot_training_curves",
     "report_from_cross_validate",
     "save_report",
+    "score_predictions",
     "speaker_independent_report",
     "speaker_folds",
 ]
