@@ -15,6 +15,7 @@ from ._show_versions import show_versions
 from .datasets import (
     fetch_emodb,
     fetch_ravdess,
+    load_ased,
     load_audio_folder,
     load_crema_d,
     load_emodb,
@@ -58,6 +59,7 @@ __all__ = [
     "fetch_emodb",
     "fetch_ravdess",
     "is_safe_model_file",
+    "load_ased",
     "load_audio_folder",
     "load_crema_d",
     "load_emodb",

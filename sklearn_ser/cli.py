@@ -29,7 +29,7 @@ MODEL_FORMAT_VERSION = 1
 #: Seconds to wait for the Dask scheduler of ``evaluate --scheduler``.
 SCHEDULER_TIMEOUT = 5
 
-CORPORA = ("synthetic", "ravdess", "emodb", "crema-d", "tess", "savee", "folder")
+CORPORA = ("synthetic", "ravdess", "ased", "emodb", "crema-d", "tess", "savee", "folder")
 MODELS = ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline")
 
 # The baseline's feature sets, each with the package (and extra) it needs.
@@ -46,6 +46,7 @@ BASELINE_CLASSIFIERS = ("logreg", "svm", "linear-svm")
 DEFAULT_CV = {
     "synthetic": "group-kfold:5",
     "ravdess": "ravdess-6",
+    "ased": "group-kfold:5",
     "emodb": "loso",
     "crema-d": "group-kfold:5",
     "tess": "loso",
@@ -61,15 +62,54 @@ class CommandError(Exception):
 # ---------------------------------------------------------------- data
 
 
+def _corpus_paths(args):
+    """``(corpus, data path or None)`` per ``--corpus``, the paths of ``--data``
+    given in the order of the corpora other than synthetic."""
+    names, paths = args.corpus, list(args.data or [])
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise CommandError(f"--corpus names {repeated[0]} twice")
+    if len(names) == 1:
+        if names == ["synthetic"] and paths:
+            raise CommandError("--data is not used with --corpus synthetic")
+        if len(paths) > 1:
+            raise CommandError(f"--corpus {names[0]} takes one --data PATH, got {len(paths)}")
+        return [(names[0], paths[0] if paths else None)]
+    with_data = [name for name in names if name != "synthetic"]
+    if len(paths) != len(with_data):
+        raise CommandError(
+            f"--corpus {' '.join(names)} needs one --data PATH per corpus other than "
+            f"synthetic ({len(with_data)}, in the same order), got {len(paths)}"
+        )
+    paths = iter(paths)
+    return [(name, None if name == "synthetic" else next(paths)) for name in names]
+
+
+def _recorded(values):
+    """A ``--corpus`` or ``--data`` value as recorded: one value, or the list."""
+    return values[0] if values and len(values) == 1 else values
+
+
 def _load_corpus(args, sr=16000):
-    """The corpus named on the command line as a Bunch (data, target, groups)."""
+    """The corpus named on the command line as a Bunch (data, target, groups);
+    several are combined (:func:`~sklearn_ser.datasets.concat_corpora`)."""
+    from .datasets import concat_corpora
+
+    corpora = [_load_one_corpus(args, name, data, sr) for name, data in _corpus_paths(args)]
+    if len(corpora) == 1:
+        return corpora[0]
+    try:
+        return concat_corpora(*corpora, names=args.corpus)
+    except ValueError as exc:
+        raise CommandError(f"cannot combine --corpus {' '.join(args.corpus)}: {exc}") from exc
+
+
+def _load_one_corpus(args, name, data, sr):
     from sklearn.utils import resample
 
     from . import datasets
 
-    if args.corpus == "synthetic":
-        if args.data is not None:
-            raise CommandError("--data is not used with --corpus synthetic")
+    if name == "synthetic":
         corpus = datasets.make_emotional_speech(sr=sr, random_state=args.seed)
         if args.max_clips is not None and args.max_clips < len(corpus.target):
             keep = np.sort(
@@ -85,26 +125,53 @@ def _load_corpus(args, sr=16000):
                 corpus[key] = corpus[key][keep]
             corpus.data = [corpus.data[i] for i in keep]
         return corpus
-    if args.data is None:
-        raise CommandError(f"--corpus {args.corpus} needs --data PATH (the corpus folder)")
-    path = Path(args.data).expanduser()
+    if data is None:
+        raise CommandError(f"--corpus {name} needs --data PATH (the corpus folder)")
+    path = Path(data).expanduser()
     if not path.exists():
         raise CommandError(f"data path not found: {path}")
     loader = {
         "ravdess": datasets.load_ravdess,
+        "ased": datasets.load_ased,
         "emodb": datasets.load_emodb,
         "crema-d": datasets.load_crema_d,
         "tess": datasets.load_tess,
         "savee": datasets.load_savee,
         "folder": datasets.load_audio_folder,
-    }[args.corpus]
+    }[name]
     options = {"sr": sr, "max_files": args.max_clips, "verbose": True}
-    if args.corpus == "folder":
+    if name == "folder":
         options["groups"] = args.speaker_pattern
     try:
         return loader(path, **options)
     except (FileNotFoundError, ValueError) as exc:
-        raise CommandError(f"cannot load {args.corpus} from {path}: {exc}") from exc
+        raise CommandError(f"cannot load {name} from {path}: {exc}") from exc
+
+
+def _label_edit(args):
+    """``merge`` and ``keep`` of :func:`~sklearn_ser.datasets.relabel` from
+    ``--merge`` and ``--emotions``."""
+    merge = {}
+    for source, target in args.merge or ():
+        if merge.get(source, target) != target:
+            raise CommandError(f"--merge {source}= is given twice: {merge[source]} and {target}")
+        merge[source] = target
+    return {"merge": merge or None, "keep": args.emotions}
+
+
+def _label_facts(args):
+    """The label edit as recorded in results.json and beside a saved model."""
+    return {"merge": _label_edit(args)["merge"], "emotions": args.emotions}
+
+
+def _relabel(corpus, args):
+    """The corpus with the labels edited by ``--merge`` and ``--emotions``."""
+    from .datasets import relabel
+
+    try:
+        return relabel(corpus, **_label_edit(args))
+    except ValueError as exc:
+        raise CommandError(f"--merge/--emotions: {exc}") from exc
 
 
 def _audio_files(paths):
@@ -131,6 +198,37 @@ def _audio_files(paths):
 # ---------------------------------------------------------------- models
 
 
+def _default_cv(corpora):
+    """The corpus's own protocol; each corpus held out in turn over several."""
+    return DEFAULT_CV[corpora[0]] if len(corpora) == 1 else "leave-one-corpus-out"
+
+
+def _cross_corpus_cv(spec, corpus, names):
+    """The splitter of ``--cv leave-one-corpus-out`` or ``--cv TRAIN:TEST``
+    (corpora joined by +), checked on the corpus; None for the other specs."""
+    from .evaluation import CrossCorpusSplit, LeaveOneCorpusOut
+
+    if spec == "leave-one-corpus-out":
+        if len(names) < 2:
+            raise CommandError(f"--cv {spec} needs several corpora: --corpus NAME NAME ...")
+        cv = LeaveOneCorpusOut()
+    elif ":" in spec and not spec.startswith("group-kfold:"):
+        train, test = (side.split("+") for side in spec.split(":", 1))
+        unknown = [name for name in train + test if name not in names]
+        if unknown:
+            raise CommandError(
+                f"--cv {spec}: {unknown[0]} is not one of --corpus {' '.join(names)}"
+            )
+        cv = CrossCorpusSplit(train, test)
+    else:
+        return None
+    try:  # e.g. corpora that share no emotion: one line now, not a traceback mid-run
+        list(cv.split(corpus.data, corpus.target, corpus.groups))
+    except ValueError as exc:
+        raise CommandError(f"--cv {spec}: {exc}") from exc
+    return cv
+
+
 def _make_cv(spec, groups):
     from sklearn.model_selection import GroupKFold
 
@@ -149,7 +247,10 @@ def _make_cv(spec, groups):
             )
         cv = GroupKFold(n_splits=n_folds)
     else:
-        raise CommandError(f"--cv must be loso, ravdess-6 or group-kfold:K, got {spec!r}")
+        raise CommandError(
+            "--cv must be loso, ravdess-6, group-kfold:K, leave-one-corpus-out or "
+            f"TRAIN:TEST (corpora, e.g. ravdess:ased), got {spec!r}"
+        )
     if n_speakers < 2:
         raise CommandError("speaker-independent evaluation needs at least 2 speakers")
     return cv
@@ -187,7 +288,7 @@ def _make_model(name, args, *, sr):
         recipe = {
             "cnn-lstm": (
                 pipelines.make_small_cnn_lstm_pipeline
-                if args.corpus == "synthetic"
+                if args.corpus == ["synthetic"]
                 else pipelines.make_crop_cnn_lstm_pipeline
             ),
             "transformer-cnn": pipelines.make_zenkov_pipeline,
@@ -287,20 +388,20 @@ def _evaluate_folds(args, n_jobs):
 
     _check_baseline_options(args.model, args)
     out = Path(args.out)
-    corpus = _load_corpus(args)
+    corpus = _relabel(_load_corpus(args), args)
     if corpus.groups is None:
         raise CommandError(
             "the speakers of the clips are unknown, so no speaker-independent split is "
             "possible; pass --speaker-pattern REGEX (a group that captures the speaker)"
         )
-    cv_spec = args.cv or DEFAULT_CV[args.corpus]
-    cv = _make_cv(cv_spec, corpus.groups)
+    cv_spec = args.cv or _default_cv(args.corpus)
+    cv = _cross_corpus_cv(cv_spec, corpus, args.corpus) or _make_cv(cv_spec, corpus.groups)
     reports = {}
     for name in args.model:
         label = _model_label(name, args)
         model = _make_model(name, args, sr=corpus.sr)
         print(
-            f"{label} on {args.corpus}: {len(corpus.target)} clips, "
+            f"{label} on {'+'.join(args.corpus)}: {len(corpus.target)} clips, "
             f"{len(np.unique(corpus.groups))} speakers, cv {cv_spec}",
             file=sys.stderr,
         )
@@ -315,12 +416,14 @@ def _evaluate_folds(args, n_jobs):
             cv,
             n_jobs=n_jobs,
             checkpoint_dir=model_out / "folds",
+            corpora=corpus.get("corpus"),
         )
         run = {
-            "corpus": args.corpus,
-            "data": args.data,
+            "corpus": _recorded(args.corpus),
+            "data": _recorded(args.data),
             "model": name,
             "speaker_norm": args.speaker_norm,
+            **_label_facts(args),
             "cv": cv_spec,
             "epochs": _max_epochs(model),
             "seed": args.seed,
@@ -353,7 +456,7 @@ def _train(args):
 
     _check_baseline_options([args.model], args)
     out = Path(args.out)
-    corpus = _load_corpus(args)
+    corpus = _relabel(_load_corpus(args), args)
     model = _make_model(args.model, args, sr=corpus.sr)
     if args.speaker_norm and corpus.groups is None:
         raise CommandError("--speaker-norm needs the speakers: pass --speaker-pattern REGEX")
@@ -370,8 +473,9 @@ def _train(args):
         "model_name": args.model,
         "sr": corpus.sr,
         "classes": [str(c) for c in model.classes_],
-        "corpus": args.corpus,
+        "corpus": _recorded(args.corpus),
         "speaker_norm": args.speaker_norm,
+        **_label_facts(args),
         "n_seeds": _n_seeds(args.model, args),
         "n_clips": len(corpus.target),
     }
@@ -382,8 +486,8 @@ def _train(args):
     else:
         joblib.dump({**facts, "model": model, "versions": _versions()}, out)
     print(
-        f"saved {args.model} trained on {len(corpus.target)} {args.corpus} clips to {out} "
-        f"({args.format} format)"
+        f"saved {args.model} trained on {len(corpus.target)} {'+'.join(args.corpus)} clips "
+        f"to {out} ({args.format} format)"
     )
     return 0
 
@@ -470,6 +574,24 @@ def _speakers_of(files, pattern):
     return np.asarray(speakers)
 
 
+def _probability_edit(args, classes):
+    """``probabilities -> (probabilities, classes)`` under ``--merge`` and
+    ``--emotions``, checked against the model's classes before any audio is read."""
+    from .evaluation import merge_probabilities
+
+    def edit(probabilities):
+        if not (args.merge or args.emotions):
+            return probabilities, list(classes)
+        merged, kept = merge_probabilities(probabilities, classes, **_label_edit(args))
+        return merged, list(kept)
+
+    try:
+        edit(np.zeros((0, len(classes))))
+    except ValueError as exc:
+        raise CommandError(f"--merge/--emotions: {exc}") from exc
+    return edit
+
+
 def _predict(args):
     from sklearn import config_context
 
@@ -479,6 +601,7 @@ def _predict(args):
     files = _audio_files(args.inputs)
     model = saved["model"]
     classes = [str(c) for c in model.classes_]
+    relabel_probabilities = _probability_edit(args, classes)
     try:
         waveforms = [read_audio(file, saved["sr"]) for file in files]
     except ValueError as exc:
@@ -501,6 +624,7 @@ def _predict(args):
             f"the model in {args.model_file} gives NaN or infinite probabilities: "
             "its fitted values are damaged"
         )
+    probabilities, classes = relabel_probabilities(probabilities)
     rows = [
         {
             "file": str(file),
@@ -541,14 +665,48 @@ def _positive_int(text):
     return value
 
 
+def _label_pair(text):
+    source, sep, target = text.partition("=")
+    if not (sep and source and target):
+        raise argparse.ArgumentTypeError(f"expected LABEL=NEW_LABEL, got {text!r}")
+    return source, target
+
+
+def _add_label_options(parser):
+    parser.add_argument(
+        "--merge",
+        type=_label_pair,
+        nargs="+",
+        action="extend",
+        metavar="LABEL=NEW",
+        help="count LABEL as NEW, e.g. calm=neutral (several allowed; labels are "
+        "merged before --emotions selects)",
+    )
+    parser.add_argument(
+        "--emotions",
+        nargs="+",
+        metavar="LABEL",
+        help="keep only these emotions (after --merge), e.g. angry happy sad neutral",
+    )
+
+
 def _add_data_options(parser):
+    _add_label_options(parser)
     parser.add_argument(
         "--corpus",
         choices=CORPORA,
-        default="synthetic",
-        help="corpus to use (default: the built-in synthetic one)",
+        nargs="+",
+        default=["synthetic"],
+        help="corpus to use (default: the built-in synthetic one); several are "
+        "combined, their speakers kept apart as CORPUS/SPEAKER",
     )
-    parser.add_argument("--data", metavar="PATH", help="folder holding the corpus files")
+    parser.add_argument(
+        "--data",
+        nargs="+",
+        metavar="PATH",
+        help="folder holding the corpus files; with several corpora one per corpus "
+        "other than synthetic, in the same order",
+    )
     parser.add_argument(
         "--speaker-pattern",
         metavar="REGEX",
@@ -558,7 +716,7 @@ def _add_data_options(parser):
         "--max-clips",
         type=int,
         metavar="N",
-        help="use at most N clips, spread over the corpus (quick runs)",
+        help="use at most N clips of each corpus, spread over it (quick runs)",
     )
     parser.add_argument(
         "--speaker-norm",
@@ -620,8 +778,11 @@ def _parser():
     )
     evaluate.add_argument(
         "--cv",
-        metavar="{loso,group-kfold:K,ravdess-6}",
-        help="outer folds (default depends on the corpus)",
+        metavar="{loso,group-kfold:K,ravdess-6,leave-one-corpus-out,TRAIN:TEST}",
+        help="outer folds (default depends on the corpus; with several corpora "
+        "leave-one-corpus-out: test on each, train on the others). TRAIN:TEST trains "
+        "on some corpora and tests on others, e.g. ravdess:ased or ravdess+ased:emodb; "
+        "the cross-corpus folds keep only the emotions training and test share",
     )
     where = evaluate.add_mutually_exclusive_group()
     where.add_argument("--n-jobs", type=int, default=None, help="folds run in parallel")
@@ -671,6 +832,7 @@ def _parser():
     predict.add_argument("model_file", metavar="MODEL", help="file written by `train`")
     predict.add_argument("inputs", nargs="+", metavar="FILE|DIR", help="audio files or folders")
     predict.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _add_label_options(predict)
     predict.add_argument(
         "--speaker-pattern",
         metavar="REGEX",

@@ -35,3 +35,18 @@ def ravdess_path():
     if not (RAVDESS_PATH / "Actor_01").is_dir():
         pytest.skip(f"RAVDESS not found at {RAVDESS_PATH} (set SKLEARN_SER_RAVDESS)")
     return RAVDESS_PATH
+
+
+# ASED likewise, from $SKLEARN_SER_ASED or the copy beside the repository.
+ASED_PATH = Path(
+    os.environ.get("SKLEARN_SER_ASED")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ased16k"
+)
+
+
+@pytest.fixture(scope="session")
+def ased_path():
+    """The ASED 16 kHz corpus; skip when it is absent."""
+    if not (ASED_PATH / "01Neutral").is_dir():
+        pytest.skip(f"ASED not found at {ASED_PATH} (set SKLEARN_SER_ASED)")
+    return ASED_PATH

@@ -70,6 +70,15 @@ def test_evaluate_baseline_on_ravdess(ravdess_path, tmp_path, capsys):
     assert not list(tmp_path.glob("training_curves_*.png"))
 
 
+def test_evaluate_baseline_on_ased(ased_path, tmp_path):
+    argv = ["evaluate", "--corpus", "ased", "--data", str(ased_path), "--model", "baseline"]
+    assert main([*argv, "--max-clips", "20", "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["n_samples"] == 20 and results["n_folds"] == 5
+    assert results["run"]["cv"] == "group-kfold:5"
+    assert set(results["per_speaker"]) <= {f"ased_{s:02d}" for s in range(1, 66)}
+
+
 @pytest.fixture(scope="module")
 def wav_folder(tmp_path_factory):
     corpus = make_emotional_speech(n_speakers=4, n_utterances_per_emotion=3, random_state=0)
@@ -507,3 +516,160 @@ def test_feature_set_without_its_package_is_a_user_error(monkeypatch, capsys):
     assert main(["evaluate", "--model", "baseline", "--features", "egemaps", "voice"]) == 2
     err = capsys.readouterr().err
     assert "--features voice needs the resemblyzer package" in err and "[voice]" in err
+
+
+def test_merge_and_emotions_reach_training_and_prediction(wav_folder, tmp_path, capsys):
+    model_file = tmp_path / "model.joblib"
+    edit = ["--merge", "happy=neutral", "--emotions", "neutral", "angry", "sad"]
+    train = ["train", "--model", "baseline", "--max-clips", "40", "--format", "joblib"]
+    assert main([*train, *edit, "--out", str(model_file)]) == 0
+    saved = joblib.load(model_file)
+    assert list(saved["model"].classes_) == ["angry", "neutral", "sad"]
+    assert saved["merge"] == {"happy": "neutral"}
+    assert saved["emotions"] == ["neutral", "angry", "sad"]
+    capsys.readouterr()
+
+    predict = ["predict", str(model_file), str(wav_folder), "--format", "json"]
+    assert main([*predict, "--merge", "sad=angry", "--emotions", "angry", "neutral"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(list(wav_folder.rglob("*.wav")))
+    for row in rows:
+        assert set(row) == {"file", "label", "angry", "neutral"}
+        assert row["angry"] + row["neutral"] == pytest.approx(1.0)
+        assert row["label"] == max(["angry", "neutral"], key=row.get)
+
+    assert main([*predict, "--emotions", "happy"]) == 2
+    assert "--merge/--emotions: cannot keep unknown labels ['happy']" in _error_line(capsys)
+
+
+def test_emotions_reach_evaluation(tmp_path, capsys):
+    argv = ["evaluate", "--model", "baseline", "--cv", "group-kfold:2", "--out", str(tmp_path)]
+    assert main([*argv, "--max-clips", "40", "--emotions", "sad", "angry"]) == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["labels"] == ["angry", "sad"] and results["run"]["emotions"] == ["sad", "angry"]
+    assert results["n_samples"] == 20
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--emotions", "angy"], "--merge/--emotions: cannot keep unknown labels ['angy']"),
+        (["--merge", "happy=neutral", "happy=sad"], "--merge happy= is given twice"),
+    ],
+)
+def test_label_edit_errors_are_one_line(options, message, tmp_path, capsys):
+    assert main(["train", "--model", "baseline", *options, "--out", str(tmp_path / "m")]) == 2
+    assert message in _error_line(capsys)
+
+
+def test_merge_needs_label_pairs(capsys):
+    assert main(["train", "--merge", "calm"]) == 2
+    assert "expected LABEL=NEW_LABEL, got 'calm'" in capsys.readouterr().err
+
+
+def test_several_corpora_are_combined(ravdess_path, ased_path, tmp_path, capsys):
+    model_file = tmp_path / "model.joblib"
+    argv = ["train", "--model", "baseline", "--format", "joblib", "--out", str(model_file)]
+    argv += ["--corpus", "ravdess", "ased", "--data", str(ravdess_path), str(ased_path)]
+    assert main([*argv, "--max-clips", "12"]) == 0
+    assert "trained on 24 ravdess+ased clips" in capsys.readouterr().out
+    assert joblib.load(model_file)["corpus"] == ["ravdess", "ased"]
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--corpus", "ravdess", "ased", "--data", "x"], "needs one --data PATH per corpus"),
+        (["--corpus", "ravdess", "--data", "x", "y"], "--corpus ravdess takes one --data PATH"),
+        (["--corpus", "ased", "ased", "--data", "x", "y"], "--corpus names ased twice"),
+        (["--corpus", "synthetic", "--data", "x"], "--data is not used with --corpus synthetic"),
+    ],
+)
+def test_corpus_and_data_must_pair_up(options, message, capsys):
+    assert main(["train", *options]) == 2
+    assert message in _error_line(capsys)
+
+
+@pytest.fixture(scope="module")
+def two_corpora(tmp_path_factory):
+    """Synthetic speech named as RAVDESS (4 emotions) and as ASED (3: no happy)."""
+    corpus = make_emotional_speech(n_speakers=4, n_utterances_per_emotion=2, random_state=0)
+    root = tmp_path_factory.mktemp("corpora")
+    (root / "ravdess").mkdir()
+    (root / "ased").mkdir()
+    codes = {
+        "neutral": ("01", "n1"),
+        "happy": ("03", "h3"),
+        "sad": ("04", "s4"),
+        "angry": ("05", "a5"),
+    }
+    takes = {}
+    for clip, label, speaker in zip(corpus.data, corpus.target, corpus.groups):
+        number = int(speaker.rsplit("_", 1)[1]) + 1
+        take = takes[speaker, label] = takes.get((speaker, label), 0) + 1
+        ravdess, ased = codes[label]
+        soundfile.write(
+            root / "ravdess" / f"03-01-{ravdess}-01-01-0{take}-{number:02d}.wav", clip, corpus.sr
+        )
+        if label != "happy":
+            soundfile.write(
+                root / "ased" / f"{ased}-01-0{take}-01-{number:02d}.wav", clip, corpus.sr
+            )
+    return root
+
+
+def _cross_corpus(two_corpora, *options):
+    return [
+        "evaluate", "--model", "baseline", "--corpus", "ravdess", "ased",
+        "--data", str(two_corpora / "ravdess"), str(two_corpora / "ased"), *options,
+    ]  # fmt: skip
+
+
+def test_evaluate_leave_one_corpus_out(two_corpora, tmp_path, capsys):
+    assert main([*_cross_corpus(two_corpora), "--out", str(tmp_path)]) == 0  # the default cv
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["run"]["cv"] == "leave-one-corpus-out"
+    assert [fold["speakers"][0].split("/")[0] for fold in results["folds"]] == ["ased", "ravdess"]
+    per_corpus = results["per_corpus"]
+    # ASED has no happy: RAVDESS is tested on its other 3 emotions only (8 clips each)
+    assert per_corpus["ravdess"]["n"] == 24 and per_corpus["ased"]["n"] == 24
+    assert results["labels"] == ["angry", "neutral", "sad"]
+    assert set(per_corpus["ased"]["per_class_recall"]) == {"angry", "neutral", "sad"}
+    out = capsys.readouterr().out
+    assert "test corpus" in out and "most predicted" in out
+    # resumable like the other protocols: the finished folds are read back
+    folds = {p: p.stat().st_mtime_ns for p in (tmp_path / "folds").glob("fold_*")}
+    assert len(folds) == 2
+    assert main([*_cross_corpus(two_corpora), "--out", str(tmp_path)]) == 0
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "folds").glob("fold_*")} == folds
+    assert json.loads((tmp_path / "results.json").read_text())["per_corpus"] == per_corpus
+
+
+def test_evaluate_train_on_one_corpus_test_on_another(two_corpora, tmp_path, capsys):
+    argv = _cross_corpus(two_corpora, "--cv", "ravdess:ased", "--merge", "sad=angry")
+    assert main([*argv, "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert list(results["per_corpus"]) == ["ased"] and results["n_folds"] == 1
+    assert results["labels"] == ["angry", "neutral"]
+    assert results["per_corpus"]["ased"]["n"] == 24
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (
+            ["--cv", "ravdess:emodb"],
+            "--cv ravdess:emodb: emodb is not one of --corpus ravdess ased",
+        ),
+        (["--cv", "ravdess:ravdess"], "both trained and tested on"),
+        (["--cv", "ased:ravdess", "--emotions", "happy"], "corpora ['ased'] are not in the data"),
+    ],
+)
+def test_cross_corpus_cv_errors(two_corpora, options, message, tmp_path, capsys):
+    assert main([*_cross_corpus(two_corpora, *options), "--out", str(tmp_path)]) == 2
+    assert message in _error_line(capsys)
+
+
+def test_leave_one_corpus_out_needs_several_corpora(tmp_path, capsys):
+    assert main(["evaluate", "--cv", "leave-one-corpus-out", "--out", str(tmp_path)]) == 2
+    assert "needs several corpora" in _error_line(capsys)

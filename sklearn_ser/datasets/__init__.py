@@ -9,17 +9,22 @@ vocabulary), ``groups`` (speaker ids for speaker-independent splits),
 
 from ._audio_folder import load_audio_folder
 from ._base import AUDIO_EXTENSIONS, EMOTIONS, read_audio
-from ._corpora import load_crema_d, load_emodb, load_ravdess, load_savee, load_tess
+from ._combine import CORPUS_SEPARATOR, concat_corpora
+from ._corpora import load_ased, load_crema_d, load_emodb, load_ravdess, load_savee, load_tess
 from ._fetch import clear_data_home, fetch_emodb, fetch_ravdess, get_data_home
+from ._labels import relabel
 from ._synthetic import make_emotional_speech
 
 __all__ = [
     "AUDIO_EXTENSIONS",
+    "CORPUS_SEPARATOR",
     "EMOTIONS",
     "clear_data_home",
+    "concat_corpora",
     "fetch_emodb",
     "fetch_ravdess",
     "get_data_home",
+    "load_ased",
     "load_audio_folder",
     "load_crema_d",
     "load_emodb",
@@ -28,4 +33,5 @@ __all__ = [
     "load_tess",
     "make_emotional_speech",
     "read_audio",
+    "relabel",
 ]

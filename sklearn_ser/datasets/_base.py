@@ -23,7 +23,9 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions
 from tqdm.auto import tqdm
 
-#: One emotion vocabulary for every corpus (English, lower case).
+#: One emotion vocabulary for every corpus (English, lower case). Which
+#: corpus has which, and what each corpus's codes map to: the user guide's
+#: "Emotion labels" section (docs/user_guide/data.rst, ``emotion_vocabulary``).
 EMOTIONS = (
     "neutral",
     "calm",
@@ -99,9 +101,9 @@ LOADER_DOC = {
         data : list of ndarray of shape (n_samples_i,), dtype float32
             One mono waveform per clip, at ``sr``.
         target : ndarray of shape (n_clips,), dtype str
-            Emotion labels from one vocabulary shared by all loaders:
-            neutral, calm, happy, sad, angry, fearful, disgust, surprised,
-            boredom.
+            Emotion labels from the vocabulary shared by all loaders,
+            :data:`~sklearn_ser.datasets.EMOTIONS` (see
+            :ref:`emotion_vocabulary`).
         groups : ndarray of shape (n_clips,), dtype str
             Speaker ids prefixed with the corpus name (``"ravdess_01"``), so
             that speakers stay distinct when corpora are combined. Pass them
