@@ -39,6 +39,7 @@ from .preprocessing import (
     LogMelTransformer,
     OpenSmileTransformer,
     SpeakerStandardScaler,
+    SpeechEncoderTransformer,
     UtteranceStatistics,
     VoiceEmbeddingTransformer,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "OpenSmileTransformer",
     "RAVDESS_FOLDS",
     "SpeakerStandardScaler",
+    "SpeechEncoderTransformer",
     "TransformerCNNClassifier",
     "UtteranceStatistics",
     "VoiceEmbeddingTransformer",
