@@ -5,6 +5,7 @@ import pytest
 import torch
 from sklearn.base import clone
 
+import sklearn_ser
 from sklearn_ser import SpeechEncoderTransformer, load_model, save_model
 from sklearn_ser.preprocessing import _speech_encoder
 from sklearn_ser.preprocessing._base import resample_clip
@@ -242,6 +243,21 @@ def test_other_weights_at_the_model_path_are_refused(tiny_models, tmp_path):
         encoder.set_params(model=original).transform(CLIPS),
         SpeechEncoderTransformer(original).fit(CLIPS).transform(CLIPS),
     )
+
+
+def test_a_baseline_pipeline_takes_it_as_a_feature_set(tiny_models):
+    y = np.array(["angry", "calm"] * 4)
+    clips = [RNG.normal(scale=0.1, size=1600 + 100 * i).astype(np.float32) for i in range(8)]
+    encoder = SpeechEncoderTransformer(tiny_models("wav2vec2-group"), layer=-1)
+    pipe = sklearn_ser.make_baseline_pipeline(features=("logmel", encoder))
+    pipe.fit(clips, y)
+    union = pipe.steps[0][1]
+    assert [name for name, _ in union.transformer_list] == [
+        "pipeline",
+        "speechencodertransformer",
+    ]
+    assert union.transformer_list[1][1] is not encoder  # a clone, as for the named sets
+    assert pipe.predict(clips).shape == (8,)
 
 
 def _leaves(node):
