@@ -40,6 +40,7 @@ from .preprocessing import (
     LogMelTransformer,
     OpenSmileTransformer,
     SpeakerStandardScaler,
+    SpeechEncoderTransformer,
     UtteranceStatistics,
     VoiceEmbeddingTransformer,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "OpenSmileTransformer",
     "RAVDESS_FOLDS",
     "SpeakerStandardScaler",
+    "SpeechEncoderTransformer",
     "TransformerCNNClassifier",
     "UtteranceStatistics",
     "VoiceEmbeddingTransformer",

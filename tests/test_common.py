@@ -6,7 +6,10 @@ whole suite applies to each of them. Most instances are tiny to keep it
 fast; the classifiers also run with the defaults a user gets.
 """
 
+import importlib.util
 import inspect
+import tempfile
+from pathlib import Path
 
 from sklearn.base import BaseEstimator
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -18,10 +21,12 @@ from sklearn_ser import (
     FixedLengthWaveform,
     LogMelTransformer,
     SpeakerStandardScaler,
+    SpeechEncoderTransformer,
     TransformerCNNClassifier,
     UtteranceStatistics,
     VoiceEmbeddingTransformer,
 )
+from tests.preprocessing.tiny_speech_encoders import save_tiny_encoder
 
 # Tiny frames so that scikit-learn's 2-D test arrays (tens of samples per
 # "clip") make several frames and every mel band gets an FFT bin.
@@ -72,6 +77,22 @@ ESTIMATORS = [
     CNNLSTM1DClassifier(),
     TransformerCNNClassifier(),
 ]
+
+HAS_TRANSFORMERS = importlib.util.find_spec("transformers") is not None
+if HAS_TRANSFORMERS:
+    # Tiny untrained encoders, saved for the session and removed at exit; the
+    # checks' short "clips" are padded to the 20 samples of one frame.
+    _TINY_ENCODERS = tempfile.TemporaryDirectory(prefix="ser_")
+    ESTIMATORS += [
+        SpeechEncoderTransformer(
+            save_tiny_encoder("wav2vec2-group", Path(_TINY_ENCODERS.name) / "wav2vec2")
+        ),
+        SpeechEncoderTransformer(
+            save_tiny_encoder("whisper", Path(_TINY_ENCODERS.name) / "whisper"),
+            layer=[1, 2],
+            batch_size=2,
+        ),
+    ]
 
 # Checks an estimator is known to fail, by class name, each with its reason.
 # Keep this list short and explain every exception.
@@ -124,6 +145,9 @@ NOT_CHECKED = {
     # tens of samples. tests/preprocessing/test_opensmile.py covers it.
     sklearn_ser.OpenSmileTransformer,
 }
+if not HAS_TRANSFORMERS:
+    # tests/preprocessing/test_speech_encoder.py is skipped too.
+    NOT_CHECKED.add(SpeechEncoderTransformer)
 
 
 def test_every_public_estimator_is_checked():

@@ -1,10 +1,12 @@
 """The front end: waveforms to fixed-size arrays (log-mel spectrograms, MFCCs,
 raw samples), utterance-level statistics of spectrograms, acoustic
-functionals and pretrained voice embeddings."""
+functionals, pretrained voice embeddings and the embeddings of pretrained speech
+encoders."""
 
 from ._logmel import LogMelTransformer
 from ._opensmile import OpenSmileTransformer
 from ._speaker import SpeakerStandardScaler
+from ._speech_encoder import SpeechEncoderTransformer
 from ._statistics import UtteranceStatistics
 from ._voice import VoiceEmbeddingTransformer
 from ._waveform import FixedLengthWaveform
@@ -14,6 +16,7 @@ __all__ = [
     "LogMelTransformer",
     "OpenSmileTransformer",
     "SpeakerStandardScaler",
+    "SpeechEncoderTransformer",
     "UtteranceStatistics",
     "VoiceEmbeddingTransformer",
 ]

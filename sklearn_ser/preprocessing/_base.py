@@ -2,6 +2,7 @@
 
 import librosa
 import numpy as np
+import torch
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -69,13 +70,37 @@ def trim_silence(clip, top_db, frame_length, hop_length):
     return clip[start:stop]
 
 
+def resample_clip(clip, sr, target_sr):
+    """``clip``, sampled at ``sr`` Hz, at ``target_sr`` Hz (librosa's default
+    resampler); the clip itself when the rates agree."""
+    if sr == target_sr:
+        return clip
+    return librosa.resample(clip, orig_sr=sr, target_sr=target_sr)
+
+
+def check_device(device):
+    """``device`` as a :class:`torch.device`, or a ValueError naming it when it
+    is not one or asks for CUDA on a machine without it."""
+    try:
+        device = torch.device(device)
+    except RuntimeError as error:
+        raise ValueError(f"device={device!r} is not a torch device") from error
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={str(device)!r} was requested but CUDA is not available; use device='cpu'"
+        )
+    return device
+
+
 class ClipFeaturesTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
     """Base of the transformers that turn each clip into one row of features.
 
     A subclass gives ``_fit_extractor()``, which checks that its extractor
     (often an optional dependency) is there, sets any fitted attributes of its
     own and returns the number of features, and ``_extractor()``, which
-    returns a function of ``(clip, index)`` giving that clip's row.
+    returns a function of ``(clip, index)`` giving that clip's row. One that
+    computes several clips at once overrides ``_transform_clips(clips)``
+    instead of giving ``_extractor()``.
     """
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -111,9 +136,21 @@ class ClipFeaturesTransformer(VersionStampMixin, TransformerMixin, BaseEstimator
         features : ndarray of shape (n_clips, `n_features_out_`), dtype float32
         """
         check_is_fitted(self)
-        clips = validate_waveforms(self, X, reset=False)
+        return self._transform_clips(validate_waveforms(self, X, reset=False))
+
+    def _transform_clips(self, clips):
         extract = self._extractor()
         features = np.empty((len(clips), self.n_features_out_), dtype=np.float32)
         for index, clip in enumerate(clips):
             features[index] = extract(clip, index)
         return features
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+    @property
+    def _n_features_out(self):
+        # For ClassNamePrefixFeaturesOutMixin's get_feature_names_out.
+        return self.n_features_out_

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._versions import VersionStampMixin
 from ._backends import log_mel_librosa, log_mel_torch, n_stft_frames
-from ._base import trim_silence, validate_waveforms
+from ._base import check_device, trim_silence, validate_waveforms
 from ._length import placement
 
 
@@ -406,14 +406,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
     def _check_device(self):
         if self.backend_ == "librosa":
             return
-        try:
-            device = torch.device(self.device)
-        except RuntimeError as error:
-            raise ValueError(f"device={self.device!r} is not a torch device") from error
-        if device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
-                f"device={self.device!r} was requested but CUDA is not available; use device='cpu'"
-            )
+        check_device(self.device)
 
     def _real_frames(self, clip):
         """Output frames that hold the clip's own frames rather than padding."""

@@ -2,8 +2,9 @@ import importlib.util
 
 import numpy as np
 import pytest
+from sklearn.pipeline import make_pipeline
 
-from sklearn_ser import load_model, save_model
+from sklearn_ser import LogMelTransformer, UtteranceStatistics, load_model, save_model
 from sklearn_ser.pipelines import make_baseline_pipeline
 
 
@@ -66,3 +67,25 @@ def test_a_tuple_of_feature_sets_is_concatenated_and_persists(tmp_path):
         load_model(tmp_path / "model.skser").predict_proba(_tones([220, 2000])),
         model.predict_proba(_tones([220, 2000])),
     )
+
+
+def test_a_transformer_instance_is_a_feature_set():
+    """A transformer of waveforms (e.g. a SpeechEncoderTransformer) joins the
+    named feature sets as a clone, alone or in a tuple."""
+    mfcc_statistics = make_pipeline(
+        LogMelTransformer(sr=8000, n_mels=16, n_mfcc=4, n_fft=256, hop_length=128),
+        UtteranceStatistics(deltas=False),
+    )
+    model = make_baseline_pipeline(features=("logmel", mfcc_statistics), sr=8000, n_mels=16)
+    union = model.steps[0][1]
+    assert union.transformer_list[1][1] is not mfcc_statistics
+    frequencies = [220, 250, 280, 1800, 2000, 2200] * 2
+    y = ["low"] * 3 + ["high"] * 3 + ["low"] * 3 + ["high"] * 3
+    model.fit(_tones(frequencies), y)
+    # 16 log-mel bands and 4 MFCCs, 5 statistics each (with deltas for the bands).
+    assert model[:-1].transform(_tones([220])).shape == (1, 16 * 10 + 4 * 5)
+    assert not hasattr(mfcc_statistics[0], "n_frames_")  # the clone was fitted
+    alone = make_baseline_pipeline(features=mfcc_statistics)
+    assert [name for name, _ in alone.steps] == ["pipeline", "standardscaler", "logisticregression"]
+    with pytest.raises(ValueError, match=r"features must be one of .*, a transformer, or a tuple"):
+        make_baseline_pipeline(features=("logmel", 3))
