@@ -41,6 +41,7 @@ from .preprocessing import (
     OpenSmileTransformer,
     SpeakerStandardScaler,
     SpeechEncoderTransformer,
+    UtteranceStandardScaler,
     UtteranceStatistics,
     VoiceEmbeddingTransformer,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "SpeakerStandardScaler",
     "SpeechEncoderTransformer",
     "TransformerCNNClassifier",
+    "UtteranceStandardScaler",
     "UtteranceStatistics",
     "VoiceEmbeddingTransformer",
     "evaluate_speaker_independent",

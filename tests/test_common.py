@@ -23,6 +23,7 @@ from sklearn_ser import (
     SpeakerStandardScaler,
     SpeechEncoderTransformer,
     TransformerCNNClassifier,
+    UtteranceStandardScaler,
     UtteranceStatistics,
     VoiceEmbeddingTransformer,
 )
@@ -40,6 +41,8 @@ ESTIMATORS = [
     FixedLengthWaveform(n_samples=7, align="center"),
     SpeakerStandardScaler(),
     SpeakerStandardScaler(min_clips=1, with_std=False),
+    UtteranceStandardScaler(),
+    UtteranceStandardScaler(with_std=False),
     UtteranceStatistics(),
     UtteranceStatistics(deltas=False),
     # Pads the checks' short "clips" to one 1.6-s window of the encoder.

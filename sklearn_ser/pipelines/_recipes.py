@@ -18,7 +18,12 @@ from ..estimators import (
     CNNLSTMClassifier,
     TransformerCNNClassifier,
 )
-from ..preprocessing import FixedLengthWaveform, LogMelTransformer, SpeakerStandardScaler
+from ..preprocessing import (
+    FixedLengthWaveform,
+    LogMelTransformer,
+    SpeakerStandardScaler,
+    UtteranceStandardScaler,
+)
 from ..utils import fill_doc
 
 _SPEAKER_NORM = """
@@ -30,16 +35,25 @@ _SPEAKER_NORM = """
         speaker statistics."""
 
 
-def _spectrogram_pipeline(front_end, classifier, speaker_norm):
-    """Front end, per-speaker or global standardisation, classifier."""
+_UTTERANCE_NORM = """
+    utterance_norm : bool, default=False
+        First standardise each mel band of each clip with the clip's own
+        statistics (:class:`~sklearn_ser.UtteranceStandardScaler`), which
+        removes a recording's gain and channel; the global standardisation
+        over the training set is then left out (per-speaker standardisation
+        stays, when asked for)."""
+
+
+def _spectrogram_pipeline(front_end, classifier, speaker_norm, utterance_norm=False):
+    """Front end, per-clip, per-speaker or global standardisation, classifier."""
+    if not (speaker_norm or utterance_norm):
+        return make_pipeline(front_end.set_params(normalize=True), classifier)
+    # The front end's output is the scalers' own: standardise it in place;
+    # NaN padding stays out of their statistics.
+    scalers = [UtteranceStandardScaler(copy=False)] if utterance_norm else []
     if speaker_norm:
-        # The front end's output is the scaler's own: standardise it in place.
-        return make_pipeline(
-            front_end.set_params(normalize=False, padding="nan"),
-            SpeakerStandardScaler(copy=False),
-            classifier,
-        )
-    return make_pipeline(front_end.set_params(normalize=True), classifier)
+        scalers.append(SpeakerStandardScaler(copy=False))
+    return make_pipeline(front_end.set_params(normalize=False, padding="nan"), *scalers, classifier)
 
 
 @fill_doc(speaker_norm=_SPEAKER_NORM)
@@ -165,8 +179,10 @@ def _window_of_64_ms(sr):
     return 2 ** round(math.log2(0.064 * sr))
 
 
-@fill_doc(speaker_norm=_SPEAKER_NORM)
-def make_crop_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
+@fill_doc(speaker_norm=_SPEAKER_NORM, utterance_norm=_UTTERANCE_NORM)
+def make_crop_cnn_lstm_pipeline(
+    *, sr=16000, speaker_norm=False, utterance_norm=False, **classifier_params
+):
     """Our CPU recipe for the 2-D CNN-LSTM: small network, crops, augmentation.
 
     The best single neural configuration per CPU-minute of
@@ -187,6 +203,7 @@ def make_crop_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_pa
     sr : int, default=16000
         Sampling rate of the input waveforms.
     %(speaker_norm)s
+    %(utterance_norm)s
     **classifier_params
         Passed to :class:`~sklearn_ser.CNNLSTMClassifier`, overriding the
         recipe's values.
@@ -217,7 +234,7 @@ def make_crop_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_pa
         module__hidden_size=64,
     )
     classifier = CNNLSTMClassifier(**{**recipe, **classifier_params})
-    return _spectrogram_pipeline(front_end, classifier, speaker_norm)
+    return _spectrogram_pipeline(front_end, classifier, speaker_norm, utterance_norm)
 
 
 @fill_doc(speaker_norm=_SPEAKER_NORM)

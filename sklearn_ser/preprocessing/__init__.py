@@ -5,7 +5,7 @@ encoders."""
 
 from ._logmel import LogMelTransformer
 from ._opensmile import OpenSmileTransformer
-from ._speaker import SpeakerStandardScaler
+from ._speaker import SpeakerStandardScaler, UtteranceStandardScaler
 from ._speech_encoder import SpeechEncoderTransformer
 from ._statistics import UtteranceStatistics
 from ._voice import VoiceEmbeddingTransformer
@@ -17,6 +17,7 @@ __all__ = [
     "OpenSmileTransformer",
     "SpeakerStandardScaler",
     "SpeechEncoderTransformer",
+    "UtteranceStandardScaler",
     "UtteranceStatistics",
     "VoiceEmbeddingTransformer",
 ]

@@ -92,3 +92,14 @@ def test_paper_and_quick_recipes_train_on_whole_clips_without_augmentation():
     # The CPU recipe is the classifier's defaults: crops and augmentation on.
     crop = make_crop_cnn_lstm_pipeline().steps[-1][1]
     assert crop.crop_length == 63 and crop.mixup_alpha == 0.2 and crop.freq_warp == 0.1
+
+
+@pytest.mark.parametrize("speaker_norm", [False, True])
+def test_utterance_norm_standardises_each_clip_before_any_other_scaler(speaker_norm):
+    pipe = make_crop_cnn_lstm_pipeline(utterance_norm=True, speaker_norm=speaker_norm)
+    names = [name for name, _ in pipe.steps]
+    expected = ["logmeltransformer", "utterancestandardscaler"]
+    expected += ["speakerstandardscaler"] if speaker_norm else []
+    assert names == [*expected, "cnnlstmclassifier"]
+    front_end = pipe[0]
+    assert front_end.normalize is False and front_end.padding == "nan"
