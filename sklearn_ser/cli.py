@@ -523,22 +523,26 @@ def _load_model(path):
     return saved
 
 
-def _speakers_of(files, pattern):
-    import re
+def _prediction_speakers(args, files, truth):
+    """Speakers for a speaker-normalising model: from ``--speaker-pattern``,
+    else from the corpus naming of ``--corpus``, else one per folder."""
+    from .datasets import speakers_from_paths
 
-    try:
-        regex = re.compile(pattern)
-    except re.error as exc:
-        raise CommandError(
-            f"--speaker-pattern {pattern!r} is not a regular expression: {exc}"
-        ) from exc
-    speakers = []
-    for file in files:
-        match = regex.search(str(file))
-        if match is None:
-            raise CommandError(f"--speaker-pattern {pattern!r} does not match {file}")
-        speakers.append(match.group(1) if regex.groups else match.group(0))
-    return np.asarray(speakers)
+    if args.speaker_pattern is not None:
+        try:
+            return speakers_from_paths(files, args.speaker_pattern)
+        except ValueError as exc:
+            raise CommandError(f"--speaker-pattern: {exc}") from exc
+    if truth is not None and truth.groups is not None:
+        return truth.groups
+    speakers = speakers_from_paths(files)
+    print(
+        "sklearn-ser: this model normalises per speaker and no --speaker-pattern was given: "
+        f"the files of each folder are normalised together, as one speaker "
+        f"({len(np.unique(speakers))} folders)",
+        file=sys.stderr,
+    )
+    return speakers
 
 
 def _probability_edit(args, classes):
@@ -575,14 +579,7 @@ def _predict(args):
         raise CommandError(str(exc)) from exc
     params = {}
     if saved.get("speaker_norm"):
-        if args.speaker_pattern is None:
-            print(
-                "sklearn-ser: this model normalises per speaker and no --speaker-pattern "
-                "was given: all files are taken as one speaker",
-                file=sys.stderr,
-            )
-        else:
-            params["groups"] = _speakers_of(files, args.speaker_pattern)
+        params["groups"] = _prediction_speakers(args, files, truth)
     with config_context(enable_metadata_routing=True), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
         probabilities = model.predict_proba(waveforms, **params)
@@ -899,7 +896,8 @@ def _parser():
         "--speaker-pattern",
         metavar="REGEX",
         help="for a model trained with --speaker-norm: regex whose group "
-        "captures the speaker in a file path",
+        "captures the speaker in a file path (default: the speakers of --corpus, else "
+        "the files of each folder are normalised together, as one speaker)",
     )
     predict.set_defaults(run=_predict)
     return parser

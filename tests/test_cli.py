@@ -3,6 +3,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -214,6 +215,7 @@ def test_a_trained_pickle_loads_where_the_cli_cannot_be_imported(tmp_path, capsy
     )
     code = f"""
 import sys
+from pathlib import Path
 sys.modules["sklearn_ser.cli"] = None  # any import of it now fails
 import joblib, numpy as np
 saved = joblib.load({str(model_file)!r})
@@ -650,3 +652,52 @@ def test_predict_scores_against_a_labels_csv(synthetic_model, two_corpora, tmp_p
 def test_predict_label_sources_errors(synthetic_model, two_corpora, options, message, capsys):
     assert main(["predict", str(synthetic_model), str(two_corpora / "ased"), *options]) == 2
     assert message in _error_line(capsys)
+
+
+@pytest.fixture(scope="module")
+def speaker_norm_model(tmp_path_factory):
+    model_file = tmp_path_factory.mktemp("model") / "model.joblib"
+    argv = ["train", "--model", "baseline", "--speaker-norm", "--max-clips", "40"]
+    assert main([*argv, "--format", "joblib", "--out", str(model_file)]) == 0
+    return model_file
+
+
+def _api_probabilities(model_file, files, groups):
+    from sklearn import config_context
+
+    from sklearn_ser.datasets import read_audio
+
+    model = joblib.load(model_file)["model"]
+    with config_context(enable_metadata_routing=True):
+        return model.predict_proba([read_audio(f) for f in files], groups=np.asarray(groups))
+
+
+def test_predict_normalises_each_folder_as_one_speaker(speaker_norm_model, two_corpora, capsys):
+    assert main(["predict", str(speaker_norm_model), str(two_corpora), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "the files of each folder are normalised together, as one speaker (2 folders)" in (
+        captured.err
+    )
+    rows = json.loads(captured.out)
+    files = [row["file"] for row in rows]
+    printed = np.array([[row[c] for c in ("angry", "happy", "neutral", "sad")] for row in rows])
+    by_folder = _api_probabilities(speaker_norm_model, files, [Path(f).parent.name for f in files])
+    np.testing.assert_allclose(printed, by_folder, atol=1e-6)
+    # ... which is not what one speaker for all the files gives
+    as_one = _api_probabilities(speaker_norm_model, files, ["all"] * len(files))
+    assert np.abs(printed - as_one).max() > 1e-3
+
+
+def test_predict_takes_the_speakers_of_a_corpus_naming(speaker_norm_model, two_corpora, capsys):
+    folder = two_corpora / "ravdess"
+    argv = ["predict", str(speaker_norm_model), str(folder), "--corpus", "ravdess"]
+    assert main([*argv, "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "normalised together" not in captured.err
+    rows = json.loads(captured.out)
+    files = [row["file"] for row in rows]
+    actors = [Path(f).stem[-2:] for f in files]
+    printed = np.array([[row[c] for c in ("angry", "happy", "neutral", "sad")] for row in rows])
+    np.testing.assert_allclose(
+        printed, _api_probabilities(speaker_norm_model, files, actors), atol=1e-6
+    )

@@ -7,7 +7,7 @@ vocabulary), ``groups`` (speaker ids for speaker-independent splits),
 ``DESCR``.
 """
 
-from ._audio_folder import load_audio_folder
+from ._audio_folder import load_audio_folder, speakers_from_paths
 from ._base import AUDIO_EXTENSIONS, EMOTIONS, read_audio
 from ._combine import CORPUS_SEPARATOR, concat_corpora
 from ._corpora import (
@@ -44,4 +44,5 @@ __all__ = [
     "read_audio",
     "read_labels_csv",
     "relabel",
+    "speakers_from_paths",
 ]
