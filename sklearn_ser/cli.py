@@ -556,22 +556,26 @@ def _check_facts(saved, path):
         )
 
 
-def _speakers_of(files, pattern):
-    import re
+def _prediction_speakers(args, files, truth):
+    """Speakers for a speaker-normalising model: from ``--speaker-pattern``,
+    else from the corpus naming of ``--corpus``, else one per folder."""
+    from .datasets import speakers_from_paths
 
-    try:
-        regex = re.compile(pattern)
-    except re.error as exc:
-        raise CommandError(
-            f"--speaker-pattern {pattern!r} is not a regular expression: {exc}"
-        ) from exc
-    speakers = []
-    for file in files:
-        match = regex.search(str(file))
-        if match is None:
-            raise CommandError(f"--speaker-pattern {pattern!r} does not match {file}")
-        speakers.append(match.group(1) if regex.groups else match.group(0))
-    return np.asarray(speakers)
+    if args.speaker_pattern is not None:
+        try:
+            return speakers_from_paths(files, args.speaker_pattern)
+        except ValueError as exc:
+            raise CommandError(f"--speaker-pattern: {exc}") from exc
+    if truth is not None and truth.groups is not None:
+        return truth.groups
+    speakers = speakers_from_paths(files)
+    print(
+        "sklearn-ser: this model normalises per speaker and no --speaker-pattern was given: "
+        f"the files of each folder are normalised together, as one speaker "
+        f"({len(np.unique(speakers))} folders)",
+        file=sys.stderr,
+    )
+    return speakers
 
 
 def _probability_edit(args, classes):
@@ -602,20 +606,14 @@ def _predict(args):
     model = saved["model"]
     classes = [str(c) for c in model.classes_]
     relabel_probabilities = _probability_edit(args, classes)
+    truth = _known_labels(args, files)
     try:
         waveforms = [read_audio(file, saved["sr"]) for file in files]
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
     params = {}
     if saved.get("speaker_norm"):
-        if args.speaker_pattern is None:
-            print(
-                "sklearn-ser: this model normalises per speaker and no --speaker-pattern "
-                "was given: all files are taken as one speaker",
-                file=sys.stderr,
-            )
-        else:
-            params["groups"] = _speakers_of(files, args.speaker_pattern)
+        params["groups"] = _prediction_speakers(args, files, truth)
     with config_context(enable_metadata_routing=True), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
         probabilities = model.predict_proba(waveforms, **params)
@@ -633,23 +631,106 @@ def _predict(args):
         }
         for file, p in zip(files, probabilities)
     ]
-    if args.format == "json":
-        print(json.dumps(rows, indent=2))
-    elif args.format == "csv":
-        buffer = io.StringIO()
+    text = _format_rows(rows, classes, args.format)
+    if args.out is None:
+        print(text, end="")
+    else:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {len(rows)} predictions to {out}", file=sys.stderr)
+    if truth is not None:
+        # csv and json on stdout stay machine-readable: the scores go to stderr
+        scores_stream = sys.stdout if args.out or args.format == "table" else sys.stderr
+        print(_score(args, truth, [row["label"] for row in rows], classes), file=scores_stream)
+    return 0
+
+
+def _format_rows(rows, classes, fmt):
+    """The predictions as the text of ``--format``."""
+    if fmt == "json":
+        return json.dumps(rows, indent=2) + "\n"
+    buffer = io.StringIO()
+    if fmt == "csv":
         writer = csv.DictWriter(buffer, fieldnames=["file", "label", *classes], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-        print(buffer.getvalue(), end="")
-    else:
-        width = max(len(row["file"]) for row in rows)
-        print(f"{'file':<{width}}  {'label':<10}  " + "  ".join(f"{c:>9}" for c in classes))
-        for row in rows:
-            print(
-                f"{row['file']:<{width}}  {row['label']:<10}  "
-                + "  ".join(f"{row[c]:>9.3f}" for c in classes)
-            )
-    return 0
+        return buffer.getvalue()
+    width = max(len(row["file"]) for row in rows)
+    print(
+        f"{'file':<{width}}  {'label':<10}  " + "  ".join(f"{c:>9}" for c in classes), file=buffer
+    )
+    for row in rows:
+        print(
+            f"{row['file']:<{width}}  {row['label']:<10}  "
+            + "  ".join(f"{row[c]:>9.3f}" for c in classes),
+            file=buffer,
+        )
+    return buffer.getvalue()
+
+
+def _known_labels(args, files):
+    """The true labels of the files, from ``--corpus`` or ``--labels`` (None
+    for a file the CSV does not list), with their speakers when the corpus
+    names them; None without either option."""
+    from sklearn.utils import Bunch
+
+    from .datasets import parse_filenames, read_labels_csv
+
+    if args.corpus is not None:
+        try:
+            return parse_filenames(files, args.corpus.replace("-", "_"))
+        except ValueError as exc:
+            raise CommandError(f"--corpus {args.corpus}: {exc}") from exc
+    if args.labels is None:
+        return None
+    try:
+        listed = read_labels_csv(args.labels)
+    except OSError as exc:
+        raise CommandError(f"--labels: cannot read {args.labels}: {exc}") from exc
+    except ValueError as exc:
+        raise CommandError(f"--labels: {exc}") from exc
+    target = np.asarray([listed.get(str(Path(file).resolve())) for file in files], dtype=object)
+    return Bunch(target=target, groups=None)
+
+
+def _score(args, truth, predicted, classes):
+    """The scores of the predictions of the labelled files, as printed text.
+
+    True labels get the same ``--merge``/``--emotions`` edit as the model;
+    files whose label the model does not predict are left out, and said so.
+    """
+    from sklearn.utils import Bunch
+
+    from .datasets import relabel
+    from .evaluation import score_predictions
+
+    notes = []
+    listed = np.flatnonzero([label is not None for label in truth.target])
+    if len(listed) < len(predicted):
+        notes.append(f"{len(predicted) - len(listed)} files have no label in {args.labels}")
+    try:
+        edited = relabel(
+            Bunch(data=listed, target=truth.target[listed].astype(str)), **_label_edit(args)
+        )
+    except ValueError as exc:
+        raise CommandError(f"--merge/--emotions on the true labels: {exc}") from exc
+    if len(edited.target) < len(listed):
+        notes.append(
+            f"{len(listed) - len(edited.target)} labelled files are outside --emotions: not scored"
+        )
+    known = np.isin(edited.target, classes)
+    if not known.all():
+        left_out = dict(zip(*np.unique(edited.target[~known], return_counts=True)))
+        notes.append(
+            "files labelled with emotions the model does not predict are not scored: "
+            + ", ".join(f"{label} {count}" for label, count in left_out.items())
+        )
+    if not known.any():
+        raise CommandError("none of the labelled files has an emotion the model predicts")
+    y_pred = np.asarray(predicted)[edited.data[known]]
+    scores = score_predictions(edited.target[known], y_pred, labels=classes)
+    return "\n".join([*(f"note: {note}" for note in notes), str(scores)])
 
 
 # ---------------------------------------------------------------- parser
@@ -834,10 +915,29 @@ def _parser():
     predict.add_argument("--format", choices=("table", "csv", "json"), default="table")
     _add_label_options(predict)
     predict.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the predictions to FILE (in --format) instead of the screen",
+    )
+    truth = predict.add_mutually_exclusive_group()
+    truth.add_argument(
+        "--labels",
+        metavar="CSV",
+        help="true labels, a CSV of file,label rows (paths relative to the CSV's folder): "
+        "print UAR, per-class recall and the confusion matrix",
+    )
+    truth.add_argument(
+        "--corpus",
+        choices=[name for name in CORPORA if name not in ("synthetic", "folder")],
+        help="the files are named as in this corpus: score against the labels of "
+        "their names, as --labels does",
+    )
+    predict.add_argument(
         "--speaker-pattern",
         metavar="REGEX",
         help="for a model trained with --speaker-norm: regex whose group "
-        "captures the speaker in a file path",
+        "captures the speaker in a file path (default: the speakers of --corpus, else "
+        "the files of each folder are normalised together, as one speaker)",
     )
     predict.add_argument(
         "--allow-pickle",

@@ -1,8 +1,10 @@
+import csv
 import importlib.util
 import json
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -309,6 +311,7 @@ def test_a_trained_pickle_loads_where_the_cli_cannot_be_imported(tmp_path, capsy
     )
     code = f"""
 import sys
+from pathlib import Path
 sys.modules["sklearn_ser.cli"] = None  # any import of it now fails
 import joblib, numpy as np
 saved = joblib.load({str(model_file)!r})
@@ -673,3 +676,124 @@ def test_cross_corpus_cv_errors(two_corpora, options, message, tmp_path, capsys)
 def test_leave_one_corpus_out_needs_several_corpora(tmp_path, capsys):
     assert main(["evaluate", "--cv", "leave-one-corpus-out", "--out", str(tmp_path)]) == 2
     assert "needs several corpora" in _error_line(capsys)
+
+
+@pytest.fixture(scope="module")
+def synthetic_model(tmp_path_factory):
+    """A baseline trained on the embedded corpus (neutral, happy, sad, angry)."""
+    model_file = tmp_path_factory.mktemp("model") / "model.joblib"
+    argv = ["train", "--model", "baseline", "--max-clips", "40", "--format", "joblib"]
+    assert main([*argv, "--out", str(model_file)]) == 0
+    return model_file
+
+
+def _printed_uar(text):
+    return float(text.split("UAR ")[1].split(" %")[0])
+
+
+def test_predict_scores_against_a_corpus_naming(synthetic_model, two_corpora, tmp_path, capsys):
+    from sklearn.metrics import balanced_accuracy_score
+
+    from sklearn_ser.datasets import parse_filenames
+
+    out = tmp_path / "predictions.csv"
+    folder = two_corpora / "ravdess"
+    argv = ["predict", str(synthetic_model), str(folder), "--corpus", "ravdess"]
+    assert main([*argv, "--format", "csv", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    with out.open() as stream:
+        rows = list(csv.DictReader(stream))
+    assert len(rows) == 32
+    y_true = parse_filenames([row["file"] for row in rows], "ravdess").target
+    y_pred = [row["label"] for row in rows]
+    expected = 100 * balanced_accuracy_score(y_true, y_pred)
+    assert _printed_uar(printed) == pytest.approx(expected, abs=0.05)
+    assert "true \\ predicted" in printed and "recall %" in printed
+
+
+def test_predict_scores_against_a_labels_csv(synthetic_model, two_corpora, tmp_path, capsys):
+    files = sorted((two_corpora / "ased").glob("*.wav"))  # 8 angry, 8 neutral, 8 sad
+    labels_csv = tmp_path / "labels.csv"
+    names = {"n": "calm", "s": "sad", "a": "angry"}  # calm: a class the model lacks
+    lines = [f"{file},{names[file.name[0]]}" for file in files[:-2]]  # 2 sad unlabelled
+    labels_csv.write_text("file,label\n" + "\n".join(lines) + "\n")
+    argv = ["predict", str(synthetic_model), str(two_corpora / "ased"), "--labels", str(labels_csv)]
+    assert main([*argv, "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    rows = json.loads(captured.out)  # stdout stays JSON: the scores go to stderr
+    assert len(rows) == 24
+    assert "2 files have no label" in captured.err
+    assert "emotions the model does not predict are not scored: calm 8" in captured.err
+    assert "14 predictions: UAR" in captured.err
+
+    assert main([*argv, "--format", "json", "--emotions", "sad", "angry"]) == 0
+    captured = capsys.readouterr()
+    assert {key for row in json.loads(captured.out) for key in row} == {
+        "file",
+        "label",
+        "angry",
+        "sad",
+    }
+    assert "8 labelled files are outside --emotions" in captured.err
+    assert "14 predictions: UAR" in captured.err
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--corpus", "emodb"], "--corpus emodb: EmoDB file name"),
+        (["--labels", "missing.csv"], "--labels: cannot read missing.csv"),
+    ],
+)
+def test_predict_label_sources_errors(synthetic_model, two_corpora, options, message, capsys):
+    assert main(["predict", str(synthetic_model), str(two_corpora / "ased"), *options]) == 2
+    assert message in _error_line(capsys)
+
+
+@pytest.fixture(scope="module")
+def speaker_norm_model(tmp_path_factory):
+    model_file = tmp_path_factory.mktemp("model") / "model.joblib"
+    argv = ["train", "--model", "baseline", "--speaker-norm", "--max-clips", "40"]
+    assert main([*argv, "--format", "joblib", "--out", str(model_file)]) == 0
+    return model_file
+
+
+def _api_probabilities(model_file, files, groups):
+    from sklearn import config_context
+
+    from sklearn_ser.datasets import read_audio
+
+    model = joblib.load(model_file)["model"]
+    with config_context(enable_metadata_routing=True):
+        return model.predict_proba([read_audio(f) for f in files], groups=np.asarray(groups))
+
+
+def test_predict_normalises_each_folder_as_one_speaker(speaker_norm_model, two_corpora, capsys):
+    assert main(["predict", str(speaker_norm_model), str(two_corpora), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "the files of each folder are normalised together, as one speaker (2 folders)" in (
+        captured.err
+    )
+    rows = json.loads(captured.out)
+    files = [row["file"] for row in rows]
+    printed = np.array([[row[c] for c in ("angry", "happy", "neutral", "sad")] for row in rows])
+    by_folder = _api_probabilities(speaker_norm_model, files, [Path(f).parent.name for f in files])
+    np.testing.assert_allclose(printed, by_folder, atol=1e-6)
+    # ... which is not what one speaker for all the files gives
+    as_one = _api_probabilities(speaker_norm_model, files, ["all"] * len(files))
+    assert np.abs(printed - as_one).max() > 1e-3
+
+
+def test_predict_takes_the_speakers_of_a_corpus_naming(speaker_norm_model, two_corpora, capsys):
+    folder = two_corpora / "ravdess"
+    argv = ["predict", str(speaker_norm_model), str(folder), "--corpus", "ravdess"]
+    assert main([*argv, "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "normalised together" not in captured.err
+    rows = json.loads(captured.out)
+    files = [row["file"] for row in rows]
+    actors = [Path(f).stem[-2:] for f in files]
+    printed = np.array([[row[c] for c in ("angry", "happy", "neutral", "sad")] for row in rows])
+    np.testing.assert_allclose(
+        printed, _api_probabilities(speaker_norm_model, files, actors), atol=1e-6
+    )

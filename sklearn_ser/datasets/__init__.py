@@ -7,12 +7,20 @@ vocabulary), ``groups`` (speaker ids for speaker-independent splits),
 ``DESCR``.
 """
 
-from ._audio_folder import load_audio_folder
+from ._audio_folder import load_audio_folder, speakers_from_paths
 from ._base import AUDIO_EXTENSIONS, EMOTIONS, read_audio
 from ._combine import CORPUS_SEPARATOR, concat_corpora
-from ._corpora import load_ased, load_crema_d, load_emodb, load_ravdess, load_savee, load_tess
+from ._corpora import (
+    load_ased,
+    load_crema_d,
+    load_emodb,
+    load_ravdess,
+    load_savee,
+    load_tess,
+    parse_filenames,
+)
 from ._fetch import clear_data_home, fetch_emodb, fetch_ravdess, get_data_home
-from ._labels import relabel
+from ._labels import read_labels_csv, relabel
 from ._synthetic import make_emotional_speech
 
 __all__ = [
@@ -32,6 +40,9 @@ __all__ = [
     "load_savee",
     "load_tess",
     "make_emotional_speech",
+    "parse_filenames",
     "read_audio",
+    "read_labels_csv",
     "relabel",
+    "speakers_from_paths",
 ]

@@ -5,7 +5,10 @@ machinery lives in ``_base``.
 """
 
 import re
+from pathlib import Path
 
+import numpy as np
+from sklearn.utils import Bunch
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ..utils import fill_doc
@@ -750,4 +753,64 @@ def load_ased(
         as_frame=as_frame,
         return_X_y=return_X_y,
         return_X_y_groups=return_X_y_groups,
+    )
+
+
+# ------------------------------------------------------- names without audio
+
+#: The named corpora whose file names give labels and speakers, by key.
+_NAMED_CORPORA = {spec.key: spec for spec in (_RAVDESS, _ASED, _EMODB, _CREMA_D, _TESS, _SAVEE)}
+
+
+@validate_params(
+    {"files": ["array-like"], "corpus": [StrOptions(set(_NAMED_CORPORA))]},
+    prefer_skip_nested_validation=True,
+)
+def parse_filenames(files, corpus):
+    """Labels and speakers that a corpus's naming gives files, without audio.
+
+    The loaders' own parsing, for files met elsewhere: e.g. to score a
+    saved model's predictions on a corpus (``sklearn-ser predict --corpus``).
+
+    Parameters
+    ----------
+    files : array-like of str or path-like
+        Audio files named as in the corpus.
+    corpus : {"ravdess", "ased", "emodb", "crema_d", "tess", "savee"}
+        The naming convention.
+
+    Returns
+    -------
+    parsed : :class:`~sklearn.utils.Bunch`
+        ``target`` (labels from :data:`EMOTIONS`), ``groups`` (speaker ids
+        as the loader gives them, e.g. ``"ravdess_01"``), ``filenames`` and
+        ``metadata``, one entry per file in the order given.
+
+    Raises
+    ------
+    ValueError
+        Naming the first file whose name does not follow the convention.
+
+    Examples
+    --------
+    >>> from sklearn_ser.datasets import parse_filenames
+    >>> parsed = parse_filenames(["a/03-01-05-01-01-01-07.wav", "b/03-01-02-02-01-01-08.wav"],
+    ...                          "ravdess")
+    >>> parsed.target, parsed.groups
+    (array(['angry', 'calm'], dtype='<U5'), array(['ravdess_07', 'ravdess_08'], dtype='<U10'))
+    """
+    spec = _NAMED_CORPORA[corpus]
+    records = []
+    for file in map(Path, files):
+        try:
+            records.append(spec.parse(file, file.parent))
+        except ValueError as exc:
+            raise ValueError(
+                f"{spec.name} file name {file} does not follow the convention: {exc}"
+            ) from None
+    return Bunch(
+        target=np.asarray([r["label"] for r in records], dtype=str),
+        groups=np.asarray([f"{spec.group_prefix}{r['speaker']}" for r in records], dtype=str),
+        filenames=np.asarray([str(file) for file in files], dtype=str),
+        metadata={field: np.asarray([r[field] for r in records]) for field in spec.fields},
     )

@@ -1,4 +1,9 @@
-"""Editing the labels of a corpus: merge some into others, keep a subset."""
+"""Editing the labels of a corpus (merge some into others, keep a subset),
+and reading the labels of files from a CSV."""
+
+import csv
+import os
+from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
@@ -153,3 +158,54 @@ def relabel(corpus, *, merge=None, keep=None):
     if subset.get("frame") is not None and "target" in subset.frame:
         subset.frame["target"] = subset.target
     return subset
+
+
+@validate_params({"path": [str, os.PathLike]}, prefer_skip_nested_validation=True)
+def read_labels_csv(path):
+    """Read the labels of audio files from a CSV of ``file,label`` rows.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A CSV file with two columns, the audio file and its label; a first
+        row ``file,label`` is taken as a header. Relative file paths are
+        relative to the CSV's folder.
+
+    Returns
+    -------
+    labels : dict of str to str
+        Resolved absolute path of each file -> its label.
+
+    Raises
+    ------
+    ValueError
+        Naming the CSV and line, for a row without two columns, an empty
+        label, or a file listed twice with different labels.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sklearn_ser.datasets import read_labels_csv
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "labels.csv").write_text("file,label\\nclips/a.wav,sad\\n")
+    >>> read_labels_csv(folder / "labels.csv") == {str(folder / "clips" / "a.wav"): "sad"}
+    True
+    """
+    path = Path(path)
+    labels = {}
+    with path.open(newline="", encoding="utf-8") as stream:
+        for line, row in enumerate(csv.reader(stream), start=1):
+            if line == 1 and [cell.strip().lower() for cell in row] == ["file", "label"]:
+                continue
+            if not row:
+                continue
+            if len(row) != 2 or not row[1].strip():
+                raise ValueError(f"{path}, line {line}: expected file,label, got {row}")
+            file = str((path.parent / row[0].strip()).resolve())
+            label = row[1].strip()
+            if labels.setdefault(file, label) != label:
+                raise ValueError(
+                    f"{path}, line {line}: {row[0]} is labelled both {labels[file]} and {label}"
+                )
+    return labels

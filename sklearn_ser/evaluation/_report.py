@@ -205,7 +205,7 @@ class SpeakerIndependentReport:
         Class labels, in the order of ``confusion_matrix``.
     folds : list of dict
         Per fold: ``fold``, ``speakers``, ``n_test``, ``uar``, ``accuracy``
-        and, when known, ``fit_time``.
+        and, when known, ``fit_time`` and ``corpora`` (the test corpora).
     confusion_matrix : ndarray of shape (n_classes, n_classes)
         Counts over all folds; rows are true classes, columns predictions.
     per_class_recall : dict
@@ -285,6 +285,8 @@ class SpeakerIndependentReport:
             if len(corpora) != len(y_true):
                 raise ValueError(f"corpora has {len(corpora)} entries but y_true has {len(y_true)}")
             self.corpora = np.concatenate([corpora[test] for test in self.test_indices])
+            for fold, test in zip(self.folds, self.test_indices):
+                fold["corpora"] = [_python(name) for name in np.unique(corpora[test])]
             self.per_corpus = {
                 _python(name): PredictionScores(
                     self.y_true[self.corpora == name],
@@ -363,9 +365,12 @@ class SpeakerIndependentReport:
             header.append("fit s")
         rows = []
         for fold in self.folds:
+            speakers = " ".join(str(s) for s in fold["speakers"])
+            if "corpora" in fold:  # a cross-corpus fold holds out whole corpora
+                speakers = f"{' '.join(fold['corpora'])} ({len(fold['speakers'])} speakers)"
             row = [
                 str(fold["fold"]),
-                " ".join(str(s) for s in fold["speakers"]),
+                speakers,
                 str(fold["n_test"]),
                 f"{100 * fold['uar']:.1f}",
                 f"{100 * fold['accuracy']:.1f}",

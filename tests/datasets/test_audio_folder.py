@@ -101,3 +101,16 @@ def test_bad_files_raise_by_name_or_are_skipped_with_one_warning(folder, write_c
     for name in ["text.wav", "cut.wav is truncated", "gone.flac", "loose.wav"]:
         assert name in message
     assert len(corpus.data) == 4
+
+
+def test_speakers_from_paths():
+    from sklearn_ser.datasets import speakers_from_paths
+
+    files = ["s1/take1/a.wav", "s1/take1/b.wav", "s2/take1/a.wav"]
+    assert list(speakers_from_paths(files)) == ["s1/take1", "s1/take1", "s2/take1"]
+    assert list(speakers_from_paths(files, r"^(s\d)")) == ["s1", "s1", "s2"]
+    assert list(speakers_from_paths(files, r"s\d")) == ["s1", "s1", "s2"]
+    with pytest.raises(ValueError, match="pattern 'x' does not match s1/take1/a.wav"):
+        speakers_from_paths(files, "x")
+    with pytest.raises(ValueError, match="is not a regular expression"):
+        speakers_from_paths(files, "(")

@@ -302,3 +302,19 @@ def test_ased_corpus_integration(ased_path):
     durations = np.array([len(x) for x in corpus.data]) / 16000
     assert 1.9 < durations.min() and durations.max() < 4.0
     assert all(Path(f).parent.parent == ased_path.resolve() for f in corpus.filenames)
+
+
+def test_parse_filenames_gives_the_loaders_labels_and_speakers(ravdess_folder):
+    from sklearn_ser.datasets import parse_filenames
+
+    files = sorted(ravdess_folder.rglob("*.wav"))
+    parsed = parse_filenames(files, "ravdess")
+    loaded = load_ravdess(ravdess_folder)
+    np.testing.assert_array_equal(parsed.target, loaded.target)
+    np.testing.assert_array_equal(parsed.groups, loaded.groups)
+    np.testing.assert_array_equal(parsed.metadata["gender"], loaded.metadata["gender"])
+    assert list(parse_filenames(["x/S4-03-02-02-09.flac"], "ased").groups) == ["ased_09"]
+    with pytest.raises(ValueError, match="EmoDB file name .*03-01-01.*does not follow"):
+        parse_filenames(files, "emodb")
+    with pytest.raises(ValueError, match="corpus"):
+        parse_filenames(files, "crema-d")

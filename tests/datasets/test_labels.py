@@ -108,3 +108,19 @@ def test_a_two_dimensional_data_array_is_indexed(corpus):
     corpus.data = np.stack([clip[:100] for clip in corpus.data])
     edited = relabel(corpus, keep=["sad"])
     np.testing.assert_array_equal(edited.data, corpus.data[corpus.target == "sad"])
+
+
+def test_read_labels_csv(tmp_path):
+    from sklearn_ser.datasets import read_labels_csv
+
+    (tmp_path / "labels.csv").write_text("file,label\nclips/a.wav, sad\n/abs/b.wav,angry\n\n")
+    assert read_labels_csv(tmp_path / "labels.csv") == {
+        str(tmp_path / "clips" / "a.wav"): "sad",
+        "/abs/b.wav": "angry",
+    }
+    (tmp_path / "bad.csv").write_text("a.wav,sad\nb.wav\n")
+    with pytest.raises(ValueError, match="bad.csv, line 2: expected file,label"):
+        read_labels_csv(tmp_path / "bad.csv")
+    (tmp_path / "twice.csv").write_text("a.wav,sad\na.wav,angry\n")
+    with pytest.raises(ValueError, match="line 2: a.wav is labelled both sad and angry"):
+        read_labels_csv(tmp_path / "twice.csv")

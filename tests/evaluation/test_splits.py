@@ -186,6 +186,8 @@ def test_leave_one_corpus_out_through_evaluate_speaker_independent(tmp_path):
         ["calm", "sad"],
     ]
     assert "test corpus  n  UAR %" in str(report)
+    assert [fold["corpora"] for fold in report.folds] == [["a"], ["b"], ["c"]]
+    assert "b (2 speakers)" in str(report)
     assert "## Per test corpus" in report.to_markdown()
     # the same call resumes from the finished folds: nothing is fitted again
     fitted_on.clear()
