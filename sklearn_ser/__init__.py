@@ -36,6 +36,7 @@ from .pipelines import (
 )
 from .preprocessing import (
     FixedLengthWaveform,
+    InputDomainCheck,
     LogMelTransformer,
     OpenSmileTransformer,
     SpeakerStandardScaler,
@@ -47,6 +48,7 @@ __all__ = [
     "CNNLSTM1DClassifier",
     "CNNLSTMClassifier",
     "FixedLengthWaveform",
+    "InputDomainCheck",
     "LogMelTransformer",
     "OpenSmileTransformer",
     "RAVDESS_FOLDS",
