@@ -49,9 +49,8 @@ DESCRIPTORS = (
 )
 DESCRIPTOR_NAMES = tuple(descriptor.name for descriptor in DESCRIPTORS)
 
-# Training percentiles kept by fit, and their standard normal scores.
+# Training percentiles kept by fit.
 PERCENTILES = np.arange(1, 100)
-_NORMAL_SCORES = ndtri(PERCENTILES / 100)
 _MEDIAN, _P5, _P95 = (int(np.flatnonzero(PERCENTILES == p)[0]) for p in (50, 5, 95))
 
 _POWER_FLOOR_DB = -120.0  # digital silence
@@ -63,6 +62,17 @@ _CLIPPING_FLOOR = 1e-4  # shares below it (a few peak samples) are no clipping
 # Descriptors that hardly vary in training (e.g. no clip clipped) still get
 # a spread, so that a small change does not score as a huge one.
 _MIN_HALF_RANGE_DB = 1.0
+
+
+def _normal_scores(n_clips):
+    """Standard normal scores of ``PERCENTILES`` as ``n_clips`` clips resolve them.
+
+    n clips cannot tell percentiles beyond 1 / (n + 1) and n / (n + 1) apart
+    from those: the smallest of 10 clips is about their 9th percentile, not
+    their 1st, so values beyond it score from -1.34, not from -2.33.
+    """
+    levels = np.clip(PERCENTILES / 100, 1 / (n_clips + 1), n_clips / (n_clips + 1))
+    return ndtri(levels)
 
 
 def _db(ratio, floor_db=_POWER_FLOOR_DB):
@@ -139,11 +149,18 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
     outlier_share : float, default=0.25
         A call also warns when at least this share of its clips are far
         outside on one descriptor, in the same direction.
+    descriptors : list of str, default=None
+        The descriptors that warn and count in :meth:`outlier_score`, among
+        ``level``, ``snr``, ``high_band``, ``low_band``, ``flatness`` and
+        ``clipping``; None means all. Leave out those a model is known to
+        ignore, e.g. ``level`` for one that normalises every clip's loudness.
 
     Attributes
     ----------
     quantiles_ : ndarray of shape (99, n_descriptors)
         Percentiles 1 to 99 of each descriptor over the training clips.
+    n_clips_fit_ : int
+        Number of training clips.
     descriptor_names_ : ndarray of shape (n_descriptors,), dtype str
         The descriptors, in the order of the columns of :meth:`clip_scores`:
         ``level``, ``snr``, ``high_band``, ``low_band``, ``flatness``,
@@ -178,7 +195,11 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
     distribution to a standard normal: the training median scores 0, the
     training 5th and 95th percentiles -1.645 and 1.645. Beyond the 1st and
     99th percentiles the score goes on linearly, with the spread between
-    the median and that percentile.
+    the median and that percentile. A small training set resolves fewer
+    percentiles: with n clips, the scores of the outer percentiles are those
+    of the levels 1 / (n + 1) and n / (n + 1) (with 10 clips, the smallest
+    scores about -1.34), so that a new clip beyond the few training ones
+    does not look far outside.
 
     On RAVDESS, fitted on the training actors of each of the six folds of
     :data:`~sklearn_ser.evaluation.RAVDESS_FOLDS`, it never warned on a
@@ -207,7 +228,7 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
     >>> [shift["hint"] for shift in check.diagnose(louder)]
     ['louder', 'clipped']
     >>> check.outlier_score(X[:3]).round(1), check.outlier_score(louder[:3]).round(1)
-    (array([1.4, 1.3, 1.3]), array([2.7, 2.7, 2.4]))
+    (array([1.4, 1.3, 1.3]), array([2.6, 2.6, 2.4]))
     """
 
     _parameter_constraints = {
@@ -215,13 +236,23 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
         "batch_threshold": [Interval(Real, 0, None, closed="neither")],
         "clip_threshold": [Interval(Real, 0, None, closed="neither")],
         "outlier_share": [Interval(Real, 0, 1, closed="right")],
+        "descriptors": [list, tuple, None],
     }
 
-    def __init__(self, *, sr=16000, batch_threshold=1.645, clip_threshold=3.0, outlier_share=0.25):
+    def __init__(
+        self,
+        *,
+        sr=16000,
+        batch_threshold=1.645,
+        clip_threshold=3.0,
+        outlier_share=0.25,
+        descriptors=None,
+    ):
         self.sr = sr
         self.batch_threshold = batch_threshold
         self.clip_threshold = clip_threshold
         self.outlier_share = outlier_share
+        self.descriptors = descriptors
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -239,8 +270,10 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
         self : InputDomainCheck
             The fitted check.
         """
+        self._checked()
         clips = validate_waveforms(self, X, reset=True)
         self.quantiles_ = np.percentile(self._describe(clips), PERCENTILES, axis=0)
+        self.n_clips_fit_ = len(clips)
         self.descriptor_names_ = np.asarray(DESCRIPTOR_NAMES)
         return self
 
@@ -333,9 +366,10 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         scores : ndarray of shape (n_clips,)
-            The largest absolute score of each clip in :meth:`clip_scores`.
+            The largest absolute score of each clip in :meth:`clip_scores`,
+            over the checked ``descriptors``.
         """
-        return np.abs(self.clip_scores(X)).max(axis=1)
+        return np.abs(self.clip_scores(X)[:, self._checked()]).max(axis=1)
 
     def diagnose(self, X):
         """What ``transform`` would warn about, without warning.
@@ -367,7 +401,8 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
         far_above = np.mean(scores > self.clip_threshold, axis=0)
         far_below = np.mean(scores < -self.clip_threshold, axis=0)
         shifts = []
-        for index, descriptor in enumerate(DESCRIPTORS):
+        for index in self._checked():
+            descriptor = DESCRIPTORS[index]
             if abs(median_scores[index]) > threshold:
                 direction = 1 if median_scores[index] > 0 else -1
             elif max(far_above[index], far_below[index]) >= self.outlier_share:
@@ -392,6 +427,18 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
             )
         return shifts
 
+    def _checked(self):
+        """Column indices of the checked descriptors."""
+        if self.descriptors is None:
+            return list(range(len(DESCRIPTORS)))
+        unknown = sorted(set(self.descriptors) - set(DESCRIPTOR_NAMES))
+        if unknown or not self.descriptors:
+            raise ValueError(
+                f"descriptors must be a non-empty list of {list(DESCRIPTOR_NAMES)}, "
+                f"got {self.descriptors!r}"
+            )
+        return [DESCRIPTOR_NAMES.index(name) for name in self.descriptors]
+
     def _describe(self, clips):
         return np.array([_describe_clip(clip, self.sr) for clip in clips])
 
@@ -399,18 +446,19 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
         """Map descriptor values to standard normal units of the training
         distribution (Notes of the class)."""
         scores = np.empty_like(values)
+        normal_scores = _normal_scores(self.n_clips_fit_)
         for index in range(values.shape[1]):
             quantiles, x = self.quantiles_[:, index], values[:, index]
             # Ties among the percentiles (a descriptor constant in training)
             # take the middle of their scores: interpolating from each side
             # gives the two ends.
-            from_below = np.interp(x, quantiles, _NORMAL_SCORES)
-            from_above = -np.interp(-x, -quantiles[::-1], -_NORMAL_SCORES[::-1])
+            from_below = np.interp(x, quantiles, normal_scores)
+            from_above = -np.interp(-x, -quantiles[::-1], -normal_scores[::-1])
             score = (from_below + from_above) / 2
             median = quantiles[_MEDIAN]
             upper = max(quantiles[-1] - median, _MIN_HALF_RANGE_DB)
             lower = max(median - quantiles[0], _MIN_HALF_RANGE_DB)
-            top, bottom = _NORMAL_SCORES[-1], _NORMAL_SCORES[0]
+            top, bottom = normal_scores[-1], normal_scores[0]
             score = np.where(x > quantiles[-1], top * (1 + (x - quantiles[-1]) / upper), score)
             score = np.where(x < quantiles[0], bottom * (1 + (quantiles[0] - x) / lower), score)
             scores[:, index] = score

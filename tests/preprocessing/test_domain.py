@@ -158,7 +158,7 @@ def test_constant_training_descriptor_scores_zero_when_equal():
     assert np.ptp(check.quantiles_[:, clipping]) == 0
     clipped = np.clip(clips[0] * 200, -1, 1)
     scores = check.clip_scores([clips[0], clipped])[:, clipping]
-    assert scores[0] == 0 and scores[1] > 10
+    assert scores[0] == pytest.approx(0, abs=1e-12) and scores[1] > 10
 
 
 def test_survives_save_model(tmp_path, check, split):
@@ -169,3 +169,13 @@ def test_survives_save_model(tmp_path, check, split):
     np.testing.assert_array_equal(loaded.descriptor_names_, check.descriptor_names_)
     quieter = [clip / 10 for clip in split[1]]
     assert loaded.diagnose(quieter) == check.diagnose(quieter) != []
+
+
+def test_only_the_chosen_descriptors_warn_and_score(check, split):
+    quieter = [clip / 10 for clip in split[1]]
+    without_level = clone(check).set_params(descriptors=["snr", "clipping"]).fit(split[0])
+    assert without_level.diagnose(quieter) == []
+    scores = np.abs(check.clip_scores(quieter))
+    np.testing.assert_allclose(without_level.outlier_score(quieter), scores[:, [1, 5]].max(axis=1))
+    with pytest.raises(ValueError, match=r"descriptors must be a non-empty list of \['level'"):
+        InputDomainCheck(descriptors=["loudness"]).fit(split[0])
