@@ -3,7 +3,7 @@ import importlib.util
 import numpy as np
 import pytest
 
-from sklearn_ser import load_model, save_model
+from sklearn_ser import InputDomainCheck, load_model, save_model
 from sklearn_ser.pipelines import make_baseline_pipeline
 
 
@@ -11,7 +11,7 @@ def _tones(frequencies, sr=8000, seconds=0.25):
     t = np.arange(int(sr * seconds)) / sr
     rng = np.random.default_rng(0)
     return [
-        (np.sin(2 * np.pi * f * t) + 0.05 * rng.normal(size=t.size)).astype(np.float32)
+        (0.5 * np.sin(2 * np.pi * f * t) + 0.05 * rng.normal(size=t.size)).astype(np.float32)
         for f in frequencies
     ]
 
@@ -44,13 +44,25 @@ def test_speaker_norm_and_opensmile_features_change_the_steps():
             "linear-svm", features="egemaps", speaker_norm=True
         ).steps
     ]
-    assert steps == ["opensmiletransformer", "speakerstandardscaler", "calibratedclassifiercv"]
+    assert steps == [
+        "inputdomaincheck",
+        "opensmiletransformer",
+        "speakerstandardscaler",
+        "calibratedclassifiercv",
+    ]
+
+
+def test_the_input_check_comes_first_at_the_sampling_rate_unless_told_not_to():
+    checked = make_baseline_pipeline(sr=8000)
+    assert isinstance(checked[0], InputDomainCheck) and checked[0].sr == 8000
+    unchecked = make_baseline_pipeline(sr=8000, check_domain=False)
+    assert [name for name, _ in unchecked.steps] == [name for name, _ in checked.steps[1:]]
 
 
 @pytest.mark.skipif(importlib.util.find_spec("resemblyzer") is None, reason="needs [voice]")
 def test_a_tuple_of_feature_sets_is_concatenated_and_persists(tmp_path):
     model = make_baseline_pipeline("logreg", features=("logmel", "voice"), sr=8000, n_mels=16)
-    union = model.steps[0][1]
+    union = model.named_steps["featureunion"]
     assert [name for name, _ in union.transformer_list] == [
         "pipeline",
         "voiceembeddingtransformer",
