@@ -37,6 +37,7 @@ from .pipelines import (
 )
 from .preprocessing import (
     FixedLengthWaveform,
+    InputDomainCheck,
     LogMelTransformer,
     OpenSmileTransformer,
     SpeakerStandardScaler,
@@ -50,6 +51,7 @@ __all__ = [
     "CNNLSTM1DClassifier",
     "CNNLSTMClassifier",
     "FixedLengthWaveform",
+    "InputDomainCheck",
     "LogMelTransformer",
     "OpenSmileTransformer",
     "RAVDESS_FOLDS",

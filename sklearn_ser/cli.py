@@ -596,6 +596,24 @@ def _probability_edit(args, classes):
     return edit
 
 
+@contextlib.contextmanager
+def _domain_warnings_on_one_line():
+    """Print a DomainShiftWarning as one line on stderr, not as Python shows
+    warnings (file, line and source); pass other warnings on."""
+    from .exceptions import DomainShiftWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
+        yield
+    for warning in caught:
+        if issubclass(warning.category, DomainShiftWarning):
+            print(f"sklearn-ser: warning: {warning.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+
+
 def _predict(args):
     from sklearn import config_context
 
@@ -614,8 +632,7 @@ def _predict(args):
     params = {}
     if saved.get("speaker_norm"):
         params["groups"] = _prediction_speakers(args, files, truth)
-    with config_context(enable_metadata_routing=True), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
+    with config_context(enable_metadata_routing=True), _domain_warnings_on_one_line():
         probabilities = model.predict_proba(waveforms, **params)
     if not np.isfinite(probabilities).all():
         raise CommandError(

@@ -144,6 +144,27 @@ def test_train_then_predict_a_folder(model, file_format, wav_folder, tmp_path, c
     assert str(first) in capsys.readouterr().out
 
 
+def test_predict_warns_on_one_line_when_the_input_is_unlike_the_training(
+    wav_folder, tmp_path, capsys
+):
+    model_file = tmp_path / "model.pt"
+    assert main(["train", "--model", "baseline", "--out", str(model_file)]) == 0
+    quieter = tmp_path / "quieter"
+    quieter.mkdir()
+    for file in sorted(wav_folder.rglob("*.wav"))[:12]:
+        samples, sr = soundfile.read(file)
+        soundfile.write(quieter / file.name, samples / 10, sr)
+    capsys.readouterr()
+
+    assert main(["predict", str(model_file), str(wav_folder)]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["predict", str(model_file), str(quieter), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert len(json.loads(captured.out)) == 12
+    (line,) = captured.err.splitlines()
+    assert line.startswith("sklearn-ser: warning: 12 clips unlike the training recordings: quieter")
+
+
 def _error_line(capsys):
     """The one error line (after any progress bars), with no traceback."""
     err = capsys.readouterr().err
@@ -485,7 +506,7 @@ def test_baseline_features_and_classifier_reach_the_pipeline():
         ["train", "--model", "baseline", "--features", "logmel", "egemaps", "--classifier", "svm"]
     )
     pipe = _make_model("baseline", args, sr=16000)
-    logmel, egemaps = (part for _, part in pipe[0].transformer_list)
+    logmel, egemaps = (part for _, part in pipe.named_steps["featureunion"].transformer_list)
     assert type(logmel[0]).__name__ == "LogMelTransformer"
     assert type(egemaps).__name__ == "OpenSmileTransformer"
     assert pipe[-1].estimator.kernel == "rbf"

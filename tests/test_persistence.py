@@ -39,7 +39,7 @@ from sklearn_ser import (
     save_model,
 )
 from sklearn_ser.estimators import EpochProgressBar
-from sklearn_ser.exceptions import InconsistentVersionWarning
+from sklearn_ser.exceptions import DomainShiftWarning, InconsistentVersionWarning
 from sklearn_ser.pipelines import make_baseline_pipeline
 from sklearn_ser.utils._versions import VersionStampMixin, running_versions
 
@@ -263,8 +263,25 @@ def test_opensmile_baseline_round_trips(corpus, tmp_path):
     model = make_baseline_pipeline("logreg", features="egemaps", sr=SR).fit(X, y)
     save_model(model, tmp_path / "model.pt")
     loaded = load_model(tmp_path / "model.pt")
-    np.testing.assert_array_equal(loaded[0].feature_names_, model[0].feature_names_)
+    np.testing.assert_array_equal(
+        loaded.named_steps["opensmiletransformer"].feature_names_,
+        model.named_steps["opensmiletransformer"].feature_names_,
+    )
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_a_recipe_keeps_its_input_check(corpus, tmp_path):
+    X, y, _ = corpus
+    model = make_baseline_pipeline("logreg", sr=SR, n_mels=16).fit(X, y)
+    save_model(model, tmp_path / "model.pt")
+    loaded = load_model(tmp_path / "model.pt")
+    np.testing.assert_array_equal(loaded[0].quantiles_, model[0].quantiles_)
+    messages = []
+    for pipeline in (model, loaded):
+        with pytest.warns(DomainShiftWarning, match="quieter") as caught:
+            pipeline.predict(X / 100)
+        messages.append([str(warning.message) for warning in caught])
+    assert messages[0] == messages[1] and len(messages[0]) == 1
 
 
 def test_callbacks_are_not_saved(tmp_path):

@@ -16,6 +16,8 @@ from ..preprocessing import (
     UtteranceStatistics,
     VoiceEmbeddingTransformer,
 )
+from ..utils import fill_doc
+from ._base import CHECK_DOMAIN, make_checked_pipeline
 
 _OPENSMILE_SETS = {"egemaps": "eGeMAPSv02", "compare": "ComParE_2016"}
 
@@ -29,11 +31,13 @@ def _is_feature_set(features):
     return isinstance(features, str) or hasattr(features, "transform")
 
 
+@fill_doc(check_domain=CHECK_DOMAIN)
 def make_baseline_pipeline(
     classifier="logreg",
     *,
     features="logmel",
     speaker_norm=False,
+    check_domain=True,
     sr=16000,
     n_mels=64,
     percentiles=(10, 50, 90),
@@ -42,8 +46,8 @@ def make_baseline_pipeline(
 ):
     """Build the non-neural reference model: waveforms in, labels out.
 
-    ``LogMelTransformer -> UtteranceStatistics -> StandardScaler ->
-    classifier``: per-band statistics of the log-mel spectrogram over time,
+    ``InputDomainCheck -> LogMelTransformer -> UtteranceStatistics ->
+    StandardScaler -> classifier``: per-band statistics of the log-mel spectrogram over time,
     standardised on the training data, then a logistic regression or an
     SVM. openSMILE functionals (eGeMAPS or ComParE-2016) can replace the
     log-mel statistics, and a :class:`~sklearn_ser.SpeakerStandardScaler`
@@ -75,6 +79,7 @@ def make_baseline_pipeline(
         :class:`~sklearn.preprocessing.StandardScaler`. Speakers reach it as
         ``groups`` through metadata routing, at ``predict`` too (the test
         speakers' own unlabelled clips).
+    %(check_domain)s
     sr : int, default=16000
         Sampling rate of the input waveforms.
     n_mels : int, default=64
@@ -92,14 +97,16 @@ def make_baseline_pipeline(
     -------
     pipeline : sklearn.pipeline.Pipeline
         Unfitted; its steps are named after their classes, e.g.
-        ``logmeltransformer``, ``utterancestatistics``, ``standardscaler``
-        and ``logisticregression`` or ``calibratedclassifiercv``.
+        ``inputdomaincheck``, ``logmeltransformer``, ``utterancestatistics``,
+        ``standardscaler`` and ``logisticregression`` or
+        ``calibratedclassifiercv``.
 
     Examples
     --------
     >>> from sklearn_ser.pipelines import make_baseline_pipeline
     >>> [name for name, _ in make_baseline_pipeline("svm").steps]
-    ['logmeltransformer', 'utterancestatistics', 'standardscaler', 'calibratedclassifiercv']
+    ['inputdomaincheck', 'logmeltransformer', 'utterancestatistics', 'standardscaler',
+     'calibratedclassifiercv']
     """
     classifiers = {
         "logreg": lambda: LogisticRegression(
@@ -149,4 +156,6 @@ def make_baseline_pipeline(
             )
         ]
     scaler = SpeakerStandardScaler(copy=False) if speaker_norm else StandardScaler()
-    return make_pipeline(*front_end, scaler, classifiers[classifier]())
+    return make_checked_pipeline(
+        *front_end, scaler, classifiers[classifier](), check_domain=check_domain, sr=sr
+    )

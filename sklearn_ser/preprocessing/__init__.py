@@ -1,8 +1,9 @@
 """The front end: waveforms to fixed-size arrays (log-mel spectrograms, MFCCs,
 raw samples), utterance-level statistics of spectrograms, acoustic
 functionals, pretrained voice embeddings and the embeddings of pretrained speech
-encoders."""
+encoders; and a check of the input against the training recordings."""
 
+from ._domain import InputDomainCheck
 from ._logmel import LogMelTransformer
 from ._opensmile import OpenSmileTransformer
 from ._speaker import SpeakerStandardScaler, UtteranceStandardScaler
@@ -13,6 +14,7 @@ from ._waveform import FixedLengthWaveform
 
 __all__ = [
     "FixedLengthWaveform",
+    "InputDomainCheck",
     "LogMelTransformer",
     "OpenSmileTransformer",
     "SpeakerStandardScaler",
