@@ -37,6 +37,21 @@ def ravdess_path():
     return RAVDESS_PATH
 
 
+# ASED likewise, from $SKLEARN_SER_ASED or the copy beside the repository.
+ASED_PATH = Path(
+    os.environ.get("SKLEARN_SER_ASED")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ased16k"
+)
+
+
+@pytest.fixture(scope="session")
+def ased_path():
+    """The ASED 16 kHz corpus; skip when it is absent."""
+    if not (ASED_PATH / "01Neutral").is_dir():
+        pytest.skip(f"ASED not found at {ASED_PATH} (set SKLEARN_SER_ASED)")
+    return ASED_PATH
+
+
 @pytest.fixture
 def make_fifo(tmp_path):
     """Make a FIFO (named pipe) under tmp_path; returns its path.

@@ -26,7 +26,9 @@ from tqdm.auto import tqdm
 from ..exceptions import CorpusFileError
 from ..utils._validation import _check_regular_file, _special_file_kind
 
-#: One emotion vocabulary for every corpus (English, lower case).
+#: One emotion vocabulary for every corpus (English, lower case). Which
+#: corpus has which, and what each corpus's codes map to: the user guide's
+#: "Emotion labels" section (docs/user_guide/data.rst, ``emotion_vocabulary``).
 EMOTIONS = (
     "neutral",
     "calm",
@@ -105,9 +107,9 @@ LOADER_DOC = {
         data : list of ndarray of shape (n_samples_i,), dtype float32
             One mono waveform per clip, at ``sr``.
         target : ndarray of shape (n_clips,), dtype str
-            Emotion labels from one vocabulary shared by all loaders:
-            neutral, calm, happy, sad, angry, fearful, disgust, surprised,
-            boredom.
+            Emotion labels from the vocabulary shared by all loaders,
+            :data:`~sklearn_ser.datasets.EMOTIONS` (see
+            :ref:`emotion_vocabulary`).
         groups : ndarray of shape (n_clips,), dtype str
             Speaker ids prefixed with the corpus name (``"ravdess_01"``), so
             that speakers stay distinct when corpora are combined. Pass them

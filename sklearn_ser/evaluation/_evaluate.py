@@ -124,6 +124,15 @@ def _fit_and_predict(estimator, X, y, groups, train, test):
     }
 
 
+def _proba_classes(fold_classes):
+    """The classes of the probability columns: one array when every fold's
+    model has the same, else one per fold."""
+    first = fold_classes[0]
+    if first is None or all(np.array_equal(c, first) for c in fold_classes):
+        return first
+    return list(fold_classes)
+
+
 @validate_params(
     {
         "estimator": [HasMethods(["fit"])],
@@ -135,6 +144,7 @@ def _fit_and_predict(estimator, X, y, groups, train, test):
         "n_jobs": [Integral, None],
         "progress": ["boolean"],
         "checkpoint_dir": [str, os.PathLike, None],
+        "corpora": ["array-like", None],
     },
     # The estimator is the caller's: its own parameters are validated when fit.
     prefer_skip_nested_validation=False,
@@ -150,6 +160,7 @@ def evaluate_speaker_independent(
     n_jobs=None,
     progress=True,
     checkpoint_dir=None,
+    corpora=None,
 ):
     """Cross-validate an estimator with held-out speakers and report it.
 
@@ -182,7 +193,8 @@ def evaluate_speaker_independent(
         be group-aware: a fold that shares a speaker between training and
         test raises an error.
     labels : array-like, default=None
-        Class order of the confusion matrix; by default the sorted labels.
+        Class order of the confusion matrix; by default the sorted labels
+        of the samples tested.
     n_jobs : int, default=None
         Number of folds run in parallel (joblib semantics).
     progress : bool, default=True
@@ -194,6 +206,11 @@ def evaluate_speaker_independent(
         evaluation again skips the folds found there, so a stopped run
         resumes and ends with the same report. A folder holding a run with
         another estimator, data or folds is refused with a ValueError.
+    corpora : array-like of shape (n_samples,), default=None
+        Corpus of every sample (the ``corpus`` field of
+        :func:`~sklearn_ser.datasets.concat_corpora`): the report then also
+        scores each test corpus on its own (``per_corpus``). Use it with a
+        cross-corpus ``cv`` such as :class:`LeaveOneCorpusOut`.
 
     Returns
     -------
@@ -247,15 +264,18 @@ def evaluate_speaker_independent(
             results[k] = result
             progress_bar.update()
     histories = [result["history"] for result in results]
+    tests = [test for _, test in splits]
     return SpeakerIndependentReport(
         y,
         groups,
-        [test for _, test in splits],
+        tests,
         [result["predictions"] for result in results],
-        labels=np.unique(y) if labels is None else labels,
+        # a cross-corpus fold may test only some of the labels
+        labels=np.unique(y[np.concatenate(tests)]) if labels is None else labels,
         fit_times=[result["fit_time"] for result in results],
         histories=None if all(h is None for h in histories) else histories,
         fold_times=[result["time"] for result in results],
         fold_proba=[result["proba"] for result in results],
-        proba_classes=results[0]["classes"],
+        proba_classes=_proba_classes([result["classes"] for result in results]),
+        corpora=corpora,
     )

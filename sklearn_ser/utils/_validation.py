@@ -2,6 +2,7 @@
 
 import numbers
 import os
+import re
 import stat
 from collections.abc import Mapping, Set
 
@@ -359,3 +360,12 @@ def _check_regular_file(path):
     kind = _special_file_kind(path)
     if kind is not None:
         raise ValueError(f"{path} is {kind}, not a regular file: only regular files are read")
+
+
+def _compile_pattern(pattern):
+    """``pattern`` compiled, or a ValueError naming it when it is not a
+    regular expression (re.error is no ValueError)."""
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None

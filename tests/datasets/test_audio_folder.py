@@ -131,3 +131,16 @@ def test_reading_progress_is_drawn_on_a_terminal_only(folder, stderr_to):
     log_file = stderr_to(terminal=False)
     load_audio_folder(folder, verbose=True)
     assert log_file.getvalue() == ""
+
+
+def test_speakers_from_paths():
+    from sklearn_ser.datasets import speakers_from_paths
+
+    files = ["s1/take1/a.wav", "s1/take1/b.wav", "s2/take1/a.wav"]
+    assert list(speakers_from_paths(files)) == ["s1/take1", "s1/take1", "s2/take1"]
+    assert list(speakers_from_paths(files, r"^(s\d)")) == ["s1", "s1", "s2"]
+    assert list(speakers_from_paths(files, r"s\d")) == ["s1", "s1", "s2"]
+    with pytest.raises(ValueError, match="pattern 'x' does not match s1/take1/a.wav"):
+        speakers_from_paths(files, "x")
+    with pytest.raises(ValueError, match="is not a regular expression"):
+        speakers_from_paths(files, "(")

@@ -107,3 +107,34 @@ def test_mismatched_lengths_raise():
         from sklearn_ser.evaluation import SpeakerIndependentReport
 
         SpeakerIndependentReport(Y_TRUE, GROUPS, FOLDS, [Y_PRED[:4], Y_PRED[5:]])
+
+
+@pytest.mark.filterwarnings("ignore:y_pred contains classes not in y_true")
+@pytest.mark.parametrize("seed", range(5))
+def test_score_predictions_uar_is_balanced_accuracy(seed):
+    from sklearn.metrics import balanced_accuracy_score
+
+    from sklearn_ser.evaluation import score_predictions
+
+    rng = np.random.default_rng(seed)
+    y_true = rng.choice(["angry", "sad", "happy"], size=40)
+    # predictions may hold a class never true, as a model's may
+    y_pred = rng.choice(["angry", "sad", "happy", "calm"], size=40)
+    scores = score_predictions(y_true, y_pred)
+    assert scores.uar == pytest.approx(balanced_accuracy_score(y_true, y_pred))
+    assert scores.accuracy == pytest.approx(np.mean(y_true == y_pred))
+    assert list(scores.labels) == ["angry", "calm", "happy", "sad"]
+    assert np.isnan(scores.per_class_recall["calm"])
+    assert sum(scores.prediction_shares.values()) == pytest.approx(1)
+    assert scores.confusion_matrix.sum() == 40
+
+
+def test_score_predictions_text_and_dict():
+    from sklearn_ser.evaluation import score_predictions
+
+    scores = score_predictions(["sad", "sad", "angry"], ["sad", "angry", "angry"])
+    text = str(scores)
+    assert "UAR 75.0 %" in text and "true \\ predicted" in text
+    assert json.loads(json.dumps(scores.to_dict()))["confusion_matrix"] == [[1, 0], [1, 1]]
+    with pytest.raises(ValueError, match="y_true has 1 labels but y_pred has 2"):
+        score_predictions(["sad"], ["sad", "sad"])
