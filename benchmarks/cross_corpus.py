@@ -186,7 +186,7 @@ def run_row(name, corpus, command):
         X,
         corpus.target,
         corpus.groups if groups == "speaker" else corpus.corpus,
-        LeaveOneCorpusOut(),
+        LeaveOneCorpusOut(corpora=corpus.corpus),
         checkpoint_dir=out / "folds",
         corpora=corpus.corpus,
     )
