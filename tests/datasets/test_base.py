@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from sklearn_ser.datasets import find_audio_files
 from sklearn_ser.datasets._base import build_bunch, read_audio
 
 
@@ -110,3 +111,43 @@ def test_read_audio_names_a_broken_link(tmp_path):
     link.symlink_to(tmp_path / "nowhere.wav")
     with pytest.raises(ValueError, match="cannot read audio file .*gone.wav"):
         read_audio(link, 16000)
+
+
+def test_read_audio_refuses_a_fifo_without_opening_it(make_fifo):
+    with pytest.raises(ValueError, match=r"clip\.wav is a FIFO, not a regular file"):
+        read_audio(make_fifo("clip.wav"))
+
+
+def test_find_audio_files_has_one_rule_for_named_files_and_folders(tmp_path, make_fifo):
+    clip = np.zeros(160, dtype=np.float32)
+    soundfile.write(tmp_path / "a.wav", clip, 16000)
+    (tmp_path / "sub").mkdir()
+    soundfile.write(tmp_path / "sub" / "b.MP3", clip, 16000, format="MP3")
+    soundfile.write(tmp_path / "c.opus", clip, 16000, format="OGG", subtype="OPUS")
+    (tmp_path / "notes.txt").write_text("not audio")
+    (tmp_path / "._a.wav").write_bytes(b"macOS resource fork")
+    fifo = make_fifo("pipe.wav")
+    files, skipped = find_audio_files([tmp_path])
+    assert [file.relative_to(tmp_path).as_posix() for file in files] == [
+        "a.wav",
+        "c.opus",
+        "sub/b.MP3",
+    ]
+    assert [(file.name, why.split(" (")[0]) for file, why in skipped] == [
+        ("notes.txt", "not an audio file"),
+        ("pipe.wav", "a FIFO, not a regular file"),
+    ]
+    # Named, the same files are read or refused by the same rule.
+    assert find_audio_files([tmp_path / "c.opus", tmp_path / "sub" / "b.MP3"])[0] == [
+        tmp_path / "c.opus",
+        tmp_path / "sub" / "b.MP3",
+    ]
+    with pytest.raises(ValueError, match=r"notes\.txt is not an audio file \(\.wav, "):
+        find_audio_files([tmp_path / "notes.txt"])
+    with pytest.raises(ValueError, match=r"pipe\.wav is a FIFO, not a regular file"):
+        find_audio_files([fifo])
+    with pytest.raises(FileNotFoundError, match="audio file or folder not found"):
+        find_audio_files([tmp_path / "absent.wav"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match=r"no audio files \(\.wav, .*\) in .*empty"):
+        find_audio_files([tmp_path / "empty"])

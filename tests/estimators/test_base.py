@@ -307,6 +307,13 @@ def test_model_saved_on_cuda_loads_on_cpu():
         np.testing.assert_array_equal(loaded.predict_proba(X), expected)
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available here")
+def test_missing_cuda_is_a_value_error_naming_the_device():
+    X, y, _ = _data()
+    with pytest.raises(ValueError, match="device='cuda' was requested but CUDA is not available"):
+        CNNLSTMClassifier(**TINY, device="cuda").fit(X, y)
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_fit_on_cuda_then_predict_in_a_cpu_only_process(tmp_path):
     X, y, _ = _data()
