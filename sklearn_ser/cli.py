@@ -273,6 +273,27 @@ def _fold_runner(scheduler, n_jobs):
         yield -1  # the dask backend runs as many folds at once as the workers have threads
 
 
+@contextlib.contextmanager
+def _domain_warnings_on_one_line():
+    """Show each DomainShiftWarning as one line on stderr (beside any progress
+    bar), not as Python shows warnings (file, line and source)."""
+    from tqdm.auto import tqdm
+
+    from .exceptions import DomainShiftWarning
+
+    with warnings.catch_warnings():
+        show_other = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, DomainShiftWarning):
+                tqdm.write(f"sklearn-ser: warning: {message}", file=sys.stderr)
+            else:
+                show_other(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
 # ---------------------------------------------------------------- commands
 
 
@@ -307,15 +328,16 @@ def _evaluate_folds(args, n_jobs):
         # One folder per model when several are compared; finished folds are
         # kept in it, so the same command resumes an interrupted run.
         model_out = out / name if len(args.model) > 1 else out
-        report = evaluate_speaker_independent(
-            model,
-            corpus.data,
-            corpus.target,
-            corpus.groups,
-            cv,
-            n_jobs=n_jobs,
-            checkpoint_dir=model_out / "folds",
-        )
+        with _domain_warnings_on_one_line():
+            report = evaluate_speaker_independent(
+                model,
+                corpus.data,
+                corpus.target,
+                corpus.groups,
+                cv,
+                n_jobs=n_jobs,
+                checkpoint_dir=model_out / "folds",
+            )
         run = {
             "corpus": args.corpus,
             "data": args.data,
@@ -437,24 +459,6 @@ def _speakers_of(files, pattern):
     return np.asarray(speakers)
 
 
-@contextlib.contextmanager
-def _domain_warnings_on_one_line():
-    """Print a DomainShiftWarning as one line on stderr, not as Python shows
-    warnings (file, line and source); pass other warnings on."""
-    from .exceptions import DomainShiftWarning
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
-        yield
-    for warning in caught:
-        if issubclass(warning.category, DomainShiftWarning):
-            print(f"sklearn-ser: warning: {warning.message}", file=sys.stderr)
-        else:
-            warnings.warn_explicit(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
-
-
 def _predict(args):
     from sklearn import config_context
 
@@ -478,6 +482,7 @@ def _predict(args):
         else:
             params["groups"] = _speakers_of(files, args.speaker_pattern)
     with config_context(enable_metadata_routing=True), _domain_warnings_on_one_line():
+        warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
         probabilities = model.predict_proba(waveforms, **params)
     rows = [
         {
