@@ -434,6 +434,27 @@ def _fold_runner(scheduler, n_jobs):
         yield -1  # the dask backend runs as many folds at once as the workers have threads
 
 
+@contextlib.contextmanager
+def _domain_warnings_on_one_line():
+    """Show each DomainShiftWarning as one line on stderr (beside any progress
+    bar), not as Python shows warnings (file, line and source)."""
+    from tqdm.auto import tqdm
+
+    from .exceptions import DomainShiftWarning
+
+    with warnings.catch_warnings():
+        show_other = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, DomainShiftWarning):
+                tqdm.write(f"sklearn-ser: warning: {message}", file=sys.stderr)
+            else:
+                show_other(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
 # ---------------------------------------------------------------- commands
 
 
@@ -474,16 +495,17 @@ def _evaluate_folds(args, n_jobs):
         # command resumes an interrupted run.
         model_out = _evaluate_out(name, args)
         try:
-            report = evaluate_speaker_independent(
-                model,
-                corpus.data,
-                corpus.target,
-                corpus.groups,
-                cv,
-                n_jobs=n_jobs,
-                checkpoint_dir=model_out / "folds",
-                corpora=corpus.get("corpus"),
-            )
+            with _domain_warnings_on_one_line():
+                report = evaluate_speaker_independent(
+                    model,
+                    corpus.data,
+                    corpus.target,
+                    corpus.groups,
+                    cv,
+                    n_jobs=n_jobs,
+                    checkpoint_dir=model_out / "folds",
+                    corpora=corpus.get("corpus"),
+                )
         except CheckpointError as exc:
             raise CommandError(str(exc)) from exc
         run = {
@@ -680,24 +702,6 @@ def _probability_edit(args, classes):
     return edit
 
 
-@contextlib.contextmanager
-def _domain_warnings_on_one_line():
-    """Print a DomainShiftWarning as one line on stderr, not as Python shows
-    warnings (file, line and source); pass other warnings on."""
-    from .exceptions import DomainShiftWarning
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
-        yield
-    for warning in caught:
-        if issubclass(warning.category, DomainShiftWarning):
-            print(f"sklearn-ser: warning: {warning.message}", file=sys.stderr)
-        else:
-            warnings.warn_explicit(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
-
-
 def _predict(args):
     from sklearn import config_context
 
@@ -717,6 +721,7 @@ def _predict(args):
     if saved.get("speaker_norm"):
         params["groups"] = _prediction_speakers(args, files, truth)
     with config_context(enable_metadata_routing=True), _domain_warnings_on_one_line():
+        warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
         probabilities = model.predict_proba(waveforms, **params)
     if not np.isfinite(probabilities).all():
         raise CommandError(
