@@ -854,12 +854,12 @@ def test_evaluate_by_default_gives_each_configuration_its_own_folder(tmp_path, m
 
 
 def test_merge_and_emotions_reach_training_and_prediction(wav_folder, tmp_path, capsys):
-    model_file = tmp_path / "model.joblib"
+    model_file = tmp_path / "model.pt"
     edit = ["--merge", "happy=neutral", "--emotions", "neutral", "angry", "sad"]
-    train = ["train", "--model", "baseline", "--max-clips", "40", "--format", "joblib"]
+    train = ["train", "--model", "baseline", "--max-clips", "40"]
     assert main([*train, *edit, "--out", str(model_file)]) == 0
-    saved = joblib.load(model_file)
-    assert list(saved["model"].classes_) == ["angry", "neutral", "sad"]
+    model, saved = load_model(model_file, return_metadata=True)
+    assert list(model.classes_) == ["angry", "neutral", "sad"]
     assert saved["merge"] == {"happy": "neutral"}
     assert saved["emotions"] == ["neutral", "angry", "sad"]
     capsys.readouterr()
@@ -1013,8 +1013,8 @@ def test_leave_one_corpus_out_needs_several_corpora(tmp_path, capsys):
 @pytest.fixture(scope="module")
 def synthetic_model(tmp_path_factory):
     """A baseline trained on the embedded corpus (neutral, happy, sad, angry)."""
-    model_file = tmp_path_factory.mktemp("model") / "model.joblib"
-    argv = ["train", "--model", "baseline", "--max-clips", "40", "--format", "joblib"]
+    model_file = tmp_path_factory.mktemp("model") / "model.pt"
+    argv = ["train", "--model", "baseline", "--max-clips", "40"]
     assert main([*argv, "--out", str(model_file)]) == 0
     return model_file
 
@@ -1084,9 +1084,9 @@ def test_predict_label_sources_errors(synthetic_model, two_corpora, options, mes
 
 @pytest.fixture(scope="module")
 def speaker_norm_model(tmp_path_factory):
-    model_file = tmp_path_factory.mktemp("model") / "model.joblib"
+    model_file = tmp_path_factory.mktemp("model") / "model.pt"
     argv = ["train", "--model", "baseline", "--speaker-norm", "--max-clips", "40"]
-    assert main([*argv, "--format", "joblib", "--out", str(model_file)]) == 0
+    assert main([*argv, "--out", str(model_file)]) == 0
     return model_file
 
 
@@ -1095,7 +1095,7 @@ def _api_probabilities(model_file, files, groups):
 
     from sklearn_ser.datasets import read_audio
 
-    model = joblib.load(model_file)["model"]
+    model = load_model(model_file)
     with config_context(enable_metadata_routing=True):
         return model.predict_proba([read_audio(f) for f in files], groups=np.asarray(groups))
 

@@ -251,7 +251,7 @@ def test_a_baseline_pipeline_takes_it_as_a_feature_set(tiny_models):
     encoder = SpeechEncoderTransformer(tiny_models("wav2vec2-group"), layer=-1)
     pipe = sklearn_ser.make_baseline_pipeline(features=("logmel", encoder))
     pipe.fit(clips, y)
-    union = pipe.steps[0][1]
+    union = pipe.named_steps["featureunion"]
     assert [name for name, _ in union.transformer_list] == [
         "pipeline",
         "speechencodertransformer",
