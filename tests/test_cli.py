@@ -687,6 +687,31 @@ def test_an_out_that_cannot_be_written_fails_before_training(
         )
 
 
+def test_evaluate_checks_the_folders_it_will_write_before_training(
+    tmp_path, monkeypatch, no_training, capsys
+):
+    # Without --out: the default folder of the configuration.
+    monkeypatch.chdir(tmp_path)
+    Path("sklearn_ser_results").touch()
+    assert main(["evaluate", "--model", "baseline"]) == 2
+    line = _error_line(capsys)
+    assert re.fullmatch(
+        r"sklearn-ser: error: the default results folder sklearn_ser_results/"
+        r"synthetic-[a-z0-9-]+-[0-9a-f]{8} cannot be written: "
+        r"sklearn_ser_results: is a file, not a folder",
+        line,
+    ), line
+    # Several models: the sub-folder of each under --out.
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "cnn-lstm").touch()
+    argv = ["evaluate", "--model", "baseline", "cnn-lstm", "--out", str(tmp_path / "out")]
+    assert main(argv) == 2
+    assert _error_line(capsys) == (
+        f"sklearn-ser: error: --out {tmp_path / 'out' / 'cnn-lstm'} cannot be written: "
+        "is a file, not a folder"
+    )
+
+
 def _evaluate_baseline(out, *options):
     return main(
         ["evaluate", "--model", "baseline", "--max-clips", "24", "--cv", "group-kfold:2"]
