@@ -14,7 +14,7 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet "torch==2.13.0" $(TORCH_PIP_ARGS)
-	$(BIN)/python -m pip install --quiet -e ".[test,plot,docs,opensmile,voice,vad,dask,lint]"
+	$(BIN)/python -m pip install --quiet -e ".[test,plot,docs,opensmile,voice,vad,transformers,dask,lint]"
 
 demo: install
 	$(BIN)/sklearn-ser evaluate --model cnn-lstm baseline --speaker-norm --n-seeds 5 --out sklearn_ser_results

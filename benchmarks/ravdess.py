@@ -653,21 +653,29 @@ def _hardware(device):
     return f"CPU: {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads"
 
 
+def _mean_sd(folds, score):
+    """Mean ± sample standard deviation (ddof=1) over folds, in %. From the
+    fold scores: results.json files written before reports switched to the
+    sample standard deviation hold the population one under "std"."""
+    scores = 100 * np.array([fold[score] for fold in folds])
+    return f"{scores.mean():.1f} ± {scores.std(ddof=1):.1f}"
+
+
 def _summary(results_dir):
     rows = []
     for path in sorted(results_dir.glob("*/results.json")):
         result = json.loads(path.read_text())
-        run, uar, accuracy = result["run"], result["uar"], result["accuracy"]
+        run, folds = result["run"], result["folds"]
         rows.append(
-            f"| {run['model']} | {100 * uar['mean']:.1f} ± {100 * uar['std']:.1f} "
-            f"| {100 * accuracy['mean']:.1f} ± {100 * accuracy['std']:.1f} "
+            f"| {run['model']} | {_mean_sd(folds, 'uar')} | {_mean_sd(folds, 'accuracy')} "
             f"| {run['wall_time_s'] / 60:.1f} | {run['hardware']} "
             f"| {'; '.join(run.get('uses') or _labels(run['model']))} | `{run['command']}` |"
         )
     header = (
         "# RAVDESS speaker-independent results\n\n"
         "6 folds x 4 held-out actors (`RAVDESS_FOLDS`), 1,440 clips at 16 kHz. "
-        "UAR = balanced accuracy; mean ± std over folds, in %.\n"
+        "UAR = balanced accuracy; mean ± sample standard deviation (ddof=1) over folds, "
+        "in %.\n"
         "Rebuilt by `benchmarks/ravdess.py` from `*/results.json`.\n\n"
         "| model | UAR | accuracy | wall time (min) | hardware | uses | command |\n"
         "| --- | --- | --- | --- | --- | --- | --- |\n"

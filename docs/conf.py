@@ -134,6 +134,31 @@ _write_benchmark_table(
 )
 
 
+def _write_cross_corpus_table(source, target):
+    """Copy the table of ``benchmarks/results/cross_corpus/README.md`` (written
+    by ``benchmarks/cross_corpus.py``) into an RST list table, unchanged."""
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in source.read_text(encoding="utf-8").splitlines()
+        if line.startswith("|") and not line.startswith("| ---")
+    ]
+    if len(rows) < 2:
+        raise RuntimeError(f"no results table found in {source}")
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    for cells in rows:
+        lines += [f"   * - {cells[0]}"] + [f"     - {cell}" for cell in cells[1:]]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = "\n".join(lines) + "\n"
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+_write_cross_corpus_table(
+    HERE.parent / "benchmarks" / "results" / "cross_corpus" / "README.md",
+    HERE / "generated" / "cross_corpus_results.inc",
+)
+
+
 def _skip_metadata_request_methods(app, what, name, obj, skip, options):
     # scikit-learn generates set_*_request methods whose docstrings refer to
     # its own documentation's labels.

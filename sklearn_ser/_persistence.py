@@ -22,16 +22,23 @@ This format stores data only. A model becomes a tree of nodes:
 
 :func:`torch.save` writes the tree; :func:`torch.load` reads it with
 ``weights_only=True``, whose unpickler builds tensors and plain containers
-only. A node then names a class, which is imported only from an allow-list
-of packages, checked before anything is imported; estimators are rebuilt
-with their parameters (``__init__`` only stores them, by scikit-learn's
-convention) and other objects without calling any constructor.
+only. A node then names a class, which is taken only from an allow-list of
+packages and only from a module already loaded by their public subpackages:
+a file cannot make the loader import a module. The network of a neural
+classifier is built only once the stored weights are found to fit it (so a
+file cannot ask for more memory than its weights take) and to be finite.
+Estimators are rebuilt with their parameters (``__init__`` only stores them,
+by scikit-learn's convention) and other objects without calling any
+constructor.
 """
 
+import functools
 import importlib
+import importlib.util
 import json
 import numbers
-import os
+import pickle
+import sys
 import warnings
 import zipfile
 from collections import OrderedDict
@@ -46,6 +53,8 @@ from skorch.exceptions import DeviceWarning
 from skorch.history import History
 
 from .estimators._base import SERNeuralNetClassifier, _private_torch_rng
+from .utils._files import replacing
+from .utils._validation import _check_regular_file
 from .utils._versions import running_versions, warn_if_versions_differ
 
 __all__ = ["is_safe_model_file", "load_model", "save_model"]
@@ -59,6 +68,12 @@ OBJECT_PACKAGES = ("sklearn_ser", "sklearn")
 # Packages whose classes may be parameter values: a classifier's ``module``
 # (sklearn_ser.models) and ``optimizer`` (torch.optim), and the like.
 CLASS_PACKAGES = ("sklearn_ser", "sklearn", "torch.nn", "torch.optim")
+# The first bytes of a zip archive, which torch.save writes.
+_ARCHIVE_MAGIC = b"PK\x03\x04"
+# Public subpackages of scikit-learn that the loader does not import:
+# ``experimental`` switches features on when imported, and neither it nor the
+# others hold estimators of a saved model.
+_SKIPPED_SKLEARN_MODULES = ("experimental", "externals", "datasets")
 _BUILTIN_TYPES = {cls.__name__: cls for cls in (bool, int, float, complex, str, bytes, object)}
 _PLAIN = (type(None), bool, int, float, str, bytes)
 
@@ -379,7 +394,10 @@ class _Decoder:
         return _BUILTIN_TYPES[node["name"]]
 
     def _decode_torch_device(self, node, where):
-        return torch.device(node["device"])
+        try:
+            return torch.device(node["device"])
+        except RuntimeError as error:
+            raise _corrupt(where, f"not a torch device ({error})") from None
 
     def _decode_random_state(self, node, where):
         random_state = np.random.RandomState()
@@ -442,8 +460,25 @@ def _corrupt(where, why):
     return ValueError(f"invalid safe model file{f' at {where}' if where else ''}: {why}")
 
 
+@functools.cache
+def _import_public_modules():
+    """Import the public subpackages of the allowed packages, once.
+
+    A file names the module of each class; importing that module would run
+    its top-level code (a test module, say). So the loader imports only what
+    it chooses, the public subpackages below, and a class must live in a
+    module that is loaded by then.
+    """
+    import sklearn
+
+    for name in sklearn.__all__:
+        if name not in _SKIPPED_SKLEARN_MODULES and importlib.util.find_spec(f"sklearn.{name}"):
+            importlib.import_module(f"sklearn.{name}")
+    importlib.import_module("torch.optim")
+
+
 def _resolve_class(module, name, packages, where):
-    """The class ``module.name``, imported only from ``packages``."""
+    """The class ``module.name`` from an already imported module of ``packages``."""
     if not (isinstance(module, str) and isinstance(name, str)):
         raise _corrupt(where, "a class path must be strings")
     if not _within(module, packages) or "<" in name:
@@ -451,11 +486,18 @@ def _resolve_class(module, name, packages, where):
             f"refusing to load {module}.{name}{f' at {where}' if where else ''}: a safe model "
             f"file may only refer to classes of {', '.join(packages)}"
         )
+    _import_public_modules()
+    if module not in sys.modules:
+        raise ValueError(
+            f"refusing to load {module}.{name}{f' at {where}' if where else ''}: no module "
+            f"{module} is loaded by the public modules of {', '.join(packages)} (was the "
+            "model saved with other versions?)"
+        )
     try:
-        found = importlib.import_module(module)
+        found = sys.modules[module]
         for part in name.split("."):
             found = getattr(found, part)
-    except (ImportError, AttributeError) as error:
+    except AttributeError as error:
         raise ValueError(
             f"cannot load {module}.{name}{f' at {where}' if where else ''}: it does not exist "
             "in the installed versions (was the model saved with other versions?)"
@@ -481,6 +523,8 @@ def _restore_net(classifier, saved):
     )
     fraction = classifier.validation_fraction if saved["validation_split"] else None
     net = classifier._build_net(codes, split_seed, fraction)
+    if torch.device(net.device).type not in ("cpu", "cuda"):
+        raise ValueError(f"the network's device {net.device!r} is not a CPU or CUDA device")
     if str(net.device).startswith("cuda") and not torch.cuda.is_available():
         warnings.warn(
             DeviceWarning(
@@ -490,6 +534,7 @@ def _restore_net(classifier, saved):
             stacklevel=2,
         )
         net.set_params(device="cpu")
+    _check_weights(net, saved["module"])
     with _private_torch_rng(net.device):
         net.initialize()  # random weights, overwritten below
     net.module_.load_state_dict(saved["module"])
@@ -499,6 +544,26 @@ def _restore_net(classifier, saved):
         net.load_weight_average_state(saved["weight_average"])
     net.history_ = History(saved["history"])
     classifier.net_ = net
+
+
+def _check_weights(net, weights):
+    """Refuse stored weights that are not finite, or that do not fit the network
+    the classifier's parameters describe, before that network is allocated:
+    a file's parameters alone could otherwise ask for any amount of memory."""
+    if not all(isinstance(value, torch.Tensor) for value in weights.values()):
+        raise ValueError("its weights are not all tensors")
+    with torch.device("meta"):  # shapes only, no memory
+        module = net.initialized_instance(net.module, net.get_params_for("module"))
+    expected = {name: tuple(value.shape) for name, value in module.state_dict().items()}
+    stored = {name: tuple(value.shape) for name, value in weights.items()}
+    if expected != stored:
+        wrong = sorted(set(expected.items()) ^ set(stored.items()))[0][0]
+        raise ValueError(
+            f"the stored weights do not fit the network its parameters describe ({wrong!r})"
+        )
+    for name, value in weights.items():
+        if value.is_floating_point() and not torch.isfinite(value).all():
+            raise ValueError(f"its weights {name!r} hold NaN or infinite values")
 
 
 # ------------------------------------------------------------------ public API
@@ -538,6 +603,11 @@ def save_model(estimator, path, *, metadata=None):
         scikit-learn, ``torch.nn`` and ``torch.optim``. The message names the
         step and the parameter or attribute; save such a model with joblib.
         Also when ``metadata`` is not a JSON-serialisable dict.
+    OSError
+        When the file cannot be written (a full disk, a read-only folder).
+        The model is written to a temporary file beside ``path`` and renamed,
+        so an existing file at ``path`` is left whole, and the temporary file
+        is removed.
 
     See Also
     --------
@@ -596,32 +666,44 @@ def save_model(estimator, path, *, metadata=None):
         "model": _Encoder().encode(estimator, ""),
     }
     # Write beside the target and rename: an interrupted save leaves the old
-    # file, never half a new one.
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        torch.save(payload, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    # file, never half a new one. Through a Python file, so that a full disk
+    # is an OSError that says so (torch's own writer reports a position).
+    with replacing(path) as temporary, open(temporary, "wb") as file:
+        torch.save(payload, file)
 
 
 def _read(path):
     """The payload of a safe model file, or ValueError if ``path`` is not one."""
     path = Path(path)
-    with open(path, "rb"):  # FileNotFoundError, IsADirectoryError... as usual
-        pass
-    not_safe = f"{path} is not a model file in sklearn_ser's safe format"
+    _check_regular_file(path)  # a FIFO or a device would block the read below
+    with open(path, "rb") as file:  # FileNotFoundError, IsADirectoryError... as usual
+        is_archive = file.read(len(_ARCHIVE_MAGIC)) == _ARCHIVE_MAGIC
     # Anything but a zip archive (e.g. a joblib pickle) is refused unread.
+    if not is_archive:
+        raise ValueError(
+            f"{path} is not a model file in sklearn_ser's safe format (write one with "
+            "sklearn_ser.save_model; a pickle is never read, as loading one runs its code)"
+        )
+    damaged = f"{path} is a damaged or altered safe model file"
     if not zipfile.is_zipfile(path):
-        raise ValueError(f"{not_safe} (write one with sklearn_ser.save_model)")
+        raise ValueError(f"{damaged} (its archive is incomplete)")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:  # any archive that torch cannot read as data
-        raise ValueError(f"{not_safe} ({error})") from error
+    except RecursionError:
+        raise ValueError(f"{damaged} (its content is nested too deeply)") from None
+    except pickle.UnpicklingError:  # torch's weights-only reader refused an object
+        raise ValueError(
+            f"{path} is not a model file in sklearn_ser's safe format (a torch file that "
+            "holds objects, not only data)"
+        ) from None
+    except Exception as error:  # any other archive that torch cannot read
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        raise ValueError(f"{damaged} ({reason})") from error
     if not (isinstance(payload, dict) and payload.get("format") == FORMAT):
-        raise ValueError(f"{not_safe} (write one with sklearn_ser.save_model)")
+        raise ValueError(
+            f"{path} is not a model file in sklearn_ser's safe format (write one with "
+            "sklearn_ser.save_model)"
+        )
     return payload
 
 
@@ -641,7 +723,8 @@ def is_safe_model_file(path):
     -------
     is_safe : bool
         True for a file of :func:`save_model`; False for any other file, and
-        for a path that is missing or not a file.
+        for a path that is missing or not a regular file (a FIFO is not
+        opened, so the check cannot block).
 
     Examples
     --------
@@ -669,9 +752,12 @@ def load_model(path, *, return_metadata=False):
     The file is read with ``torch.load(weights_only=True)``, which builds
     only tensors and plain containers, never arbitrary objects. Estimators
     are then rebuilt from their parameters and fitted state, and their
-    classes are imported only from sklearn_ser and scikit-learn (classes as
-    parameter values also from ``torch.nn`` and ``torch.optim``); a file
-    that names any other class is refused before anything is imported.
+    classes are taken only from sklearn_ser and scikit-learn (classes as
+    parameter values also from ``torch.nn`` and ``torch.optim``), and only
+    from the modules that their public subpackages load: a file that names
+    any other class or module is refused, and a file never makes the loader
+    import a module. A network is built only when the stored weights fit
+    its parameters and are finite.
 
     Parameters
     ----------
@@ -695,9 +781,11 @@ def load_model(path, *, return_metadata=False):
     ------
     ValueError
         When ``path`` is not a file of :func:`save_model` (e.g. a joblib
-        pickle: use :func:`is_safe_model_file` to tell them apart), when it
-        names a class outside the allowed packages, or when it was written
-        by a newer sklearn_ser.
+        pickle: use :func:`is_safe_model_file` to tell them apart) or not a
+        regular file (a FIFO or a device, which is not opened), when it is
+        damaged or altered (an incomplete archive, weights that do not fit
+        the network or are not finite), when it names a class outside the
+        allowed packages, or when it was written by a newer sklearn_ser.
 
     Warns
     -----
@@ -743,11 +831,16 @@ def load_model(path, *, return_metadata=False):
         )
     # Before rebuilding, which is what other versions may break.
     warn_if_versions_differ(versions)
-    estimator = _Decoder().decode(payload["model"], "")
+    try:
+        estimator = _Decoder().decode(payload["model"], "")
+    except RecursionError:
+        raise _corrupt("", "its content is nested too deeply") from None
     if not return_metadata:
         return estimator
     try:
         metadata = json.loads(payload.get("metadata", "{}"))
     except (TypeError, ValueError) as error:
         raise _corrupt("", f"its metadata is not JSON ({error})") from None
+    if not isinstance(metadata, dict):
+        raise _corrupt("", "its metadata is not a JSON object")
     return estimator, {**metadata, "versions": versions}

@@ -1,6 +1,11 @@
 """Warnings and errors specific to sklearn_ser."""
 
-__all__ = ["InconsistentVersionWarning"]
+__all__ = [
+    "CheckpointError",
+    "CorpusFileError",
+    "DomainShiftWarning",
+    "InconsistentVersionWarning",
+]
 
 
 class InconsistentVersionWarning(UserWarning):
@@ -49,3 +54,139 @@ class InconsistentVersionWarning(UserWarning):
             f"Loading a model saved with {saved} (running: {running}). It may fail or "
             "predict differently; refit it, or install the versions it was saved with."
         )
+
+
+class CheckpointError(ValueError):
+    """A checkpoint folder that an evaluation cannot use.
+
+    Raised by :func:`~sklearn_ser.evaluation.evaluate_speaker_independent`
+    with ``checkpoint_dir`` when the folder holds the folds of another run
+    (other parameters, labels, speakers, folds or input data), when it is in
+    use by another running evaluation, when one of its files is damaged, or
+    when a file cannot be read or written there (the ``OSError`` is the
+    exception's ``__cause__``). The message names the file and the problem.
+
+    Examples
+    --------
+    >>> from sklearn_ser.exceptions import CheckpointError
+    >>> issubclass(CheckpointError, ValueError)
+    True
+    """
+
+
+class CorpusFileError(ValueError):
+    """Files of a corpus folder that are misnamed or cannot be read.
+
+    Raised by the loaders of :mod:`sklearn_ser.datasets` with
+    ``on_error="raise"``; its message ends with that option's advice. A
+    program that offers its own way out (such as ``sklearn-ser``, which has
+    no ``on_error``) words the error from ``problems`` instead.
+
+    Parameters
+    ----------
+    problems : list of str
+        One line per bad file, each naming the file.
+
+    Attributes
+    ----------
+    problems : list of str
+        One line per bad file found before the loader stopped.
+
+    Examples
+    --------
+    >>> from sklearn_ser.exceptions import CorpusFileError
+    >>> error = CorpusFileError(["cannot read audio file a.wav", "cannot read audio file b.wav"])
+    >>> print(error)
+    cannot read audio file a.wav (1 more bad file); pass on_error='warn' to skip bad files
+    >>> error.summary()
+    'cannot read audio file a.wav (1 more bad file)'
+    """
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(self.problems)
+
+    def summary(self):
+        """The first problem and how many more there are, without advice.
+
+        Returns
+        -------
+        summary : str
+        """
+        more = len(self.problems) - 1
+        return self.problems[0] + (f" ({more} more bad file{'s' * (more > 1)})" if more else "")
+
+    def __str__(self):
+        return f"{self.summary()}; pass on_error='warn' to skip bad files"
+
+
+class DomainShiftWarning(UserWarning):
+    """The clips given to a model do not sound like the ones it was trained on.
+
+    Raised, once per call, by the ``transform`` of
+    :class:`~sklearn_ser.preprocessing.InputDomainCheck`, the first step of
+    the pipelines of :mod:`sklearn_ser.pipelines`, so by their ``predict``
+    and ``predict_proba``. The recordings differ from the training ones in
+    level, noise, frequency band or clipping; a model's predictions on them
+    are unreliable (a model trained on one corpus may then give most clips
+    one label). Normalise the input per speaker or per recording, or retrain
+    with recordings of this kind.
+
+    Parameters
+    ----------
+    shifts : list of dict
+        One record per descriptor that is off, as returned by
+        :meth:`InputDomainCheck.diagnose
+        <sklearn_ser.preprocessing.InputDomainCheck.diagnose>`.
+    n_clips : int
+        Number of clips in the call.
+
+    Attributes
+    ----------
+    shifts : list of dict
+        The records given.
+    n_clips : int
+        Number of clips in the call.
+
+    See Also
+    --------
+    sklearn_ser.preprocessing.InputDomainCheck : The check that raises it.
+
+    Examples
+    --------
+    >>> import textwrap
+    >>> from sklearn_ser.exceptions import DomainShiftWarning
+    >>> shift = {"descriptor": "level", "description": "active-speech level",
+    ...          "unit": "dBFS", "direction": 1, "hint": "louder",
+    ...          "batch_median": -12.0, "training_range": (-51.0, -20.0),
+    ...          "outlier_share": 0.4}
+    >>> print(textwrap.fill(str(DomainShiftWarning(shifts=[shift], n_clips=5)), width=72))
+    5 clips unlike the training recordings: louder (active-speech level
+    -12.0 dBFS, training 5th-95th percentile -51.0 to -20.0; 40% of the
+    clips far outside). Predictions may be unreliable: normalise the input
+    per speaker or per recording (speaker_norm=True with the speakers or
+    recordings as groups), or retrain with recordings of this kind.
+    """
+
+    def __init__(self, *, shifts, n_clips):
+        self.shifts = list(shifts)
+        self.n_clips = n_clips
+
+    def __str__(self):
+        findings = "; ".join(_describe_shift(shift, self.n_clips) for shift in self.shifts)
+        clips = "1 clip" if self.n_clips == 1 else f"{self.n_clips} clips"
+        return (
+            f"{clips} unlike the training recordings: {findings}. Predictions may be "
+            "unreliable: normalise the input per speaker or per recording (speaker_norm=True "
+            "with the speakers or recordings as groups), or retrain with recordings of this kind."
+        )
+
+
+def _describe_shift(shift, n_clips):
+    low, high = shift["training_range"]
+    share = shift["outlier_share"]
+    far = f"; {share:.0%} of the clips far outside" if share > 0 and n_clips > 1 else ""
+    return (
+        f"{shift['hint']} ({shift['description']} {shift['batch_median']:.1f} {shift['unit']}, "
+        f"training 5th-95th percentile {low:.1f} to {high:.1f}{far})"
+    )

@@ -6,7 +6,10 @@ whole suite applies to each of them. Most instances are tiny to keep it
 fast; the classifiers also run with the defaults a user gets.
 """
 
+import importlib.util
 import inspect
+import tempfile
+from pathlib import Path
 
 from sklearn.base import BaseEstimator
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -16,12 +19,16 @@ from sklearn_ser import (
     CNNLSTM1DClassifier,
     CNNLSTMClassifier,
     FixedLengthWaveform,
+    InputDomainCheck,
     LogMelTransformer,
     SpeakerStandardScaler,
+    SpeechEncoderTransformer,
     TransformerCNNClassifier,
+    UtteranceStandardScaler,
     UtteranceStatistics,
     VoiceEmbeddingTransformer,
 )
+from tests.preprocessing.tiny_speech_encoders import save_tiny_encoder
 
 # Tiny frames so that scikit-learn's 2-D test arrays (tens of samples per
 # "clip") make several frames and every mel band gets an FFT bin.
@@ -33,8 +40,11 @@ ESTIMATORS = [
     LogMelTransformer(**SMALL_FRAMES, n_mfcc=3, normalize=True, align="center", backend="librosa"),
     FixedLengthWaveform(),
     FixedLengthWaveform(n_samples=7, align="center"),
+    InputDomainCheck(),
     SpeakerStandardScaler(),
     SpeakerStandardScaler(min_clips=1, with_std=False),
+    UtteranceStandardScaler(),
+    UtteranceStandardScaler(with_std=False),
     UtteranceStatistics(),
     UtteranceStatistics(deltas=False),
     # Pads the checks' short "clips" to one 1.6-s window of the encoder.
@@ -73,6 +83,22 @@ ESTIMATORS = [
     TransformerCNNClassifier(),
 ]
 
+HAS_TRANSFORMERS = importlib.util.find_spec("transformers") is not None
+if HAS_TRANSFORMERS:
+    # Tiny untrained encoders, saved for the session and removed at exit; the
+    # checks' short "clips" are padded to the 20 samples of one frame.
+    _TINY_ENCODERS = tempfile.TemporaryDirectory(prefix="ser_")
+    ESTIMATORS += [
+        SpeechEncoderTransformer(
+            save_tiny_encoder("wav2vec2-group", Path(_TINY_ENCODERS.name) / "wav2vec2")
+        ),
+        SpeechEncoderTransformer(
+            save_tiny_encoder("whisper", Path(_TINY_ENCODERS.name) / "whisper"),
+            layer=[1, 2],
+            batch_size=2,
+        ),
+    ]
+
 # Checks an estimator is known to fail, by class name, each with its reason.
 # Keep this list short and explain every exception.
 _NAN_IS_PADDING = {
@@ -86,6 +112,12 @@ EXPECTED_FAILED_CHECKS = {
     "CNNLSTMClassifier": _NAN_IS_PADDING,
     "CNNLSTM1DClassifier": _NAN_IS_PADDING,
     "TransformerCNNClassifier": _NAN_IS_PADDING,
+    "InputDomainCheck": {
+        "check_transformer_data_not_an_array": (
+            "a passthrough step: transform returns its input object itself, so the "
+            "check's array-like without a shape comes back without one"
+        ),
+    },
     "SpeakerStandardScaler": {
         "check_methods_subset_invariance": (
             "without groups, the clips of one transform call are one speaker whose "
@@ -124,6 +156,9 @@ NOT_CHECKED = {
     # tens of samples. tests/preprocessing/test_opensmile.py covers it.
     sklearn_ser.OpenSmileTransformer,
 }
+if not HAS_TRANSFORMERS:
+    # tests/preprocessing/test_speech_encoder.py is skipped too.
+    NOT_CHECKED.add(SpeechEncoderTransformer)
 
 
 def test_every_public_estimator_is_checked():

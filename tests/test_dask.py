@@ -180,7 +180,7 @@ def test_cli_evaluate_on_a_scheduler(cluster, tmp_path, capsys):
         assert remote[key] == local[key], key
     assert [f["uar"] for f in remote["folds"]] == [f["uar"] for f in local["folds"]]
     printed = _without_times(local_out)
-    assert any(line.startswith("mean ± std") for line in printed)
+    assert any(line.startswith("mean ± sample std") for line in printed)
     assert _without_times(dask_out) == printed
     # The finished folds were saved by this process.
     assert sorted(p.name for p in (tmp_path / "dask" / "folds").iterdir()) == sorted(
@@ -194,7 +194,7 @@ def _without_times(printed):
     for line in printed.splitlines():
         if line.startswith(("wrote ", "---")):
             continue
-        if line.split(" ", 1)[0].isdigit() or line.startswith("mean ± std"):
+        if line.split(" ", 1)[0].isdigit() or line.startswith("mean ± sample std"):
             line = line.rsplit(maxsplit=1)[0]
         lines.append(line.rstrip())
     return lines

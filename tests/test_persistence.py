@@ -38,7 +38,7 @@ from sklearn_ser import (
     save_model,
 )
 from sklearn_ser.estimators import EpochProgressBar
-from sklearn_ser.exceptions import InconsistentVersionWarning
+from sklearn_ser.exceptions import DomainShiftWarning, InconsistentVersionWarning
 from sklearn_ser.pipelines import make_baseline_pipeline
 from sklearn_ser.utils._versions import VersionStampMixin, running_versions
 
@@ -262,8 +262,25 @@ def test_opensmile_baseline_round_trips(corpus, tmp_path):
     model = make_baseline_pipeline("logreg", features="egemaps", sr=SR).fit(X, y)
     save_model(model, tmp_path / "model.pt")
     loaded = load_model(tmp_path / "model.pt")
-    np.testing.assert_array_equal(loaded[0].feature_names_, model[0].feature_names_)
+    np.testing.assert_array_equal(
+        loaded.named_steps["opensmiletransformer"].feature_names_,
+        model.named_steps["opensmiletransformer"].feature_names_,
+    )
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_a_recipe_keeps_its_input_check(corpus, tmp_path):
+    X, y, _ = corpus
+    model = make_baseline_pipeline("logreg", sr=SR, n_mels=16).fit(X, y)
+    save_model(model, tmp_path / "model.pt")
+    loaded = load_model(tmp_path / "model.pt")
+    np.testing.assert_array_equal(loaded[0].quantiles_, model[0].quantiles_)
+    messages = []
+    for pipeline in (model, loaded):
+        with pytest.warns(DomainShiftWarning, match="quieter") as caught:
+            pipeline.predict(X / 100)
+        messages.append([str(warning.message) for warning in caught])
+    assert messages[0] == messages[1] and len(messages[0]) == 1
 
 
 def test_callbacks_are_not_saved(tmp_path):
@@ -419,6 +436,116 @@ def test_classes_outside_the_allow_list_are_refused(module, name, message, tmp_p
     assert "this" not in sys.modules and "sklearn_ser.__main__" not in sys.modules
 
 
+@pytest.mark.parametrize("module", ["sklearn.conftest", "sklearn.tests.test_base"])
+def test_a_class_path_never_makes_the_loader_import_a_module(module, tmp_path):
+    path = tmp_path / "model.pt"
+    save_model(StandardScaler(), path)
+    _tamper(path, lambda payload: payload["model"].update(module=module, name="X"))
+    # A fresh process, where pytest is not imported yet: importing a test
+    # module of scikit-learn would import it and run the module's code.
+    code = f"""
+import sys
+from sklearn_ser import load_model
+try:
+    load_model({str(path)!r})
+except ValueError as error:
+    print("refused:", error)
+print(sorted(name for name in ("pytest", {module!r}) if name in sys.modules))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    refusal, imported = result.stdout.splitlines()
+    assert refusal.startswith("refused:") and f"no module {module} is loaded" in refusal
+    assert imported == "[]"
+
+
+def _fitted_cnn_lstm(corpus):
+    X, y, _ = corpus
+    return make_pipeline(LogMelTransformer(**MEL), CNNLSTMClassifier(**TINY)).fit(X, y)
+
+
+def _edit_classifier(edit):
+    """A tampering of the saved CNN-LSTM step's node of ``_fitted_cnn_lstm``."""
+
+    def tamper(payload):
+        params = payload["model"]["params"]
+        steps = params["values"][params["keys"].index("steps")]
+        edit(steps[1]["items"][1])
+
+    return tamper
+
+
+def _set_param(node, name, value):
+    params = node["params"]
+    params["values"][params["keys"].index(name)] = value
+
+
+def test_weights_that_do_not_fit_the_network_are_refused_before_it_is_built(corpus, tmp_path):
+    path = tmp_path / "model.pt"
+    save_model(_fitted_cnn_lstm(corpus), path)
+    # Such a network would need hundreds of GB; the file holds a few kB of weights.
+    _tamper(path, _edit_classifier(lambda node: _set_param(node, "module__hidden_size", 200_000)))
+    with pytest.raises(ValueError, match="stored weights do not fit the network"):
+        load_model(path)
+
+
+def test_weights_that_are_not_finite_are_refused(corpus, tmp_path):
+    path = tmp_path / "model.pt"
+    save_model(_fitted_cnn_lstm(corpus), path)
+
+    def poison(node):
+        weights = node["net"]["module"]["values"]
+        weights[0] = torch.full_like(weights[0], float("nan"))
+
+    _tamper(path, _edit_classifier(poison))
+    with pytest.raises(ValueError, match="hold NaN or infinite values"):
+        load_model(path)
+
+
+@pytest.mark.parametrize(
+    "device, message",
+    [
+        ("meta", "not a CPU or CUDA device"),
+        ({"kind": "torch_device", "device": "bogus"}, "not a torch device"),
+    ],
+)
+def test_a_network_device_that_cannot_run_it_is_refused(device, message, corpus, tmp_path):
+    path = tmp_path / "model.pt"
+    save_model(_fitted_cnn_lstm(corpus), path)
+    _tamper(path, _edit_classifier(lambda node: _set_param(node, "device", device)))
+    with pytest.raises(ValueError, match=message):
+        load_model(path)
+
+
+def test_a_damaged_file_is_reported_as_damaged(tmp_path):
+    path = tmp_path / "model.pt"
+    save_model(StandardScaler(), path)
+    path.write_bytes(path.read_bytes()[:300])  # truncated
+    assert not is_safe_model_file(path)
+    with pytest.raises(ValueError, match="is a damaged or altered safe model file"):
+        load_model(path)
+
+
+def test_deep_nesting_and_metadata_that_is_no_object_are_refused(tmp_path):
+    path = tmp_path / "model.pt"
+    save_model(StandardScaler(), path)
+    nested = []
+    for _ in range(5000):
+        nested = [nested]
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(100_000)  # so that torch.save can write it
+    try:
+        _tamper(path, lambda payload: payload["model"]["state"].update(values=nested))
+    finally:
+        sys.setrecursionlimit(limit)
+    with pytest.raises(ValueError, match="nested too deeply"):
+        load_model(path)
+    save_model(StandardScaler(), path)
+    _tamper(path, lambda payload: payload.update(metadata="[1, 2]"))
+    with pytest.raises(ValueError, match="metadata is not a JSON object"):
+        load_model(path, return_metadata=True)
+
+
 def test_a_newer_format_or_a_broken_header_is_refused(tmp_path):
     path = tmp_path / "model.pt"
     save_model(StandardScaler(), path)
@@ -547,3 +674,21 @@ def test_metadata_must_be_a_json_dict(tmp_path, metadata, message):
     with pytest.raises(TypeError, match=message):
         save_model(StandardScaler(), tmp_path / "m.pt", metadata=metadata)
     assert not (tmp_path / "m.pt").exists()
+
+
+def test_a_full_disk_is_an_os_error_and_keeps_the_old_file(tmp_path, fill_disk_at):
+    path = tmp_path / "model.pt"
+    save_model(StandardScaler().fit([[0.0], [1.0]]), path)
+    before = path.read_bytes()
+    fill_disk_at(path)
+    with pytest.raises(OSError, match="No space left on device"):
+        save_model(StandardScaler().fit([[0.0], [3.0]]), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]
+
+
+def test_a_fifo_is_neither_opened_nor_a_model_file(make_fifo):
+    fifo = make_fifo("model.pt")
+    assert is_safe_model_file(fifo) is False
+    with pytest.raises(ValueError, match=r"model\.pt is a FIFO, not a regular file"):
+        load_model(fifo)

@@ -7,21 +7,35 @@ vocabulary), ``groups`` (speaker ids for speaker-independent splits),
 ``DESCR``.
 """
 
-from ._audio_folder import load_audio_folder
-from ._base import AUDIO_EXTENSIONS, EMOTIONS, read_audio
-from ._corpora import load_crema_d, load_emodb, load_ravdess, load_savee, load_tess
+from ._audio_folder import load_audio_folder, speakers_from_paths
+from ._base import AUDIO_EXTENSIONS, EMOTIONS, find_audio_files, read_audio
+from ._combine import CORPUS_SEPARATOR, concat_corpora
+from ._corpora import (
+    load_ased,
+    load_crema_d,
+    load_emodb,
+    load_ravdess,
+    load_savee,
+    load_tess,
+    parse_filenames,
+)
 from ._fetch import clear_data_home, fetch_emodb, fetch_ravdess, get_data_home
+from ._labels import read_labels_csv, relabel
 from ._recording import join_clips
 from ._synthetic import make_emotional_speech
 
 __all__ = [
     "AUDIO_EXTENSIONS",
+    "CORPUS_SEPARATOR",
     "EMOTIONS",
     "clear_data_home",
+    "concat_corpora",
     "fetch_emodb",
     "fetch_ravdess",
+    "find_audio_files",
     "get_data_home",
     "join_clips",
+    "load_ased",
     "load_audio_folder",
     "load_crema_d",
     "load_emodb",
@@ -29,5 +43,9 @@ __all__ = [
     "load_savee",
     "load_tess",
     "make_emotional_speech",
+    "parse_filenames",
     "read_audio",
+    "read_labels_csv",
+    "relabel",
+    "speakers_from_paths",
 ]

@@ -1,10 +1,13 @@
 """Loader for any folder of labelled audio files."""
 
 import re
+from pathlib import Path
 
+import numpy as np
 from sklearn.utils._param_validation import validate_params
 
 from ..utils import fill_doc
+from ..utils._validation import _compile_pattern
 from ._base import LOADER_CONSTRAINTS, LOADER_DOC, CorpusSpec, load_corpus
 
 
@@ -63,8 +66,9 @@ def load_audio_folder(
 ):
     r"""Load every audio file under a folder, with labels and speakers from rules.
 
-    Files with the extensions .wav, .flac, .ogg, .aif and .aiff are found
-    recursively.
+    Files with the extensions of
+    :data:`~sklearn_ser.datasets.AUDIO_EXTENSIONS` (.wav, .flac, .ogg,
+    .opus, .mp3, .aif and .aiff) are found recursively.
 
     Parameters
     ----------
@@ -140,3 +144,58 @@ def load_audio_folder(
         return_X_y=return_X_y,
         return_X_y_groups=return_X_y_groups,
     )
+
+
+@validate_params(
+    {"files": ["array-like"], "pattern": [str, None]},
+    prefer_skip_nested_validation=True,
+)
+def speakers_from_paths(files, pattern=None):
+    """The speaker (or recording domain) of each file, from its path.
+
+    Per-speaker normalisation (:class:`~sklearn_ser.SpeakerStandardScaler`)
+    needs to know which clips share a voice and a recording set-up. With a
+    ``pattern`` the speaker is read from each path; without one, the clips of
+    one folder are taken as one domain: the usual layout keeps a session, a
+    call or a speaker's recordings together, and normalising by folder
+    removes its microphone, room and level as well as its voice. This is the
+    fallback of ``sklearn-ser predict`` for speakers it is not told.
+
+    Parameters
+    ----------
+    files : array-like of str or path-like
+        Audio files.
+    pattern : str, default=None
+        Regular expression searched in each path; its first group (or the
+        whole match, without groups) is the speaker. None takes each file's
+        folder.
+
+    Returns
+    -------
+    speakers : ndarray of shape (n_files,), dtype str
+
+    Raises
+    ------
+    ValueError
+        When ``pattern`` is not a regular expression or does not match a
+        file (naming it).
+
+    Examples
+    --------
+    >>> from sklearn_ser.datasets import speakers_from_paths
+    >>> files = ["calls/0412/a.wav", "calls/0412/b.wav", "calls/0413/a.wav"]
+    >>> speakers_from_paths(files)
+    array(['calls/0412', 'calls/0412', 'calls/0413'], dtype='<U10')
+    >>> speakers_from_paths(files, pattern=r"/(\\d+)/")
+    array(['0412', '0412', '0413'], dtype='<U4')
+    """
+    if pattern is None:
+        return np.asarray([str(Path(file).parent) for file in files], dtype=str)
+    regex = _compile_pattern(pattern)
+    speakers = []
+    for file in files:
+        match = regex.search(str(file))
+        if match is None:
+            raise ValueError(f"pattern {pattern!r} does not match {file}")
+        speakers.append(match.group(1) if regex.groups else match.group(0))
+    return np.asarray(speakers, dtype=str)

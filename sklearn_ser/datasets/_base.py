@@ -23,7 +23,12 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions
 from tqdm.auto import tqdm
 
-#: One emotion vocabulary for every corpus (English, lower case).
+from ..exceptions import CorpusFileError
+from ..utils._validation import _check_regular_file, _special_file_kind
+
+#: One emotion vocabulary for every corpus (English, lower case). Which
+#: corpus has which, and what each corpus's codes map to: the user guide's
+#: "Emotion labels" section (docs/user_guide/data.rst, ``emotion_vocabulary``).
 EMOTIONS = (
     "neutral",
     "calm",
@@ -36,8 +41,9 @@ EMOTIONS = (
     "boredom",
 )
 
-#: File extensions the loaders read (lower case).
-AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".aif", ".aiff")
+#: File extensions of the audio files that the loaders and the command line
+#: read (lower case); all are decoded by libsndfile (MP3 from its 1.1).
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".opus", ".mp3", ".aif", ".aiff")
 
 #: Constraints of the keyword arguments every loader shares.
 LOADER_CONSTRAINTS = {
@@ -75,14 +81,16 @@ LOADER_DOC = {
     on_error : {"raise", "warn"}, default="raise"
         What to do with a file whose name does not follow the corpus
         convention or whose audio cannot be read (not audio despite its
-        extension, corrupt, truncated, empty, a broken link): raise a
-        ``ValueError`` naming the file, or skip every such file with one
-        ``UserWarning`` listing them all. No file is dropped silently.
+        extension, corrupt, truncated, empty, a broken link, a FIFO): raise
+        a :class:`~sklearn_ser.exceptions.CorpusFileError` (a ``ValueError``)
+        naming the file, or skip every such file with one ``UserWarning``
+        listing them all. No file is dropped silently.
     n_jobs : int, default=None
         Number of threads reading files (joblib semantics: ``None`` is 1,
         ``-1`` all cores).
     verbose : bool, default=False
-        Show a progress bar while reading.
+        Show a progress bar while reading, on stderr when it is a terminal
+        (and in notebooks).
     as_frame : bool, default=False
         Also return the metadata as a pandas DataFrame in ``frame``
         (requires pandas).
@@ -99,9 +107,9 @@ LOADER_DOC = {
         data : list of ndarray of shape (n_samples_i,), dtype float32
             One mono waveform per clip, at ``sr``.
         target : ndarray of shape (n_clips,), dtype str
-            Emotion labels from one vocabulary shared by all loaders:
-            neutral, calm, happy, sad, angry, fearful, disgust, surprised,
-            boredom.
+            Emotion labels from the vocabulary shared by all loaders,
+            :data:`~sklearn_ser.datasets.EMOTIONS` (see
+            :ref:`emotion_vocabulary`).
         groups : ndarray of shape (n_clips,), dtype str
             Speaker ids prefixed with the corpus name (``"ravdess_01"``), so
             that speakers stay distinct when corpora are combined. Pass them
@@ -213,7 +221,8 @@ def read_audio(path, sr=16000):
     Raises
     ------
     ValueError
-        Naming the file, when it cannot be decoded, is truncated (holds
+        Naming the file, when it is not a regular file (a FIFO or a device,
+        which could block forever), cannot be decoded, is truncated (holds
         fewer frames or bytes of audio than its header says), holds no
         samples, holds NaN/inf, declares a sampling rate below 1 kHz (a
         corrupt header) or is too short to make one sample at ``sr``.
@@ -228,6 +237,7 @@ def read_audio(path, sr=16000):
     >>> wave.shape, wave.dtype, float(wave[800])
     ((1600,), dtype('float32'), 0.125)
     """
+    _check_regular_file(path)
     try:
         with soundfile.SoundFile(path) as audio:
             file_sr, log, declared_frames = audio.samplerate, audio.extra_info, audio.frames
@@ -292,6 +302,7 @@ def read_audio_blocks(path, sr=16000, block_duration=10.0):
     >>> len(blocks), np.array_equal(np.concatenate(blocks), read_audio(path, sr=16000))
     (4, True)
     """
+    _check_regular_file(path)
     try:
         with soundfile.SoundFile(path) as audio:
             file_sr, declared_frames = audio.samplerate, audio.frames
@@ -376,19 +387,23 @@ def _read_or_error(path, sr):
         return None, str(exc)
 
 
+def _entries(folder):
+    """Every file under ``folder`` (any kind but folders), sorted, without
+    hidden files and the macOS resource forks ("._x.wav", "__MACOSX/") of zips."""
+    return sorted(
+        file
+        for file in folder.rglob("*")
+        if not file.name.startswith(".")
+        and "__MACOSX" not in file.relative_to(folder).parts
+        and not file.is_dir()
+    )
+
+
 def _find_files(spec, root):
     if not root.is_dir():
         raise FileNotFoundError(f"{spec.name} directory not found: {root}")
-    files = sorted(
-        file
-        for file in root.rglob("*")
-        if file.suffix.lower() in spec.extensions
-        # skip macOS resource forks ("._x.wav", "__MACOSX/") found in zips
-        and not file.name.startswith(".")
-        and "__MACOSX" not in file.parts
-        # a broken link is kept, so that reading it reports it by name
-        and (file.is_file() or file.is_symlink())
-    )
+    # A broken link, a FIFO... is kept, so that reading it reports it by name.
+    files = [file for file in _entries(root) if file.suffix.lower() in spec.extensions]
     if not files:
         raise FileNotFoundError(
             f"no {spec.name} files ({', '.join('*' + e for e in spec.extensions)}) "
@@ -397,16 +412,90 @@ def _find_files(spec, root):
     return files
 
 
+def _audio_file_problem(path, extensions):
+    """Why ``path`` is not an audio file to read, or None when it is one."""
+    kind = _special_file_kind(path)
+    if kind is not None:
+        return f"{kind}, not a regular file"
+    if not path.is_file():
+        return "a broken link"
+    if path.suffix.lower() not in extensions:
+        return f"not an audio file ({', '.join(extensions)})"
+    return None
+
+
+def find_audio_files(paths, *, extensions=AUDIO_EXTENSIONS):
+    """The audio files named in ``paths`` and those inside the folders among them.
+
+    One rule for both: an audio file is a regular file whose extension (in
+    any case) is one of ``extensions``. Folders are searched recursively,
+    skipping hidden files and the macOS resource forks of zip archives, as
+    the loaders do; any other file found there that is not an audio file by
+    this rule is returned as skipped, so that the caller can say what it
+    left out. Nothing is opened, so a FIFO named ``*.wav`` cannot block.
+
+    Parameters
+    ----------
+    paths : iterable of str or path-like
+        Audio files and folders.
+    extensions : tuple of str, default=AUDIO_EXTENSIONS
+        Extensions of the audio files, lower case with the dot.
+
+    Returns
+    -------
+    files : list of pathlib.Path
+        The audio files, in the order of ``paths``, each folder's sorted.
+    skipped : list of tuple of (pathlib.Path, str)
+        The other files found in the folders, each with the reason.
+
+    Raises
+    ------
+    FileNotFoundError
+        When a path does not exist.
+    ValueError
+        When a file named in ``paths`` is not an audio file (another
+        extension, a FIFO or a device), or a folder holds none.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_ser.datasets import find_audio_files
+    >>> folder = tempfile.mkdtemp()
+    >>> for name in ["b.wav", "a.MP3", "notes.txt"]:
+    ...     open(os.path.join(folder, name), "w").close()
+    >>> files, skipped = find_audio_files([folder])
+    >>> [file.name for file in files], [(file.name, why[:20]) for file, why in skipped]
+    (['a.MP3', 'b.wav'], [('notes.txt', 'not an audio file (.')])
+    """
+    files, skipped = [], []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = []
+            for file in _entries(path):
+                problem = _audio_file_problem(file, extensions)
+                if problem is None:
+                    found.append(file)
+                else:
+                    skipped.append((file, problem))
+            if not found:
+                raise ValueError(f"no audio files ({', '.join(extensions)}) in {path}")
+            files += found
+        elif not path.exists():
+            raise FileNotFoundError(f"audio file or folder not found: {path}")
+        else:
+            problem = _audio_file_problem(path, extensions)
+            if problem is not None:
+                raise ValueError(f"{path} is {problem}")
+            files.append(path)
+    return files, skipped
+
+
 def _report_errors(spec, errors, on_error):
     """Raise for the first error, or warn once listing all of them."""
     if not errors:
         return
     if on_error == "raise":
-        raise ValueError(
-            errors[0]
-            + (f" ({len(errors) - 1} more bad files)" if len(errors) > 1 else "")
-            + "; pass on_error='warn' to skip bad files"
-        )
+        raise CorpusFileError(errors)
     warnings.warn(
         f"skipped {len(errors)} bad {spec.name} file(s):\n  " + "\n  ".join(errors),
         UserWarning,
@@ -538,7 +627,7 @@ def load_corpus(
     files = [r["file"] for r in records]
     results = Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(_read_or_error)(file, sr)
-        for file in tqdm(files, desc=f"reading {spec.name}", disable=not verbose)
+        for file in tqdm(files, desc=f"reading {spec.name}", disable=None if verbose else True)
     )
     errors += [message for _, message in results if message is not None]
     _report_errors(spec, errors, on_error)

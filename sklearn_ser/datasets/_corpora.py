@@ -5,7 +5,10 @@ machinery lives in ``_base``.
 """
 
 import re
+from pathlib import Path
 
+import numpy as np
+from sklearn.utils import Bunch
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ..utils import fill_doc
@@ -626,4 +629,188 @@ def load_savee(
         as_frame=as_frame,
         return_X_y=return_X_y,
         return_X_y_groups=return_X_y_groups,
+    )
+
+
+# ------------------------------------------------------------------- ASED
+
+# The emotion letter and the folder number name the same emotion twice
+# (n1 ... a5); both are checked so that a misfiled clip is caught.
+_ASED_EMOTIONS = {
+    "n": ("1", "neutral"),
+    "f": ("2", "fearful"),
+    "h": ("3", "happy"),
+    "s": ("4", "sad"),
+    "a": ("5", "angry"),
+}
+_ASED_GENDERS = {"01": "female", "02": "male"}
+_ASED_NAME = re.compile(r"([A-Za-z])(\d)-(\d\d)-(\d\d)-(\d\d)-(\d\d)")
+
+
+def _parse_ased(file, root):
+    letter, number, sentence, repetition, gender, speaker = _match(
+        _ASED_NAME, file.stem, "xn-yy-aa-gg-bb as in n1-01-01-01-01"
+    ).groups()
+    # one file of the release has an upper-case letter ("S4-...")
+    expected_number, label = _decode("emotion", letter.lower(), _ASED_EMOTIONS)
+    if number != expected_number:
+        raise ValueError(f"emotion {letter!r} goes with number {expected_number}, not {number}")
+    if not 1 <= int(sentence) <= 7:
+        raise ValueError(f"sentence {sentence!r} is not in 01..07")
+    if repetition not in ("01", "02"):
+        raise ValueError(f"repetition {repetition!r} is not 01 or 02")
+    if not 1 <= int(speaker) <= 65:
+        raise ValueError(f"speaker {speaker!r} is not in 01..65")
+    return {
+        "label": label,
+        # The speaker is the last field alone: five numbers appear with both
+        # gender codes, and gender + number would split one person in two.
+        "speaker": speaker,
+        "emotion_code": letter,
+        "sentence": int(sentence),
+        "repetition": int(repetition),
+        "gender": _decode("gender", gender, _ASED_GENDERS),
+    }
+
+
+_ASED = CorpusSpec(
+    name="ASED",
+    key="ased",
+    group_prefix="ased_",
+    parse=_parse_ased,
+    fields=("speaker", "gender", "sentence", "repetition", "emotion_code"),
+    labels=tuple(label for _, label in _ASED_EMOTIONS.values()),
+)
+
+
+@validate_params(LOADER_CONSTRAINTS, prefer_skip_nested_validation=True)
+@fill_doc(**LOADER_DOC)
+def load_ased(
+    path,
+    *,
+    sr=16000,
+    emotions=None,
+    speakers=None,
+    max_files=None,
+    on_error="raise",
+    n_jobs=None,
+    verbose=False,
+    as_frame=False,
+    return_X_y=False,
+    return_X_y_groups=False,
+):
+    """Load the Amharic Speech Emotional Dataset (ASED v1) from a folder.
+
+    Files are found recursively (the ``01Neutral`` ... ``05Angry`` folders
+    are only organisation) and named ``xn-yy-aa-gg-bb``: emotion letter and
+    its number (n1 neutral, f2 fearful, h3 happy, s4 sad, a5 angry; the
+    letter's case is ignored), sentence (01-07), repetition (01, 02), gender
+    (01 female, 02 male) and speaker (01-65).
+
+    Parameters
+    ----------
+    path : str or path-like
+        Folder holding the files or the emotion folders.
+    %(loader_parameters)s
+
+    Returns
+    -------
+    %(loader_returns)s
+
+    Notes
+    -----
+    Groups are ``"ased_01"`` ... ``"ased_65"``, from the speaker field
+    alone: five speaker numbers appear with both gender codes, so grouping
+    by gender and number would put one person on both sides of a split.
+    ``metadata`` holds speaker, gender (as coded in each file name),
+    sentence (1-7), repetition (1 or 2) and emotion_code (the letter as
+    written). The release stores four takes twice under both repetition
+    numbers; they are kept, and share a speaker, so speaker-grouped splits
+    keep each pair together.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np, soundfile
+    >>> from sklearn_ser.datasets import load_ased
+    >>> folder = tempfile.mkdtemp()
+    >>> for name in ["n1-01-01-01-09", "S4-03-02-02-09", "a5-07-01-02-63"]:
+    ...     soundfile.write(f"{folder}/{name}.flac", np.zeros(160), 16000)
+    >>> corpus = load_ased(folder)
+    >>> corpus.target, corpus.groups
+    (array(['sad', 'angry', 'neutral'], dtype='<U7'),
+     array(['ased_09', 'ased_63', 'ased_09'], dtype='<U7'))
+    """
+    return load_corpus(
+        _ASED,
+        path,
+        sr=sr,
+        emotions=emotions,
+        speakers=speakers,
+        max_files=max_files,
+        on_error=on_error,
+        n_jobs=n_jobs,
+        verbose=verbose,
+        as_frame=as_frame,
+        return_X_y=return_X_y,
+        return_X_y_groups=return_X_y_groups,
+    )
+
+
+# ------------------------------------------------------- names without audio
+
+#: The named corpora whose file names give labels and speakers, by key.
+_NAMED_CORPORA = {spec.key: spec for spec in (_RAVDESS, _ASED, _EMODB, _CREMA_D, _TESS, _SAVEE)}
+
+
+@validate_params(
+    {"files": ["array-like"], "corpus": [StrOptions(set(_NAMED_CORPORA))]},
+    prefer_skip_nested_validation=True,
+)
+def parse_filenames(files, corpus):
+    """Labels and speakers that a corpus's naming gives files, without audio.
+
+    The loaders' own parsing, for files met elsewhere: e.g. to score a
+    saved model's predictions on a corpus (``sklearn-ser predict --corpus``).
+
+    Parameters
+    ----------
+    files : array-like of str or path-like
+        Audio files named as in the corpus.
+    corpus : {"ravdess", "ased", "emodb", "crema_d", "tess", "savee"}
+        The naming convention.
+
+    Returns
+    -------
+    parsed : :class:`~sklearn.utils.Bunch`
+        ``target`` (labels from :data:`EMOTIONS`), ``groups`` (speaker ids
+        as the loader gives them, e.g. ``"ravdess_01"``), ``filenames`` and
+        ``metadata``, one entry per file in the order given.
+
+    Raises
+    ------
+    ValueError
+        Naming the first file whose name does not follow the convention.
+
+    Examples
+    --------
+    >>> from sklearn_ser.datasets import parse_filenames
+    >>> parsed = parse_filenames(["a/03-01-05-01-01-01-07.wav", "b/03-01-02-02-01-01-08.wav"],
+    ...                          "ravdess")
+    >>> parsed.target, parsed.groups
+    (array(['angry', 'calm'], dtype='<U5'), array(['ravdess_07', 'ravdess_08'], dtype='<U10'))
+    """
+    spec = _NAMED_CORPORA[corpus]
+    records = []
+    for file in map(Path, files):
+        try:
+            records.append(spec.parse(file, file.parent))
+        except ValueError as exc:
+            raise ValueError(
+                f"{spec.name} file name {file} does not follow the convention: {exc}"
+            ) from None
+    return Bunch(
+        target=np.asarray([r["label"] for r in records], dtype=str),
+        groups=np.asarray([f"{spec.group_prefix}{r['speaker']}" for r in records], dtype=str),
+        filenames=np.asarray([str(file) for file in files], dtype=str),
+        metadata={field: np.asarray([r[field] for r in records]) for field in spec.fields},
     )

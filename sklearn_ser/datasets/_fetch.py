@@ -102,7 +102,7 @@ def _download(archive, folder, verbose):
                 total=int(response.headers.get("Content-Length") or 0) or None,
                 unit="B",
                 unit_scale=True,
-                disable=not verbose,
+                disable=None if verbose else True,
                 desc=f"downloading {archive.filename}",
             ) as progress,
         ):
@@ -173,7 +173,8 @@ def fetch_ravdess(data_home=None, *, download_if_missing=True, verbose=False, **
         If False, raise an ``OSError`` when the corpus is not there yet
         instead of downloading it.
     verbose : bool, default=False
-        Show progress bars while downloading and reading.
+        Show progress bars while downloading and reading, on stderr when it
+        is a terminal (and in notebooks).
     **load_kwargs
         Keyword arguments of :func:`load_ravdess` (``sr``, ``emotions``,
         ``speakers``, ``n_jobs``, ``return_X_y_groups`` ...).
@@ -224,7 +225,8 @@ def fetch_emodb(data_home=None, *, download_if_missing=True, verbose=False, **lo
         If False, raise an ``OSError`` when the corpus is not there yet
         instead of downloading it.
     verbose : bool, default=False
-        Show progress bars while downloading and reading.
+        Show progress bars while downloading and reading, on stderr when it
+        is a terminal (and in notebooks).
     **load_kwargs
         Keyword arguments of :func:`load_emodb`.
 

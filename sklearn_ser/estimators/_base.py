@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
 from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
 from torch import nn
 
+from ..utils import check_device, check_groups
 from ..utils._versions import VersionStampMixin
 from ._augmentation import BatchAugmenter
 from ._net import AugmentingNet, ClipWindows, LabelledClips, ValidationSplit, validation_uar
@@ -37,9 +38,9 @@ NET_PREFIXES = ("module__", "optimizer__", "iterator_train__", "iterator_valid__
 
 
 def _resolve_device(device):
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return str(device)
+    """``device`` as skorch takes it, "auto" resolved; usable or not (a model
+    loaded on a machine without its device falls back to the CPU)."""
+    return str(check_device("auto")) if device == "auto" else str(device)
 
 
 @contextmanager
@@ -66,28 +67,6 @@ def _sorted_unique(values, name):
             f"{name} has labels of types {kinds} that cannot be sorted together; "
             f"use labels of one type, such as str or int"
         ) from error
-
-
-def _check_groups(groups):
-    """Speaker ids as a 1-D array: no missing values, one comparable type."""
-    column = np.ndim(groups) == 2 and np.shape(groups)[1] == 1
-    if isinstance(groups, str) or not (np.ndim(groups) == 1 or column):
-        raise ValueError(
-            f"groups should be a 1-D array-like of speaker ids, one per example, "
-            f"got {type(groups).__name__} of shape {np.shape(groups)}"
-        )
-    groups = column_or_1d(groups, input_name="groups")
-    missing = [
-        i
-        for i, group in enumerate(groups)
-        if group is None or (isinstance(group, (float, np.floating)) and math.isnan(group))
-    ]
-    if missing:
-        raise ValueError(
-            f"groups has missing speaker ids (None or NaN) at positions {missing[:10]}"
-        )
-    _sorted_unique(groups, "groups")
-    return groups
 
 
 class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
@@ -438,18 +417,40 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
         -------
         self : object
             The fitted estimator.
+
+        Raises
+        ------
+        KeyboardInterrupt
+            When a signal interrupts training (Ctrl-C's SIGINT; SIGTERM
+            under ``sklearn-ser``). skorch stops and runs its callbacks'
+            ``on_train_end``; the interrupt is then raised again and the
+            estimator is left unfitted, so that a half-trained network never
+            passes for a fitted model. A ``KeyboardInterrupt`` raised by a
+            callback ends training early instead, as in skorch (whose
+            ``EarlyStopping`` stops this way).
         """
         X, spans = self._validate_input(X, reset=True)
         y_codes = self._encode_labels(y, reset=True)
         if groups is not None:
-            groups = _check_groups(groups)
+            groups = check_groups(groups)
         check_consistent_length(X, y_codes, groups)
         torch_seed, split_seed = self._seeds()
+        check_device(self.device)
         self.net_ = self._build_net(y_codes, split_seed, self.validation_fraction)
-        with _private_torch_rng(self.net_.device, torch_seed):
-            self.net_.fit(self._dataset(X, y_codes, spans, groups))
+        try:
+            with _private_torch_rng(self.net_.device, torch_seed):
+                self.net_.fit(self._dataset(X, y_codes, spans, groups))
+        except KeyboardInterrupt:
+            # A network stopped mid-training is not a fitted model.
+            self._forget_fit()
+            raise
         self._record_kept_epoch()
         return self
+
+    def _forget_fit(self):
+        """Remove the fitted attributes, so that the estimator is not fitted."""
+        for name in [name for name in vars(self) if name.endswith("_") and name[:2] != "__"]:
+            delattr(self, name)
 
     def _record_kept_epoch(self):
         """Note in the history which epoch's weights the model kept: the best
@@ -478,6 +479,13 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
         -------
         self : object
             The updated estimator.
+
+        Raises
+        ------
+        KeyboardInterrupt
+            When a signal interrupts the epoch (see :meth:`fit`), after
+            skorch stops; the estimator keeps the weights it had reached, so
+            that training can go on.
         """
         first_call = not hasattr(self, "net_")
         X, spans = self._validate_input(X, reset=first_call)
@@ -485,6 +493,7 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
         check_consistent_length(X, y_codes)
         torch_seed, _ = self._seeds()
         if first_call:
+            check_device(self.device)
             self.net_ = self._build_net(y_codes, None, validation_fraction=None)
             with _private_torch_rng(self.net_.device, torch_seed):
                 self.net_.initialize()

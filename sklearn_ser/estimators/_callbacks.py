@@ -10,7 +10,8 @@ class EpochProgressBar(Callback):
     skorch's own ``ProgressBar`` counts batches within an epoch; this one
     counts epochs, which is what a user waiting for ``fit`` wants to see.
     The bar exists only during ``fit``, so a fitted classifier pickles
-    without it.
+    without it. It is drawn only when stderr is a terminal (or in a
+    notebook): a log file gets no carriage returns or cursor moves.
 
     Parameters
     ----------
@@ -28,7 +29,11 @@ class EpochProgressBar(Callback):
         self.description = description
 
     def on_train_begin(self, net, **kwargs):
-        self.bar_ = tqdm(total=net.max_epochs, desc=self.description, unit="epoch", leave=False)
+        # disable=None: no bar when stderr is not a terminal (a log file, a
+        # pipe), where its carriage returns and cursor moves would be noise.
+        self.bar_ = tqdm(
+            total=net.max_epochs, desc=self.description, unit="epoch", leave=False, disable=None
+        )
 
     def on_epoch_end(self, net, **kwargs):
         last = net.history[-1]

@@ -65,8 +65,10 @@ _TRAINING_PARAMETERS = """
     callbacks : list of skorch callbacks or (name, callback) pairs, default=None
         Extra callbacks for the skorch net.
     device : str or torch.device, default="auto"
-        "auto" uses CUDA when available, else the CPU. A model fit on CUDA
-        loads on a CPU-only machine (with a ``skorch`` DeviceWarning).
+        "auto" uses CUDA when available, else the CPU. A device this machine
+        lacks (e.g. "cuda" without CUDA) is a ValueError at ``fit``. A model
+        fit on CUDA loads on a CPU-only machine (with a ``skorch``
+        DeviceWarning).
     verbose : int, default=0
         1 prints skorch's table of losses per epoch; 2 adds a progress bar
         over the batches of each epoch.

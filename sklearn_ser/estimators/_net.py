@@ -11,6 +11,8 @@ from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit, StratifiedS
 from skorch import NeuralNet
 from torch.utils.data import Dataset, Subset
 
+from ..utils._signals import noting_signals
+
 
 def _window(example, offset, length):
     """``length`` steps of ``example`` (time last) from ``offset``, zero
@@ -188,7 +190,10 @@ class AugmentingNet(NeuralNet):
     predicts with an exponential moving average of its weights.
 
     Validation and prediction batches are never augmented: only
-    ``train_step_single`` is overridden.
+    ``train_step_single`` is overridden. Unlike skorch's nets, ``fit`` and
+    ``partial_fit`` raise a ``KeyboardInterrupt`` that a signal raised
+    (after the callbacks' ``on_train_end``) instead of returning; one that a
+    callback raised ends training, as in skorch.
     """
 
     def __init__(self, *args, augmentation=None, mixup_alpha=0.0, ema_decay=None, **kwargs):
@@ -199,6 +204,31 @@ class AugmentingNet(NeuralNet):
         self._averaged_state = None
         self._raw_state = None
         self._n_averaged = 0
+
+    # -- interrupts ------------------------------------------------------------
+    # skorch ends training quietly on KeyboardInterrupt: it runs the
+    # callbacks' on_train_end (early stopping restores its best weights) and
+    # returns as if training had finished. That is how its EarlyStopping
+    # stops, but a KeyboardInterrupt raised by a signal (Ctrl-C, or SIGTERM
+    # under the command line) is raised again once skorch is done, so that a
+    # stopped training never passes for a finished one (a fold
+    # checkpointed, a model saved).
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        try:
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except KeyboardInterrupt as interrupt:
+            self._interrupt = interrupt
+            raise
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        self._interrupt = None
+        with noting_signals() as signals:
+            super().partial_fit(X, y, classes, **fit_params)
+        interrupt, self._interrupt = self._interrupt, None
+        if interrupt is not None and signals:
+            raise interrupt
+        return self
 
     def initialize_module(self):
         # 2-D convolutions run 1.2-1.4x faster on this project's x86 CPUs with

@@ -3,25 +3,40 @@
 from ._evaluate import evaluate_speaker_independent
 from ._export import save_report
 from ._history import epoch_history
+from ._labels import merge_probabilities
 from ._plots import plot_confusion_matrix, plot_training_curves
 from ._report import (
+    PredictionScores,
     SpeakerIndependentReport,
     report_from_cross_validate,
+    score_predictions,
     speaker_independent_report,
 )
-from ._splits import RAVDESS_FOLDS, SpeakerFolds, leave_one_speaker_out, speaker_folds
+from ._splits import (
+    RAVDESS_FOLDS,
+    CrossCorpusSplit,
+    LeaveOneCorpusOut,
+    SpeakerFolds,
+    leave_one_speaker_out,
+    speaker_folds,
+)
 
 __all__ = [
+    "CrossCorpusSplit",
+    "LeaveOneCorpusOut",
+    "PredictionScores",
     "RAVDESS_FOLDS",
     "SpeakerFolds",
     "SpeakerIndependentReport",
     "epoch_history",
     "evaluate_speaker_independent",
     "leave_one_speaker_out",
+    "merge_probabilities",
     "plot_confusion_matrix",
     "plot_training_curves",
     "report_from_cross_validate",
     "save_report",
+    "score_predictions",
     "speaker_independent_report",
     "speaker_folds",
 ]

@@ -7,8 +7,14 @@ from pathlib import Path
 
 from sklearn.utils._param_validation import validate_params
 
+from ..utils._files import replacing
 from ._plots import plot_training_curves
 from ._report import SpeakerIndependentReport
+
+
+def _save_figure(figure, path):
+    with replacing(path) as temporary:
+        figure.savefig(temporary, format="png", dpi=120)
 
 
 def _save_figures(report, out):
@@ -23,15 +29,20 @@ def _save_figures(report, out):
     written = []
     figure = Figure(figsize=(6, 5), layout="constrained")
     report.plot_confusion_matrix(ax=figure.subplots())
-    figure.savefig(out / "confusion_matrix.png", dpi=120)
+    _save_figure(figure, out / "confusion_matrix.png")
     written.append("confusion_matrix.png")
     for k, history in enumerate(report.histories or []):
         if history:
             figure = Figure(figsize=(6, 4), layout="constrained")
             plot_training_curves(history, ax=figure.subplots(), title=f"fold {k}")
-            figure.savefig(out / f"training_curves_fold{k}.png", dpi=120)
+            _save_figure(figure, out / f"training_curves_fold{k}.png")
             written.append(f"training_curves_fold{k}.png")
     return written
+
+
+def _write_text(path, text):
+    with replacing(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
 
 
 @validate_params(
@@ -59,6 +70,14 @@ def save_report(report, out, run=None):
         confusion matrix, and training curves for every fold that recorded a
         history) are skipped, with a note on stderr, without matplotlib.
 
+    Raises
+    ------
+    OSError
+        When a file cannot be written (a full disk, a read-only folder).
+        Each file is written to a temporary name beside it and renamed, so
+        the file it was to replace is left whole, and no temporary file is
+        left behind.
+
     Examples
     --------
     >>> import tempfile
@@ -73,12 +92,10 @@ def save_report(report, out, run=None):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     run = dict(run or {})
-    (out / "results.json").write_text(
-        json.dumps({"run": run, **report.to_dict()}, indent=2), encoding="utf-8"
-    )
+    _write_text(out / "results.json", json.dumps({"run": run, **report.to_dict()}, indent=2))
     settings = "\n".join(f"- {key}: {value}" for key, value in run.items() if key != "versions")
-    (out / "report.md").write_text(
+    _write_text(
+        out / "report.md",
         report.to_markdown() + (f"\n## Run\n\n{settings}\n" if settings else ""),
-        encoding="utf-8",
     )
     return ["results.json", "report.md", *_save_figures(report, out)]

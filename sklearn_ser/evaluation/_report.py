@@ -1,5 +1,6 @@
 """Speaker-independent results: per-fold, per-class and per-speaker scores."""
 
+import math
 import warnings
 from collections.abc import Iterable
 
@@ -9,6 +10,9 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, validate_params
 
 from ._history import epoch_history
+
+# How a printed "±" is labelled: the sample standard deviation over folds.
+_SPREAD = "± sample std"
 
 
 def _uar(y_true, y_pred):
@@ -28,6 +32,130 @@ def _python(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
+class PredictionScores:
+    """UAR, accuracy, per-class recall and confusion matrix of predictions.
+
+    Build it with :func:`score_predictions`.
+
+    Attributes
+    ----------
+    labels : ndarray
+        Class labels, in the order of ``confusion_matrix``.
+    n : int
+        Number of predictions.
+    uar : float
+        Unweighted average recall (balanced accuracy) over the classes
+        present in the true labels.
+    accuracy : float
+    per_class_recall : dict
+        Label -> recall; NaN for a label without true samples.
+    confusion_matrix : ndarray of shape (n_classes, n_classes)
+        Rows are true classes, columns predictions.
+    prediction_shares : dict
+        Label -> share of the predictions that are this label. A share near
+        one says the model collapsed onto a class (frequent across corpora).
+    """
+
+    def __init__(self, y_true, y_pred, labels):
+        self.labels = np.asarray(labels)
+        self.n = len(y_true)
+        self.uar = _uar(y_true, y_pred)
+        self.accuracy = float(accuracy_score(y_true, y_pred))
+        self.confusion_matrix = confusion_matrix(y_true, y_pred, labels=self.labels)
+        support = self.confusion_matrix.sum(axis=1)
+        recall = np.divide(
+            np.diag(self.confusion_matrix),
+            support,
+            out=np.full(len(self.labels), np.nan),
+            where=support > 0,
+        )
+        self.per_class_recall = {_python(label): float(r) for label, r in zip(self.labels, recall)}
+        predicted = self.confusion_matrix.sum(axis=0)
+        self.prediction_shares = {
+            _python(label): float(count / max(self.n, 1))
+            for label, count in zip(self.labels, predicted)
+        }
+
+    def to_dict(self):
+        """The scores as a JSON-serialisable dict.
+
+        Returns
+        -------
+        result : dict
+            Keys ``n``, ``uar``, ``accuracy``, ``labels``,
+            ``per_class_recall``, ``prediction_shares`` and
+            ``confusion_matrix`` (nested lists, rows true).
+        """
+        return {
+            "n": self.n,
+            "uar": self.uar,
+            "accuracy": self.accuracy,
+            "labels": [_python(label) for label in self.labels],
+            "per_class_recall": {str(k): v for k, v in self.per_class_recall.items()},
+            "prediction_shares": {str(k): v for k, v in self.prediction_shares.items()},
+            "confusion_matrix": self.confusion_matrix.tolist(),
+        }
+
+    def __str__(self):
+        recall = _text_table(
+            ["class", "recall %", "predicted %"],
+            [
+                [str(label), f"{100 * recall:.1f}", f"{100 * self.prediction_shares[label]:.1f}"]
+                for label, recall in self.per_class_recall.items()
+            ],
+        )
+        title = (
+            f"{self.n} predictions: UAR {100 * self.uar:.1f} %, "
+            f"accuracy {100 * self.accuracy:.1f} %"
+        )
+        return "\n\n".join([title, recall, _text_table(*_confusion_rows(self))])
+
+    def __repr__(self):
+        return f"<PredictionScores: {self.n} predictions, UAR {100 * self.uar:.1f} %>"
+
+
+@validate_params(
+    {"y_true": ["array-like"], "y_pred": ["array-like"], "labels": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def score_predictions(y_true, y_pred, *, labels=None):
+    """Score predicted labels against the true ones.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    labels : array-like, default=None
+        Class order of the confusion matrix; by default the sorted union of
+        true and predicted labels.
+
+    Returns
+    -------
+    scores : PredictionScores
+        ``uar``, ``accuracy``, ``per_class_recall``, ``prediction_shares``
+        and ``confusion_matrix``; ``str(scores)`` prints them as tables.
+
+    Examples
+    --------
+    >>> from sklearn_ser.evaluation import score_predictions
+    >>> scores = score_predictions(["sad", "sad", "angry", "angry"],
+    ...                            ["sad", "angry", "angry", "angry"])
+    >>> scores.uar, scores.per_class_recall, scores.prediction_shares["angry"]
+    (0.75, {'angry': 1.0, 'sad': 0.5}, 0.75)
+    """
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"y_true has {len(y_true)} labels but y_pred has {len(y_pred)}")
+    if len(y_true) == 0:
+        raise ValueError("no predictions to score")
+    if labels is None:
+        labels = np.unique(np.concatenate([y_true, y_pred]))
+    return PredictionScores(y_true, y_pred, labels)
+
+
 class SpeakerIndependentReport:
     """Scores of a speaker-independent cross-validation.
 
@@ -37,9 +165,11 @@ class SpeakerIndependentReport:
     :func:`evaluate_speaker_independent`, rather than directly.
 
     UAR is the unweighted average recall (balanced accuracy). Fold scores
-    are computed on each test fold; their standard deviation is the
-    population one (``ddof=0``). Per-class recall, per-speaker scores and
-    the confusion matrix pool the predictions of all folds.
+    are computed on each test fold; their spread is the sample standard
+    deviation over folds (``ddof=1``, as papers report it; NaN for a single
+    fold), labelled "sample std" wherever it is printed. Per-class recall,
+    per-speaker scores and the confusion matrix pool the predictions of all
+    folds.
 
     Parameters
     ----------
@@ -64,8 +194,13 @@ class SpeakerIndependentReport:
     fold_proba : list of (ndarray of shape (n_test, n_classes) or None), default=None
         Class probabilities of each fold's test samples, for estimators
         with ``predict_proba``.
-    proba_classes : ndarray of shape (n_classes,), default=None
-        Classes of the columns of ``fold_proba``.
+    proba_classes : ndarray of shape (n_classes,) or list of ndarray, default=None
+        Classes of the columns of ``fold_proba``; one array per fold when the
+        folds' models know different classes (cross-corpus folds trained on
+        the labels of each test corpus).
+    corpora : array-like of shape (n_samples,), default=None
+        Corpus of every sample, for scores per test corpus (e.g. the
+        ``corpus`` field of :func:`~sklearn_ser.datasets.concat_corpora`).
 
     Attributes
     ----------
@@ -76,13 +211,19 @@ class SpeakerIndependentReport:
         Class labels, in the order of ``confusion_matrix``.
     folds : list of dict
         Per fold: ``fold``, ``speakers``, ``n_test``, ``uar``, ``accuracy``
-        and, when known, ``fit_time``.
+        and, when known, ``fit_time`` and ``corpora`` (the test corpora).
     confusion_matrix : ndarray of shape (n_classes, n_classes)
         Counts over all folds; rows are true classes, columns predictions.
     per_class_recall : dict
         Label -> recall over all folds.
     per_speaker : dict
         Speaker -> dict with ``n``, ``uar`` and ``accuracy``.
+    corpora : ndarray of shape (n_predictions,) or None
+        Corpus of every test prediction, when ``corpora`` was given.
+    per_corpus : dict or None
+        Test corpus -> its :class:`PredictionScores` (UAR, per-class recall,
+        confusion matrix, share of each predicted class), when ``corpora``
+        was given.
     histories, fold_times, fold_proba, proba_classes : list or None
         As passed.
     """
@@ -100,6 +241,7 @@ class SpeakerIndependentReport:
         fold_times=None,
         fold_proba=None,
         proba_classes=None,
+        corpora=None,
     ):
         y_true = np.asarray(y_true)
         groups = np.asarray(groups)
@@ -139,15 +281,26 @@ class SpeakerIndependentReport:
                 fold["fit_time"] = self.fit_times[k]
             self.folds.append(fold)
 
-        self.confusion_matrix = confusion_matrix(self.y_true, self.y_pred, labels=self.labels)
-        support = self.confusion_matrix.sum(axis=1)
-        recall = np.divide(
-            np.diag(self.confusion_matrix),
-            support,
-            out=np.full(len(self.labels), np.nan),
-            where=support > 0,
-        )
-        self.per_class_recall = {_python(label): float(r) for label, r in zip(self.labels, recall)}
+        pooled = PredictionScores(self.y_true, self.y_pred, self.labels)
+        self.confusion_matrix = pooled.confusion_matrix
+        self.per_class_recall = pooled.per_class_recall
+        self.corpora = None
+        self.per_corpus = None
+        if corpora is not None:
+            corpora = np.asarray(corpora)
+            if len(corpora) != len(y_true):
+                raise ValueError(f"corpora has {len(corpora)} entries but y_true has {len(y_true)}")
+            self.corpora = np.concatenate([corpora[test] for test in self.test_indices])
+            for fold, test in zip(self.folds, self.test_indices):
+                fold["corpora"] = [_python(name) for name in np.unique(corpora[test])]
+            self.per_corpus = {
+                _python(name): PredictionScores(
+                    self.y_true[self.corpora == name],
+                    self.y_pred[self.corpora == name],
+                    self.labels,
+                )
+                for name in np.unique(self.corpora)
+            }
         self.per_speaker = {}
         for speaker in np.unique(self.groups):
             mask = self.groups == speaker
@@ -160,25 +313,33 @@ class SpeakerIndependentReport:
     def _fold_scores(self, name):
         return np.array([fold[name] for fold in self.folds])
 
+    def _fold_mean(self, name):
+        return float(self._fold_scores(name).mean())
+
+    def _fold_std(self, name):
+        """Sample standard deviation over folds (NaN for one fold)."""
+        scores = self._fold_scores(name)
+        return float(scores.std(ddof=1)) if len(scores) > 1 else math.nan
+
     @property
     def uar_mean(self):
         """Mean UAR over folds."""
-        return float(self._fold_scores("uar").mean())
+        return self._fold_mean("uar")
 
     @property
     def uar_std(self):
-        """Standard deviation of the UAR over folds."""
-        return float(self._fold_scores("uar").std())
+        """Sample standard deviation (``ddof=1``) of the UAR over folds."""
+        return self._fold_std("uar")
 
     @property
     def accuracy_mean(self):
         """Mean accuracy over folds."""
-        return float(self._fold_scores("accuracy").mean())
+        return self._fold_mean("accuracy")
 
     @property
     def accuracy_std(self):
-        """Standard deviation of the accuracy over folds."""
-        return float(self._fold_scores("accuracy").std())
+        """Sample standard deviation (``ddof=1``) of the accuracy over folds."""
+        return self._fold_std("accuracy")
 
     def to_dict(self):
         """All scores as a JSON-serialisable dict.
@@ -187,22 +348,39 @@ class SpeakerIndependentReport:
         -------
         result : dict
             Keys ``n_folds``, ``n_samples``, ``labels``, ``uar`` and
-            ``accuracy`` (each ``{"mean", "std"}``), ``folds``,
+            ``accuracy`` (each ``{"mean", "std", "std_ddof"}``: the sample
+            standard deviation over folds, ``std_ddof=1``, None for a single
+            fold), ``folds``,
             ``per_class_recall``, ``per_speaker`` (keys as strings),
             ``confusion_matrix`` (nested lists, rows true) and
-            ``histories``.
+            ``histories``; ``per_corpus`` (corpus -> the
+            :meth:`PredictionScores.to_dict` of its test predictions) when
+            the corpora are known.
         """
-        return {
+        result = {
             "n_folds": len(self.folds),
             "n_samples": len(self.y_true),
             "labels": [_python(label) for label in self.labels],
-            "uar": {"mean": self.uar_mean, "std": self.uar_std},
-            "accuracy": {"mean": self.accuracy_mean, "std": self.accuracy_std},
+            "uar": self._summary_dict("uar"),
+            "accuracy": self._summary_dict("accuracy"),
             "folds": self.folds,
             "per_class_recall": {str(k): v for k, v in self.per_class_recall.items()},
             "per_speaker": {str(k): v for k, v in self.per_speaker.items()},
             "confusion_matrix": self.confusion_matrix.tolist(),
             "histories": self.histories,
+        }
+        if self.per_corpus is not None:
+            result["per_corpus"] = {
+                str(name): scores.to_dict() for name, scores in self.per_corpus.items()
+            }
+        return result
+
+    def _summary_dict(self, name):
+        std = self._fold_std(name)
+        return {
+            "mean": self._fold_mean(name),
+            "std": None if math.isnan(std) else std,  # JSON has no NaN
+            "std_ddof": 1,
         }
 
     def _fold_rows(self):
@@ -211,9 +389,12 @@ class SpeakerIndependentReport:
             header.append("fit s")
         rows = []
         for fold in self.folds:
+            speakers = " ".join(str(s) for s in fold["speakers"])
+            if "corpora" in fold:  # a cross-corpus fold holds out whole corpora
+                speakers = f"{' '.join(fold['corpora'])} ({len(fold['speakers'])} speakers)"
             row = [
                 str(fold["fold"]),
-                " ".join(str(s) for s in fold["speakers"]),
+                speakers,
                 str(fold["n_test"]),
                 f"{100 * fold['uar']:.1f}",
                 f"{100 * fold['accuracy']:.1f}",
@@ -222,11 +403,11 @@ class SpeakerIndependentReport:
                 row.append(f"{fold['fit_time']:.1f}")
             rows.append(row)
         summary = [
-            "mean ± std",
+            f"mean {_SPREAD}",
             "",
             str(len(self.y_true)),
-            f"{100 * self.uar_mean:.1f} ± {100 * self.uar_std:.1f}",
-            f"{100 * self.accuracy_mean:.1f} ± {100 * self.accuracy_std:.1f}",
+            _mean_sd(self.uar_mean, self.uar_std),
+            _mean_sd(self.accuracy_mean, self.accuracy_std),
         ]
         if self.fit_times is not None:
             summary.append(f"{sum(self.fit_times):.1f}")
@@ -238,13 +419,34 @@ class SpeakerIndependentReport:
             [str(label), f"{100 * recall:.1f}"] for label, recall in self.per_class_recall.items()
         ]
 
-    def _confusion_rows(self):
-        header = ["true \\ predicted"] + [str(label) for label in self.labels]
-        rows = [
-            [str(label)] + [str(count) for count in counts]
-            for label, counts in zip(self.labels, self.confusion_matrix)
-        ]
+    def _corpus_rows(self):
+        header = ["test corpus", "n", "UAR %", "accuracy %", "most predicted %"]
+        header += [f"{label} %" for label in self.labels]
+        rows = []
+        for name, scores in self.per_corpus.items():
+            top = max(scores.prediction_shares, key=scores.prediction_shares.get)
+            recalls = scores.per_class_recall.values()
+            rows.append(
+                [
+                    str(name),
+                    str(scores.n),
+                    f"{100 * scores.uar:.1f}",
+                    f"{100 * scores.accuracy:.1f}",
+                    f"{100 * scores.prediction_shares[top]:.0f} ({top})",
+                    *("-" if np.isnan(r) else f"{100 * r:.1f}" for r in recalls),
+                ]
+            )
         return header, rows
+
+    def _sections(self):
+        """(Markdown title, (header, rows)) of every table."""
+        sections = [("Folds", self._fold_rows())]
+        if self.per_corpus is not None:
+            sections.append(("Per test corpus (recall per class)", self._corpus_rows()))
+        return sections + [
+            ("Per-class recall (all folds)", self._class_rows()),
+            ("Confusion matrix (all folds; rows are true classes)", _confusion_rows(self)),
+        ]
 
     def _title(self):
         return (
@@ -255,15 +457,16 @@ class SpeakerIndependentReport:
 
     def __str__(self):
         parts = [self._title()]
-        for header, rows in [self._fold_rows(), self._class_rows(), self._confusion_rows()]:
+        for _, (header, rows) in self._sections():
             parts.append(_text_table(header, rows))
         return "\n\n".join(parts)
 
     def __repr__(self):
         return (
             f"<SpeakerIndependentReport: {len(self.folds)} folds, "
-            f"UAR {100 * self.uar_mean:.1f} ± {100 * self.uar_std:.1f} %, "
-            f"accuracy {100 * self.accuracy_mean:.1f} ± {100 * self.accuracy_std:.1f} %>"
+            f"UAR {_mean_sd(self.uar_mean, self.uar_std)} %, "
+            f"accuracy {_mean_sd(self.accuracy_mean, self.accuracy_std)} % "
+            f"(mean {_SPREAD})>"
         )
 
     def to_markdown(self):
@@ -273,13 +476,8 @@ class SpeakerIndependentReport:
         -------
         markdown : str
         """
-        sections = [
-            ("Folds", self._fold_rows()),
-            ("Per-class recall (all folds)", self._class_rows()),
-            ("Confusion matrix (all folds; rows are true classes)", self._confusion_rows()),
-        ]
         parts = [f"# {self._title()}"]
-        for title, (header, rows) in sections:
+        for title, (header, rows) in self._sections():
             parts.append(f"## {title}\n\n{_markdown_table(header, rows)}")
         return "\n\n".join(parts) + "\n"
 
@@ -300,6 +498,21 @@ class SpeakerIndependentReport:
         from ._plots import plot_confusion_matrix
 
         return plot_confusion_matrix(self.y_true, self.y_pred, labels=self.labels, ax=ax, **kwargs)
+
+
+def _mean_sd(mean, std):
+    """A fold score as "mean ± std" in %, "n/a" for the spread of one fold."""
+    return f"{100 * mean:.1f} ± " + ("n/a" if math.isnan(std) else f"{100 * std:.1f}")
+
+
+def _confusion_rows(scores):
+    """Header and rows of the confusion matrix of a report or scores."""
+    header = ["true \\ predicted"] + [str(label) for label in scores.labels]
+    rows = [
+        [str(label)] + [str(count) for count in counts]
+        for label, counts in zip(scores.labels, scores.confusion_matrix)
+    ]
+    return header, rows
 
 
 def _text_table(header, rows):

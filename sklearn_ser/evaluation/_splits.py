@@ -6,6 +6,9 @@ import numpy as np
 from sklearn.model_selection import BaseCrossValidator, LeaveOneGroupOut
 from sklearn.utils._param_validation import Interval, validate_params
 
+from ..datasets import CORPUS_SEPARATOR
+from ..utils import check_groups, fill_doc
+
 
 class SpeakerFolds(BaseCrossValidator):
     """Cross-validation over fixed, named lists of held-out speakers.
@@ -78,7 +81,7 @@ class SpeakerFolds(BaseCrossValidator):
         """
         if groups is None:
             raise ValueError("SpeakerFolds needs the speaker of every sample: pass groups")
-        groups = np.asarray(groups)
+        groups = check_groups(groups)
         if len(groups) != len(X):
             raise ValueError(f"groups has {len(groups)} entries but there are {len(X)} samples")
         for k, fold in enumerate(self._validated_folds()):
@@ -136,7 +139,7 @@ def speaker_folds(groups, n_folds):
     >>> speaker_folds([1, 1, 2, 3, 4, 5, 6], n_folds=3).folds
     [[1, 2], [3, 4], [5, 6]]
     """
-    speakers = np.unique(np.asarray(groups))
+    speakers = np.unique(check_groups(groups))
     if n_folds > len(speakers):
         raise ValueError(
             f"n_folds must be at most the number of speakers ({len(speakers)}), got {n_folds}"
@@ -167,3 +170,242 @@ def leave_one_speaker_out():
 RAVDESS_FOLDS = SpeakerFolds(
     [[f"ravdess_{actor:02d}" for actor in range(4 * k + 1, 4 * k + 5)] for k in range(6)]
 )
+
+
+class _CorpusSplitter(BaseCrossValidator):
+    """Shared by the cross-corpus splitters: which corpus each clip is from,
+    and the training and test parts restricted to the labels they share."""
+
+    def _corpus_of(self, X, groups):
+        if self.corpora is not None:
+            corpora = np.asarray(self.corpora, dtype=str)
+            if X is not None and len(corpora) != len(X):
+                raise ValueError(
+                    f"corpora has {len(corpora)} entries but there are {len(X)} samples"
+                )
+            return corpora
+        if groups is None:
+            raise ValueError(
+                f"{type(self).__name__} needs the corpus of every sample: pass groups "
+                f"named '<corpus>{CORPUS_SEPARATOR}<speaker>' (as concat_corpora makes "
+                "them) or corpora="
+            )
+        groups = check_groups(groups).astype(str)
+        if X is not None and len(groups) != len(X):
+            raise ValueError(f"groups has {len(groups)} entries but there are {len(X)} samples")
+        without = [g for g in np.unique(groups) if CORPUS_SEPARATOR not in g]
+        if without:
+            raise ValueError(
+                f"groups {without[:3]} name no corpus: {type(self).__name__} reads the "
+                f"corpus from groups '<corpus>{CORPUS_SEPARATOR}<speaker>' (as concat_corpora "
+                "makes them); pass corpora= otherwise"
+            )
+        return np.asarray([g.split(CORPUS_SEPARATOR, 1)[0] for g in groups])
+
+    def _fold(self, corpora, y, train_corpora, test_corpus):
+        train = np.flatnonzero(np.isin(corpora, train_corpora))
+        test = np.flatnonzero(corpora == test_corpus)
+        if not self.shared_labels:
+            return train, test
+        if y is None:
+            raise ValueError(f"{type(self).__name__}(shared_labels=True) needs the labels: pass y")
+        y = np.asarray(y)
+        shared = np.intersect1d(y[train], y[test])
+        if not shared.size:
+            raise ValueError(
+                f"training corpora {list(train_corpora)} and test corpus {test_corpus!r} "
+                "share no label"
+            )
+        return train[np.isin(y[train], shared)], test[np.isin(y[test], shared)]
+
+
+_SHARED_LABELS_DOC = """\
+shared_labels : bool, default=True
+    Keep in each fold only the labels its training and test parts share:
+    the training part loses the emotions the test corpus lacks (the model
+    could not be scored on them), and the test part those never trained on
+    (they could only be errors). Scores are then over the shared emotions,
+    as cross-corpus results are usually reported. Needs ``y``."""
+
+
+@fill_doc(shared_labels=_SHARED_LABELS_DOC)
+class LeaveOneCorpusOut(_CorpusSplitter):
+    """Cross-corpus folds: test on each corpus in turn, train on the others.
+
+    Each corpus is held out once (in sorted order of the names); the model
+    of that fold trains on every other corpus. Corpora are told apart by
+    ``corpora`` when given, else by the prefix of the speaker groups
+    ``"<corpus>/<speaker>"`` that :func:`~sklearn_ser.datasets.concat_corpora`
+    makes, so the splitter works wherever ``groups`` reach ``split``, e.g.
+    in :func:`evaluate_speaker_independent` and
+    :func:`~sklearn.model_selection.cross_validate`.
+
+    Parameters
+    ----------
+    corpora : array-like of shape (n_samples,), default=None
+        The corpus of every sample. None reads it from ``groups``.
+    %(shared_labels)s
+
+    See Also
+    --------
+    CrossCorpusSplit : Train on given corpora, test on others.
+    sklearn_ser.datasets.concat_corpora : Combine corpora, speakers kept apart.
+
+    Examples
+    --------
+    >>> from sklearn_ser.evaluation import LeaveOneCorpusOut
+    >>> groups = ["a/1", "a/1", "a/2", "b/1", "b/1", "c/9"]
+    >>> y = ["sad", "calm", "sad", "sad", "angry", "calm"]
+    >>> cv = LeaveOneCorpusOut()
+    >>> for train, test in cv.split(y, y, groups):
+    ...     print(train, test)
+    [3 5] [0 1 2]
+    [0 2] [3]
+    [1] [5]
+    >>> cv.get_n_splits(groups=groups)
+    3
+    """
+
+    def __init__(self, corpora=None, shared_labels=True):
+        self.corpora = corpora
+        self.shared_labels = shared_labels
+
+    def split(self, X, y=None, groups=None):
+        """Generate train/test indices, one pair per corpus.
+
+        Parameters
+        ----------
+        X : array-like or list of length n_samples
+            Only its length is used.
+        y : array-like of shape (n_samples,), default=None
+            Labels; needed when ``shared_labels=True``.
+        groups : array-like of shape (n_samples,), default=None
+            Speakers named ``"<corpus>/<speaker>"``; needed unless
+            ``corpora`` was given.
+
+        Yields
+        ------
+        train : ndarray of int
+            Indices of the samples of the other corpora.
+        test : ndarray of int
+            Indices of the samples of the held-out corpus.
+        """
+        corpora = self._corpus_of(X, groups)
+        names = np.unique(corpora)
+        if len(names) < 2:
+            raise ValueError(f"leave-one-corpus-out needs at least 2 corpora, got {names.tolist()}")
+        for name in names:
+            yield self._fold(corpora, y, names[names != name], name)
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        """Number of folds: the number of corpora.
+
+        Parameters
+        ----------
+        X : object, default=None
+            Ignored.
+        y : object, default=None
+            Ignored.
+        groups : array-like of shape (n_samples,), default=None
+            Speakers named ``"<corpus>/<speaker>"``; needed unless
+            ``corpora`` was given.
+
+        Returns
+        -------
+        n_splits : int
+        """
+        return len(np.unique(self._corpus_of(None, groups)))
+
+
+@fill_doc(shared_labels=_SHARED_LABELS_DOC)
+class CrossCorpusSplit(_CorpusSplitter):
+    """Cross-corpus folds: train on some corpora, test on others.
+
+    One fold per test corpus, each training on all the ``train`` corpora;
+    ``CrossCorpusSplit("ravdess", "ased")`` is RAVDESS -> ASED. Corpora are
+    told apart as in :class:`LeaveOneCorpusOut`.
+
+    Parameters
+    ----------
+    train : str or list of str
+        The corpora to train on.
+    test : str or list of str
+        The corpora to test on, one fold each; none may be in ``train``.
+    corpora : array-like of shape (n_samples,), default=None
+        The corpus of every sample. None reads it from ``groups``.
+    %(shared_labels)s
+
+    See Also
+    --------
+    LeaveOneCorpusOut : Test on each corpus, train on the others.
+
+    Examples
+    --------
+    >>> from sklearn_ser.evaluation import CrossCorpusSplit
+    >>> groups = ["a/1", "a/2", "b/1", "b/2", "c/1"]
+    >>> y = ["sad", "calm", "sad", "angry", "calm"]
+    >>> for train, test in CrossCorpusSplit("a", ["b", "c"]).split(y, y, groups):
+    ...     print(train, test)
+    [0] [2]
+    [1] [4]
+    """
+
+    def __init__(self, train, test, corpora=None, shared_labels=True):
+        self.train = train
+        self.test = test
+        self.corpora = corpora
+        self.shared_labels = shared_labels
+
+    def _named(self):
+        train, test = ([c] if isinstance(c, str) else list(c) for c in (self.train, self.test))
+        if not train or not test:
+            raise ValueError("CrossCorpusSplit needs at least one training and one test corpus")
+        both = sorted(set(train) & set(test))
+        if both:
+            raise ValueError(f"corpora {both} are both trained and tested on")
+        return train, test
+
+    def split(self, X, y=None, groups=None):
+        """Generate train/test indices, one pair per test corpus.
+
+        Parameters
+        ----------
+        X : array-like or list of length n_samples
+            Only its length is used.
+        y : array-like of shape (n_samples,), default=None
+            Labels; needed when ``shared_labels=True``.
+        groups : array-like of shape (n_samples,), default=None
+            Speakers named ``"<corpus>/<speaker>"``; needed unless
+            ``corpora`` was given.
+
+        Yields
+        ------
+        train : ndarray of int
+            Indices of the samples of the training corpora.
+        test : ndarray of int
+            Indices of the samples of the test corpus.
+        """
+        train, test = self._named()
+        corpora = self._corpus_of(X, groups)
+        missing = sorted(set(train + test) - set(corpora))
+        if missing:
+            raise ValueError(
+                f"corpora {missing} are not in the data (corpora present: "
+                f"{np.unique(corpora).tolist()})"
+            )
+        for name in test:
+            yield self._fold(corpora, y, train, name)
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        """Number of folds: the number of test corpora.
+
+        Parameters
+        ----------
+        X, y, groups : object
+            Ignored.
+
+        Returns
+        -------
+        n_splits : int
+        """
+        return len(self._named()[1])

@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline, make_union
@@ -15,6 +16,8 @@ from ..preprocessing import (
     UtteranceStatistics,
     VoiceEmbeddingTransformer,
 )
+from ..utils import fill_doc
+from ._base import CHECK_DOMAIN, make_checked_pipeline
 
 _OPENSMILE_SETS = {"egemaps": "eGeMAPSv02", "compare": "ComParE_2016"}
 
@@ -23,11 +26,18 @@ def _opensmile_steps(feature_set, sr):
     return [OpenSmileTransformer(feature_set=feature_set, sr=sr)]
 
 
+def _is_feature_set(features):
+    """Whether ``features`` is one feature set: a name or a transformer."""
+    return isinstance(features, str) or hasattr(features, "transform")
+
+
+@fill_doc(check_domain=CHECK_DOMAIN)
 def make_baseline_pipeline(
     classifier="logreg",
     *,
     features="logmel",
     speaker_norm=False,
+    check_domain=True,
     sr=16000,
     n_mels=64,
     percentiles=(10, 50, 90),
@@ -36,8 +46,8 @@ def make_baseline_pipeline(
 ):
     """Build the non-neural reference model: waveforms in, labels out.
 
-    ``LogMelTransformer -> UtteranceStatistics -> StandardScaler ->
-    classifier``: per-band statistics of the log-mel spectrogram over time,
+    ``InputDomainCheck -> LogMelTransformer -> UtteranceStatistics ->
+    StandardScaler -> classifier``: per-band statistics of the log-mel spectrogram over time,
     standardised on the training data, then a logistic regression or an
     SVM. openSMILE functionals (eGeMAPS or ComParE-2016) can replace the
     log-mel statistics, and a :class:`~sklearn_ser.SpeakerStandardScaler`
@@ -51,21 +61,25 @@ def make_baseline_pipeline(
         Final classifier: :class:`~sklearn.linear_model.LogisticRegression`,
         or an RBF or linear :class:`~sklearn.svm.SVC` calibrated for
         probabilities (:class:`~sklearn.calibration.CalibratedClassifierCV`).
-    features : {"logmel", "egemaps", "compare", "voice"} or tuple of them, default="logmel"
+    features : {"logmel", "egemaps", "compare", "voice"}, transformer or tuple of them, \
+            default="logmel"
         Log-mel statistics (:class:`~sklearn_ser.LogMelTransformer` +
         :class:`~sklearn_ser.UtteranceStatistics`), openSMILE's eGeMAPS v02
         or ComParE-2016 functionals (:class:`~sklearn_ser.OpenSmileTransformer`,
         needs the ``[opensmile]`` extra), or pretrained speaker-encoder
         embeddings (:class:`~sklearn_ser.VoiceEmbeddingTransformer`, needs the
-        ``[voice]`` extra). A tuple concatenates its feature sets side by side
-        (a :class:`~sklearn.pipeline.FeatureUnion`), e.g.
-        ``("egemaps", "voice")``.
+        ``[voice]`` extra). A transformer of waveforms into one row per clip,
+        such as a :class:`~sklearn_ser.SpeechEncoderTransformer`, is a
+        feature set too (a clone of it; ``sr`` is its own). A tuple
+        concatenates its feature sets side by side (a
+        :class:`~sklearn.pipeline.FeatureUnion`), e.g. ``("egemaps", "voice")``.
     speaker_norm : bool, default=False
         Standardise per speaker with
         :class:`~sklearn_ser.SpeakerStandardScaler` instead of a global
         :class:`~sklearn.preprocessing.StandardScaler`. Speakers reach it as
         ``groups`` through metadata routing, at ``predict`` too (the test
         speakers' own unlabelled clips).
+    %(check_domain)s
     sr : int, default=16000
         Sampling rate of the input waveforms.
     n_mels : int, default=64
@@ -83,14 +97,16 @@ def make_baseline_pipeline(
     -------
     pipeline : sklearn.pipeline.Pipeline
         Unfitted; its steps are named after their classes, e.g.
-        ``logmeltransformer``, ``utterancestatistics``, ``standardscaler``
-        and ``logisticregression`` or ``calibratedclassifiercv``.
+        ``inputdomaincheck``, ``logmeltransformer``, ``utterancestatistics``,
+        ``standardscaler`` and ``logisticregression`` or
+        ``calibratedclassifiercv``.
 
     Examples
     --------
     >>> from sklearn_ser.pipelines import make_baseline_pipeline
     >>> [name for name, _ in make_baseline_pipeline("svm").steps]
-    ['logmeltransformer', 'utterancestatistics', 'standardscaler', 'calibratedclassifiercv']
+    ['inputdomaincheck', 'logmeltransformer', 'utterancestatistics', 'standardscaler',
+     'calibratedclassifiercv']
     """
     classifiers = {
         "logreg": lambda: LogisticRegression(
@@ -118,21 +134,28 @@ def make_baseline_pipeline(
     for name, feature_set in _OPENSMILE_SETS.items():
         front_ends[name] = partial(_opensmile_steps, feature_set, sr)
     front_ends["voice"] = lambda: [VoiceEmbeddingTransformer(sr=sr)]
-    names = (features,) if isinstance(features, str) else tuple(features)
-    if not names or any(name not in front_ends for name in names):
+    feature_sets = (features,) if _is_feature_set(features) else tuple(features)
+    if not feature_sets or not all(
+        feature_set in front_ends if isinstance(feature_set, str) else _is_feature_set(feature_set)
+        for feature_set in feature_sets
+    ):
         raise ValueError(
-            f"features must be one of {list(front_ends)} or a tuple of them, got {features!r}"
+            f"features must be one of {list(front_ends)}, a transformer, or a tuple of them, "
+            f"got {features!r}"
         )
-    if len(names) == 1:
-        front_end = front_ends[names[0]]()
+    steps_of_sets = [
+        front_ends[feature_set]() if isinstance(feature_set, str) else [clone(feature_set)]
+        for feature_set in feature_sets
+    ]
+    if len(steps_of_sets) == 1:
+        front_end = steps_of_sets[0]
     else:
         front_end = [
             make_union(
-                *(
-                    steps[0] if len(steps) == 1 else make_pipeline(*steps)
-                    for steps in (front_ends[name]() for name in names)
-                )
+                *(steps[0] if len(steps) == 1 else make_pipeline(*steps) for steps in steps_of_sets)
             )
         ]
     scaler = SpeakerStandardScaler(copy=False) if speaker_norm else StandardScaler()
-    return make_pipeline(*front_end, scaler, classifiers[classifier]())
+    return make_checked_pipeline(
+        *front_end, scaler, classifiers[classifier](), check_domain=check_domain, sr=sr
+    )

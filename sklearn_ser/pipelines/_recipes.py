@@ -10,16 +10,20 @@ recipe.
 
 import math
 
-from sklearn.pipeline import make_pipeline
-
 from ..estimators import (
     ZHAO_2019_TRAINING,
     CNNLSTM1DClassifier,
     CNNLSTMClassifier,
     TransformerCNNClassifier,
 )
-from ..preprocessing import FixedLengthWaveform, LogMelTransformer, SpeakerStandardScaler
+from ..preprocessing import (
+    FixedLengthWaveform,
+    LogMelTransformer,
+    SpeakerStandardScaler,
+    UtteranceStandardScaler,
+)
 from ..utils import fill_doc
+from ._base import CHECK_DOMAIN, make_checked_pipeline
 
 _SPEAKER_NORM = """
     speaker_norm : bool, default=False
@@ -30,20 +34,33 @@ _SPEAKER_NORM = """
         speaker statistics."""
 
 
-def _spectrogram_pipeline(front_end, classifier, speaker_norm):
-    """Front end, per-speaker or global standardisation, classifier."""
-    if speaker_norm:
-        # The front end's output is the scaler's own: standardise it in place.
-        return make_pipeline(
-            front_end.set_params(normalize=False, padding="nan"),
-            SpeakerStandardScaler(copy=False),
-            classifier,
-        )
-    return make_pipeline(front_end.set_params(normalize=True), classifier)
+_UTTERANCE_NORM = """
+    utterance_norm : bool, default=False
+        First standardise each mel band of each clip with the clip's own
+        statistics (:class:`~sklearn_ser.UtteranceStandardScaler`), which
+        removes a recording's gain and channel; the global standardisation
+        over the training set is then left out (per-speaker standardisation
+        stays, when asked for)."""
 
 
-@fill_doc(speaker_norm=_SPEAKER_NORM)
-def make_zhao_2d_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
+def _spectrogram_pipeline(front_end, classifier, speaker_norm, check_domain, utterance_norm=False):
+    """Input check, front end, per-clip, per-speaker or global standardisation,
+    classifier."""
+    if speaker_norm or utterance_norm:
+        # The front end's output is the scalers' own: standardise it in place;
+        # NaN padding stays out of their statistics.
+        steps = [front_end.set_params(normalize=False, padding="nan")]
+        if utterance_norm:
+            steps.append(UtteranceStandardScaler(copy=False))
+        if speaker_norm:
+            steps.append(SpeakerStandardScaler(copy=False))
+    else:
+        steps = [front_end.set_params(normalize=True)]
+    return make_checked_pipeline(*steps, classifier, check_domain=check_domain, sr=front_end.sr)
+
+
+@fill_doc(speaker_norm=_SPEAKER_NORM, check_domain=CHECK_DOMAIN)
+def make_zhao_2d_pipeline(*, sr=16000, speaker_norm=False, check_domain=True, **classifier_params):
     """The 2-D CNN-LSTM of Zhao et al. (2019) on their log-mel spectrogram.
 
     ``LogMelTransformer(n_fft=2048, hop_length=512, n_mels=128)`` at 16 kHz
@@ -58,6 +75,7 @@ def make_zhao_2d_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
     sr : int, default=16000
         Sampling rate of the input waveforms.
     %(speaker_norm)s
+    %(check_domain)s
     **classifier_params
         Passed to :class:`~sklearn_ser.CNNLSTMClassifier`.
 
@@ -71,7 +89,7 @@ def make_zhao_2d_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
     >>> from sklearn_ser.pipelines import make_zhao_2d_pipeline
     >>> pipe = make_zhao_2d_pipeline(max_epochs=50)
     >>> [name for name, _ in pipe.steps]
-    ['logmeltransformer', 'cnnlstmclassifier']
+    ['inputdomaincheck', 'logmeltransformer', 'cnnlstmclassifier']
     >>> pipe.get_params()["logmeltransformer__n_mels"]
     128
     """
@@ -80,10 +98,11 @@ def make_zhao_2d_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
         sr=sr, n_fft=round(2048 * scale), hop_length=round(512 * scale), n_mels=128
     )
     classifier = CNNLSTMClassifier(**{**ZHAO_2019_TRAINING, **classifier_params})
-    return _spectrogram_pipeline(front_end, classifier, speaker_norm)
+    return _spectrogram_pipeline(front_end, classifier, speaker_norm, check_domain)
 
 
-def make_zhao_1d_pipeline(*, sr=16000, **classifier_params):
+@fill_doc(check_domain=CHECK_DOMAIN)
+def make_zhao_1d_pipeline(*, sr=16000, check_domain=True, **classifier_params):
     """The 1-D CNN-LSTM of Zhao et al. (2019) on raw waveforms.
 
     :class:`~sklearn_ser.FixedLengthWaveform` (every clip padded or cut to
@@ -93,8 +112,9 @@ def make_zhao_1d_pipeline(*, sr=16000, **classifier_params):
     Parameters
     ----------
     sr : int, default=16000
-        Sampling rate of the input waveforms; the network sees samples, so
-        it is recorded only for symmetry with the other recipes.
+        Sampling rate of the input waveforms, for the input check (the
+        network sees samples).
+    %(check_domain)s
     **classifier_params
         Passed to :class:`~sklearn_ser.CNNLSTM1DClassifier`.
 
@@ -107,14 +127,18 @@ def make_zhao_1d_pipeline(*, sr=16000, **classifier_params):
     --------
     >>> from sklearn_ser.pipelines import make_zhao_1d_pipeline
     >>> [name for name, _ in make_zhao_1d_pipeline().steps]
-    ['fixedlengthwaveform', 'cnnlstm1dclassifier']
+    ['inputdomaincheck', 'fixedlengthwaveform', 'cnnlstm1dclassifier']
     """
-    del sr  # the 1-D network has no notion of time in seconds
-    return make_pipeline(FixedLengthWaveform(), CNNLSTM1DClassifier(**classifier_params))
+    return make_checked_pipeline(
+        FixedLengthWaveform(),
+        CNNLSTM1DClassifier(**classifier_params),
+        check_domain=check_domain,
+        sr=sr,
+    )
 
 
-@fill_doc(speaker_norm=_SPEAKER_NORM)
-def make_zenkov_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
+@fill_doc(speaker_norm=_SPEAKER_NORM, check_domain=CHECK_DOMAIN)
+def make_zenkov_pipeline(*, sr=16000, speaker_norm=False, check_domain=True, **classifier_params):
     """The parallel CNN + Transformer of Zenkov (2020) on 3 s of MFCCs.
 
     40 MFCCs from 128 mel bands with a Hamming window of 10.7 ms and the
@@ -128,6 +152,7 @@ def make_zenkov_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
     sr : int, default=16000
         Sampling rate of the input waveforms.
     %(speaker_norm)s
+    %(check_domain)s
     **classifier_params
         Passed to :class:`~sklearn_ser.TransformerCNNClassifier`.
 
@@ -156,7 +181,7 @@ def make_zenkov_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
         align="center",
     )
     return _spectrogram_pipeline(
-        front_end, TransformerCNNClassifier(**classifier_params), speaker_norm
+        front_end, TransformerCNNClassifier(**classifier_params), speaker_norm, check_domain
     )
 
 
@@ -165,8 +190,10 @@ def _window_of_64_ms(sr):
     return 2 ** round(math.log2(0.064 * sr))
 
 
-@fill_doc(speaker_norm=_SPEAKER_NORM)
-def make_crop_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
+@fill_doc(speaker_norm=_SPEAKER_NORM, utterance_norm=_UTTERANCE_NORM, check_domain=CHECK_DOMAIN)
+def make_crop_cnn_lstm_pipeline(
+    *, sr=16000, speaker_norm=False, utterance_norm=False, check_domain=True, **classifier_params
+):
     """Our CPU recipe for the 2-D CNN-LSTM: small network, crops, augmentation.
 
     The best single neural configuration per CPU-minute of
@@ -187,6 +214,8 @@ def make_crop_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_pa
     sr : int, default=16000
         Sampling rate of the input waveforms.
     %(speaker_norm)s
+    %(utterance_norm)s
+    %(check_domain)s
     **classifier_params
         Passed to :class:`~sklearn_ser.CNNLSTMClassifier`, overriding the
         recipe's values.
@@ -201,7 +230,7 @@ def make_crop_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_pa
     >>> from sklearn_ser.pipelines import make_crop_cnn_lstm_pipeline
     >>> pipe = make_crop_cnn_lstm_pipeline(speaker_norm=True, random_state=0)
     >>> [name for name, _ in pipe.steps]
-    ['logmeltransformer', 'speakerstandardscaler', 'cnnlstmclassifier']
+    ['inputdomaincheck', 'logmeltransformer', 'speakerstandardscaler', 'cnnlstmclassifier']
     >>> pipe.get_params()["cnnlstmclassifier__crop_length"]
     63
     """
@@ -217,11 +246,13 @@ def make_crop_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_pa
         module__hidden_size=64,
     )
     classifier = CNNLSTMClassifier(**{**recipe, **classifier_params})
-    return _spectrogram_pipeline(front_end, classifier, speaker_norm)
+    return _spectrogram_pipeline(front_end, classifier, speaker_norm, check_domain, utterance_norm)
 
 
-@fill_doc(speaker_norm=_SPEAKER_NORM)
-def make_small_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_params):
+@fill_doc(speaker_norm=_SPEAKER_NORM, check_domain=CHECK_DOMAIN)
+def make_small_cnn_lstm_pipeline(
+    *, sr=16000, speaker_norm=False, check_domain=True, **classifier_params
+):
     """A quick 2-D CNN-LSTM for short clips and small corpora (the demo's).
 
     40 mel bands with a 62.5-ms window and half hop, a quarter of the
@@ -238,6 +269,7 @@ def make_small_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_p
     sr : int, default=16000
         Sampling rate of the input waveforms.
     %(speaker_norm)s
+    %(check_domain)s
     **classifier_params
         Passed to :class:`~sklearn_ser.CNNLSTMClassifier`, overriding the
         recipe's values.
@@ -272,4 +304,4 @@ def make_small_cnn_lstm_pipeline(*, sr=16000, speaker_norm=False, **classifier_p
         ema_decay=0.98,
     )
     classifier = CNNLSTMClassifier(**{**recipe, **classifier_params})
-    return _spectrogram_pipeline(front_end, classifier, speaker_norm)
+    return _spectrogram_pipeline(front_end, classifier, speaker_norm, check_domain)

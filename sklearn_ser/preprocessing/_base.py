@@ -5,6 +5,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils import check_waveforms
+from ..utils._validation import _is_column_of_clips
 from ..utils._versions import VersionStampMixin
 
 #: Docstring block (for :func:`~sklearn_ser.utils.fill_doc`) of the attributes
@@ -25,9 +26,9 @@ def validate_waveforms(estimator, X, *, reset):
 
     A 2-D array (or DataFrame) is a batch of equal-length clips, so its number
     of samples per clip is recorded at fit (``reset=True``) and checked
-    afterwards, together with any column names. A list of clips has no such
-    number: fitting on one forgets what an earlier fit recorded, and a list is
-    never checked against it.
+    afterwards, together with any column names. A list of clips (or a
+    one-column DataFrame of them) has no such number: fitting on one forgets
+    what an earlier fit recorded, and a list is never checked against it.
 
     Parameters
     ----------
@@ -43,7 +44,7 @@ def validate_waveforms(estimator, X, *, reset):
     clips : list of ndarray of shape (n_samples_i,), dtype float32
     """
     clips = check_waveforms(X)
-    if hasattr(X, "shape") and len(X.shape) == 2:
+    if hasattr(X, "shape") and len(X.shape) == 2 and not _is_column_of_clips(X):
         validate_data(estimator, X, skip_check_array=True, reset=reset)
     elif reset:
         for attribute in ("n_features_in_", "feature_names_in_"):
@@ -87,13 +88,25 @@ def speech_interval(clip, top_db, frame_length, hop_length):
     return int(loud[0] * hop_length), int(min(len(clip), (loud[-1] + 1) * hop_length))
 
 
+def resample_clip(clip, sr, target_sr):
+    """``clip``, sampled at ``sr`` Hz, at ``target_sr`` Hz (librosa's default
+    resampler); the clip itself when the rates agree."""
+    if sr == target_sr:
+        return clip
+    import librosa  # here: importing it loads numba, which the other transformers skip
+
+    return librosa.resample(clip, orig_sr=sr, target_sr=target_sr)
+
+
 class ClipFeaturesTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
     """Base of the transformers that turn each clip into one row of features.
 
     A subclass gives ``_fit_extractor()``, which checks that its extractor
     (often an optional dependency) is there, sets any fitted attributes of its
     own and returns the number of features, and ``_extractor()``, which
-    returns a function of ``(clip, index)`` giving that clip's row.
+    returns a function of ``(clip, index)`` giving that clip's row. One that
+    computes several clips at once overrides ``_transform_clips(clips)``
+    instead of giving ``_extractor()``.
     """
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -129,9 +142,21 @@ class ClipFeaturesTransformer(VersionStampMixin, TransformerMixin, BaseEstimator
         features : ndarray of shape (n_clips, `n_features_out_`), dtype float32
         """
         check_is_fitted(self)
-        clips = validate_waveforms(self, X, reset=False)
+        return self._transform_clips(validate_waveforms(self, X, reset=False))
+
+    def _transform_clips(self, clips):
         extract = self._extractor()
         features = np.empty((len(clips), self.n_features_out_), dtype=np.float32)
         for index, clip in enumerate(clips):
             features[index] = extract(clip, index)
         return features
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+    @property
+    def _n_features_out(self):
+        # For ClassNamePrefixFeaturesOutMixin's get_feature_names_out.
+        return self.n_features_out_

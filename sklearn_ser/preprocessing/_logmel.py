@@ -11,10 +11,26 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils import check_device
 from ..utils._versions import VersionStampMixin
 from ._backends import log_mel_librosa, log_mel_torch, n_stft_frames
 from ._base import trim_silence, validate_waveforms
 from ._length import placement
+
+# The parameters that the fitted filter banks, window, frame count and
+# scaling follow: changing one after fit needs a new fit.
+_FITTED_PARAMETERS = (
+    "sr",
+    "n_fft",
+    "win_length",
+    "window",
+    "n_mels",
+    "fmin",
+    "fmax",
+    "n_mfcc",
+    "n_frames",
+    "normalize",
+)
 
 
 class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
@@ -93,7 +109,8 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
         match librosa within 1e-3 dB); ``"librosa"`` calls librosa clip by
         clip. ``"auto"`` is ``"torch"``.
     device : str or torch.device, default="cpu"
-        Where the torch backend computes, e.g. ``"cuda"``. The librosa backend
+        Where the torch backend computes, e.g. ``"cuda"``; ``"auto"`` is CUDA
+        when it is available, else the CPU. The librosa backend
         only runs on the CPU.
     batch_size : int, default=8
         Clips per chunk. Clips are processed in chunks of similar length, so
@@ -280,8 +297,22 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
         features : ndarray of shape (n_clips, n_mels or n_mfcc, `n_frames_`), dtype float32
             Log-mel spectrograms in dB (or MFCCs), standardised if
             ``normalize``.
+
+        Raises
+        ------
+        sklearn.utils._param_validation.InvalidParameterError
+            A parameter out of its range, checked as in ``fit`` (e.g. one
+            given to ``set_params`` after ``fit``).
+        ValueError
+            A parameter changed since ``fit`` that the fitted filter bank,
+            frame count or scaling follows (``sr``, ``n_fft``,
+            ``win_length``, ``window``, ``n_mels``, ``fmin``, ``fmax``,
+            ``n_mfcc``, ``n_frames``, ``normalize``): fit again.
         """
         check_is_fitted(self)
+        # set_params may have changed them since fit: check them as fit does.
+        self._validate_params()
+        self._check_fitted_parameters()
         clips = self._clips(X, reset=False)
         self._check_device()
         features = np.empty((len(clips), self._n_outputs, self.n_frames_), dtype=np.float32)
@@ -291,6 +322,17 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
             self._standardize(features)
         self._mark_padding(features, clips)
         return features
+
+    def _check_fitted_parameters(self):
+        """Refuse a parameter changed since fit that the fitted state follows."""
+        # Absent from transformers fitted before it was recorded.
+        fitted = getattr(self, "_fitted_parameters", {})
+        for name, value in fitted.items():
+            if getattr(self, name) != value:
+                raise ValueError(
+                    f"{name}={getattr(self, name)!r} was set after fit, which used "
+                    f"{name}={value!r}; fit LogMelTransformer again"
+                )
 
     def _mark_padding(self, features, clips):
         if self.padding != "nan":
@@ -319,6 +361,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
     def _fit(self, X, keep_features):
         clips = self._clips(X, reset=True)
         self._validate_front_end()
+        self._fitted_parameters = {name: getattr(self, name) for name in _FITTED_PARAMETERS}
         self.backend_ = "librosa" if self.backend == "librosa" else "torch"
         self._check_device()
         self.n_frames_ = self.n_frames or max(
@@ -406,14 +449,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
     def _check_device(self):
         if self.backend_ == "librosa":
             return
-        try:
-            device = torch.device(self.device)
-        except RuntimeError as error:
-            raise ValueError(f"device={self.device!r} is not a torch device") from error
-        if device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
-                f"device={self.device!r} was requested but CUDA is not available; use device='cpu'"
-            )
+        check_device(self.device)
 
     def _real_frames(self, clip):
         """Output frames that hold the clip's own frames rather than padding."""
@@ -467,7 +503,7 @@ class LogMelTransformer(VersionStampMixin, TransformerMixin, BaseEstimator):
 
     def _torch_features(self):
         """The torch backend with its constant tensors moved to the device once."""
-        device = torch.device(self.device)
+        device = check_device(self.device)
 
         def as_tensor(array):
             if array is None:

@@ -10,10 +10,10 @@ from sklearn.utils.validation import (
     FLOAT_DTYPES,
     check_consistent_length,
     check_is_fitted,
-    column_or_1d,
     validate_data,
 )
 
+from ..utils import check_groups
 from ..utils._versions import VersionStampMixin
 
 # Values per block of the float64 statistics: their temporaries stay a few
@@ -186,7 +186,7 @@ class SpeakerStandardScaler(
                 stacklevel=3,
             )
             return X, np.zeros(len(X), dtype=np.int64)
-        groups = column_or_1d(groups)
+        groups = check_groups(groups)
         check_consistent_length(X, groups)
         return X, groups
 
@@ -284,6 +284,126 @@ class SpeakerStandardScaler(
             X -= clip_mean.reshape(shape)
         if self.with_std:
             X /= clip_scale.reshape(shape)
+        return X
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+class UtteranceStandardScaler(
+    VersionStampMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator
+):
+    """Standardise each spectrogram band with the clip's own statistics.
+
+    Every band of every clip is centred (and scaled) with its mean (and
+    standard deviation) over the clip's frames: the cepstral mean and
+    variance normalisation of speech recognition, applied to log-mel bands.
+    A log spectrum adds a recording's gain and its microphone's and room's
+    frequency response to every frame, so subtracting each band's mean over
+    the clip removes them; unlike :class:`SpeakerStandardScaler` it needs no
+    speakers and no other clip, so it is the same at training and at
+    prediction on any corpus. NaN frames (the padding of
+    ``LogMelTransformer(padding="nan")``) are left out of the statistics
+    and stay NaN. Nothing is learned in ``fit``.
+
+    A 2-D array of shape (n_clips, n_frames) is read as one band per clip.
+
+    Parameters
+    ----------
+    with_std : bool, default=True
+        Also divide each band by its standard deviation over the clip's
+        frames (a constant band is left unscaled).
+    copy : bool, default=True
+        Standardise a copy; False standardises a float array in place.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of bands seen in ``fit``.
+
+    See Also
+    --------
+    SpeakerStandardScaler : Statistics over all clips of a speaker.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ser.preprocessing import UtteranceStandardScaler
+    >>> spectrograms = np.array([[[1.0, 3.0, np.nan], [10.0, 10.0, 10.0]]])
+    >>> UtteranceStandardScaler().fit_transform(spectrograms)
+    array([[[-1.,  1., nan],
+            [ 0.,  0.,  0.]]])
+    """
+
+    _parameter_constraints = {"with_std": ["boolean"], "copy": ["boolean"]}
+
+    def __init__(self, *, with_std=True, copy=True):
+        self.with_std = with_std
+        self.copy = copy
+
+    def _validate(self, X, *, reset):
+        X = validate_data(
+            self,
+            X,
+            reset=reset,
+            allow_nd=True,
+            dtype=FLOAT_DTYPES,
+            ensure_all_finite="allow-nan",
+            copy=self.copy,
+        )
+        if X.ndim not in (2, 3):
+            raise ValueError(
+                f"Expected 3-D spectrograms (n_clips, n_bands, n_frames), got shape {X.shape}"
+            )
+        return X
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the input; nothing is learned.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_clips, n_bands, n_frames) or (n_clips, n_frames)
+            Spectrograms; NaN marks padded frames.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : UtteranceStandardScaler
+            The fitted scaler.
+        """
+        self._validate(X, reset=True)
+        return self
+
+    def transform(self, X):
+        """Standardise every band of every clip with the clip's statistics.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_clips, n_bands, n_frames) or (n_clips, n_frames)
+            Spectrograms with as many bands as in ``fit``.
+
+        Returns
+        -------
+        X_new : ndarray of the shape of X
+            Standardised copy of X (X itself when ``copy=False`` and X is a
+            float array); NaN stays NaN.
+        """
+        check_is_fitted(self)
+        X = self._validate(X, reset=False)
+        # A 2-D array is one band per clip: a view, standardised in place.
+        for block in _blocks(X if X.ndim == 3 else X[:, np.newaxis, :]):
+            with warnings.catch_warnings():  # a band of a clip with no finite frame
+                warnings.simplefilter("ignore", RuntimeWarning)
+                block -= np.nan_to_num(np.nanmean(block, axis=2, keepdims=True))
+                if self.with_std:
+                    scale = np.nan_to_num(np.nanstd(block, axis=2, keepdims=True))
+                    block /= np.where(scale > 0, scale, 1)
         return X
 
     def __sklearn_tags__(self):

@@ -13,7 +13,12 @@ from sklearn.utils._param_validation import Interval
 
 from ..models import VoiceEncoder
 from ..utils import fill_doc
-from ._base import WAVEFORM_INPUT_ATTRIBUTES, ClipFeaturesTransformer, trim_silence
+from ._base import (
+    WAVEFORM_INPUT_ATTRIBUTES,
+    ClipFeaturesTransformer,
+    resample_clip,
+    trim_silence,
+)
 
 # The encoder's training conditions: 16 kHz audio at -30 dBFS, 40-band power
 # mel frames of 25 ms every 10 ms, embedded 1.6 s (160 frames) at a time.
@@ -125,8 +130,7 @@ class VoiceEmbeddingTransformer(ClassNamePrefixFeaturesOutMixin, ClipFeaturesTra
 
         @torch.inference_mode()
         def embedding(clip, index):
-            if self.sr != ENCODER_SR:
-                clip = librosa.resample(clip, orig_sr=self.sr, target_sr=ENCODER_SR)
+            clip = resample_clip(clip, self.sr, ENCODER_SR)
             if self.trim_db is not None:
                 clip = trim_silence(clip, self.trim_db, N_FFT, HOP_LENGTH)
             windows = torch.from_numpy(np.ascontiguousarray(_mel_windows(clip)))
@@ -134,12 +138,3 @@ class VoiceEmbeddingTransformer(ClassNamePrefixFeaturesOutMixin, ClipFeaturesTra
             return (mean / torch.linalg.vector_norm(mean)).numpy()
 
         return embedding
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float32"]
-        return tags
-
-    @property
-    def _n_features_out(self):
-        return self.n_features_out_

@@ -3,6 +3,7 @@
 import copy
 import os
 import sys
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -14,7 +15,13 @@ from sklearn.utils.metadata_routing import get_routing_for_object
 from tqdm.auto import tqdm
 
 from ..datasets._base import read_audio_blocks
-from ..preprocessing import FixedLengthWaveform, LogMelTransformer, SpeakerStandardScaler
+from ..exceptions import DomainShiftWarning
+from ..preprocessing import (
+    FixedLengthWaveform,
+    InputDomainCheck,
+    LogMelTransformer,
+    SpeakerStandardScaler,
+)
 from ..utils import check_waveforms
 from ._segmenter import FixedWindows, SpeechSegmenter
 
@@ -136,6 +143,22 @@ def _speaker_scaler_index(model):
             "normalise the recording as one speaker"
         )
     return scalers[0]
+
+
+def _without_input_check(model):
+    """The model without the :class:`InputDomainCheck` that starts it (where
+    the recipes put it), and that check; the model and None without one.
+
+    The check warns once per call of the model: predict_segments checks the
+    recording's segments itself, all at once, so as to warn once per
+    recording rather than once per batch.
+    """
+    steps = getattr(model, "steps", None)
+    if not isinstance(model, Pipeline) or not isinstance(steps[0][1], InputDomainCheck):
+        return model, None
+    model = copy.copy(model)
+    model.steps = [(steps[0][0], "passthrough"), *steps[1:]]
+    return model, steps[0][1]
 
 
 class _Moments:
@@ -284,6 +307,14 @@ def predict_segments(model, recording, *, sr=16000, segmenter=None, batch_size=8
     first pass over the recording, before the segments are classified in a
     second. A recording of several speakers is normalised as one.
 
+    **Input check.** When the model starts with an
+    :class:`~sklearn_ser.preprocessing.InputDomainCheck` (the recipes of
+    :mod:`sklearn_ser.pipelines` do), the segments of the recording are
+    checked together: one
+    :class:`~sklearn_ser.exceptions.DomainShiftWarning` per recording, its
+    clips being the segments, as ``model.predict_proba(segments)`` would
+    warn, not one per batch.
+
     Parameters
     ----------
     model : fitted classifier
@@ -316,6 +347,11 @@ def predict_segments(model, recording, *, sr=16000, segmenter=None, batch_size=8
         straight to CSV, JSON or a plot; pandas is a dependency of
         sklearn_ser for it.
 
+    Warns
+    -----
+    sklearn_ser.exceptions.DomainShiftWarning
+        Once, when the segments are unlike the model's training recordings.
+
     See Also
     --------
     SpeechSegmenter : Segments where the speech is.
@@ -341,6 +377,7 @@ def predict_segments(model, recording, *, sr=16000, segmenter=None, batch_size=8
         segmenter = SpeechSegmenter()
     elif not isinstance(segmenter, (SpeechSegmenter, FixedWindows)):
         segmenter = _check_segments(segmenter, duration)
+    model, input_check = _without_input_check(model)
     index = _speaker_scaler_index(model)
     if index is not None:
         # First pass: the segments and the statistics of the recording's speaker.
@@ -351,13 +388,21 @@ def predict_segments(model, recording, *, sr=16000, segmenter=None, batch_size=8
                 found += [(start, end) for start, end, _ in batch]
         model = _recording_as_speaker(model, index, moments, len(found))
         segmenter = found
-    times, probabilities = [], []
+    times, probabilities, descriptors = [], [], []
     with _bar(progress, duration, "emotion") as bar:
         for batch in _batches(_each_segment(blocks, sr, segmenter, bar), batch_size):
+            clips = [audio for *_, audio in batch]
+            if input_check is not None:
+                descriptors.append(input_check.clip_descriptors(clips))
             params = {} if index is None else {"groups": [_RECORDING] * len(batch)}
             with config_context(enable_metadata_routing=index is not None):
-                probabilities.append(model.predict_proba([audio for *_, audio in batch], **params))
+                probabilities.append(model.predict_proba(clips, **params))
             times += [(start, end) for start, end, _ in batch]
+    if descriptors:
+        shifts = input_check._shifts(np.concatenate(descriptors))
+        if shifts:
+            # stacklevel 3: past validate_params, at the caller
+            warnings.warn(DomainShiftWarning(shifts=shifts, n_clips=len(times)), stacklevel=3)
     classes = np.asarray([str(c) for c in model.classes_], dtype=object)
     probabilities = np.concatenate(probabilities or [np.zeros((0, len(classes)))])
     table = pd.DataFrame(np.reshape(times, (-1, 2)), columns=["start", "end"], dtype=float)

@@ -1,8 +1,11 @@
 """Tests of load_audio_folder: labels and speakers from rules."""
 
+import numpy as np
 import pytest
+import soundfile
 
 from sklearn_ser.datasets import load_audio_folder
+from sklearn_ser.exceptions import CorpusFileError
 
 
 @pytest.fixture
@@ -91,8 +94,10 @@ def test_bad_files_raise_by_name_or_are_skipped_with_one_warning(folder, write_c
     with pytest.raises(ValueError, match="loose.wav does not follow the convention"):
         load_audio_folder(folder)
     (folder / "loose.wav").unlink()
-    with pytest.raises(ValueError, match=r"angry/gone.flac.*\(2 more bad files\)"):
+    bad = r"gone.flac.*\(2 more bad files\); pass on_error"
+    with pytest.raises(CorpusFileError, match=bad) as raised:
         load_audio_folder(folder)
+    assert len(raised.value.problems) == 3 and "on_error" not in raised.value.summary()
     write_clip("loose.wav")
     with pytest.warns(UserWarning, match="skipped 4 bad audio folder file") as record:
         corpus = load_audio_folder(folder, on_error="warn")
@@ -101,3 +106,41 @@ def test_bad_files_raise_by_name_or_are_skipped_with_one_warning(folder, write_c
     for name in ["text.wav", "cut.wav is truncated", "gone.flac", "loose.wav"]:
         assert name in message
     assert len(corpus.data) == 4
+
+
+def test_mp3_and_opus_files_are_read(folder, write_clip):
+    write_clip("calm/spk3_e.mp3")
+    opus = folder / "calm" / "spk3_f.opus"
+    soundfile.write(opus, np.zeros(800, dtype=np.float32), 16000, format="OGG", subtype="OPUS")
+    corpus = load_audio_folder(folder, emotions=["calm"])
+    assert list(corpus.metadata["relative_path"]) == ["calm/spk3_e.mp3", "calm/spk3_f.opus"]
+
+
+def test_a_fifo_in_the_folder_is_a_bad_file_not_a_hang(folder, make_fifo):
+    make_fifo("sad/spk3_pipe.wav")
+    with pytest.raises(ValueError, match=r"spk3_pipe\.wav is a FIFO, not a regular file"):
+        load_audio_folder(folder)
+    with pytest.warns(UserWarning, match="FIFO"):
+        assert len(load_audio_folder(folder, on_error="warn").data) == 4
+
+
+def test_reading_progress_is_drawn_on_a_terminal_only(folder, stderr_to):
+    terminal = stderr_to(terminal=True)
+    load_audio_folder(folder, verbose=True)
+    assert "reading audio folder" in terminal.getvalue()
+    log_file = stderr_to(terminal=False)
+    load_audio_folder(folder, verbose=True)
+    assert log_file.getvalue() == ""
+
+
+def test_speakers_from_paths():
+    from sklearn_ser.datasets import speakers_from_paths
+
+    files = ["s1/take1/a.wav", "s1/take1/b.wav", "s2/take1/a.wav"]
+    assert list(speakers_from_paths(files)) == ["s1/take1", "s1/take1", "s2/take1"]
+    assert list(speakers_from_paths(files, r"^(s\d)")) == ["s1", "s1", "s2"]
+    assert list(speakers_from_paths(files, r"s\d")) == ["s1", "s1", "s2"]
+    with pytest.raises(ValueError, match="pattern 'x' does not match s1/take1/a.wav"):
+        speakers_from_paths(files, "x")
+    with pytest.raises(ValueError, match="is not a regular expression"):
+        speakers_from_paths(files, "(")

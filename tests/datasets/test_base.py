@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from sklearn_ser.datasets import find_audio_files
 from sklearn_ser.datasets._base import build_bunch, read_audio, read_audio_blocks
 
 
@@ -143,3 +144,44 @@ def test_blocks_name_an_empty_or_implausible_file(tmp_path):
     soundfile.write(tmp_path / "slow.wav", np.zeros(100), 100)
     with pytest.raises(ValueError, match="slow.wav declares a sampling rate of 100 Hz"):
         next(read_audio_blocks(tmp_path / "slow.wav"))
+
+
+@pytest.mark.parametrize("read", [read_audio, lambda path: next(read_audio_blocks(path))])
+def test_readers_refuse_a_fifo_without_opening_it(make_fifo, read):
+    with pytest.raises(ValueError, match=r"clip\.wav is a FIFO, not a regular file"):
+        read(make_fifo("clip.wav"))
+
+
+def test_find_audio_files_has_one_rule_for_named_files_and_folders(tmp_path, make_fifo):
+    clip = np.zeros(160, dtype=np.float32)
+    soundfile.write(tmp_path / "a.wav", clip, 16000)
+    (tmp_path / "sub").mkdir()
+    soundfile.write(tmp_path / "sub" / "b.MP3", clip, 16000, format="MP3")
+    soundfile.write(tmp_path / "c.opus", clip, 16000, format="OGG", subtype="OPUS")
+    (tmp_path / "notes.txt").write_text("not audio")
+    (tmp_path / "._a.wav").write_bytes(b"macOS resource fork")
+    fifo = make_fifo("pipe.wav")
+    files, skipped = find_audio_files([tmp_path])
+    assert [file.relative_to(tmp_path).as_posix() for file in files] == [
+        "a.wav",
+        "c.opus",
+        "sub/b.MP3",
+    ]
+    assert [(file.name, why.split(" (")[0]) for file, why in skipped] == [
+        ("notes.txt", "not an audio file"),
+        ("pipe.wav", "a FIFO, not a regular file"),
+    ]
+    # Named, the same files are read or refused by the same rule.
+    assert find_audio_files([tmp_path / "c.opus", tmp_path / "sub" / "b.MP3"])[0] == [
+        tmp_path / "c.opus",
+        tmp_path / "sub" / "b.MP3",
+    ]
+    with pytest.raises(ValueError, match=r"notes\.txt is not an audio file \(\.wav, "):
+        find_audio_files([tmp_path / "notes.txt"])
+    with pytest.raises(ValueError, match=r"pipe\.wav is a FIFO, not a regular file"):
+        find_audio_files([fifo])
+    with pytest.raises(FileNotFoundError, match="audio file or folder not found"):
+        find_audio_files([tmp_path / "absent.wav"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match=r"no audio files \(\.wav, .*\) in .*empty"):
+        find_audio_files([tmp_path / "empty"])

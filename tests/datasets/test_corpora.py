@@ -1,11 +1,13 @@
 """Tests of the named-corpus loaders on tiny files in each corpus's naming."""
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sklearn_ser.datasets import (
+    load_ased,
     load_crema_d,
     load_emodb,
     load_ravdess,
@@ -238,3 +240,81 @@ def test_ravdess_corpus_integration(ravdess_path):
     }
     durations = np.array([len(x) for x in X]) / 16000
     assert 2.5 < durations.min() and durations.max() < 5.5
+
+
+def test_ased(tmp_path, write_clip):
+    for name in [
+        "01Neutral/n1-01-01-01-09.flac",
+        "04Sad/S4-03-02-02-09.flac",  # upper-case letter, as in the release
+        "05Angry/a5-07-01-02-63.flac",
+        "05Angry/a5-07-02-02-63.flac",
+    ]:
+        write_clip(name)
+    corpus = load_ased(tmp_path)
+    assert list(corpus.target) == ["neutral", "sad", "angry", "angry"]
+    # speaker 09 appears with both gender codes and stays one group
+    assert list(corpus.groups) == ["ased_09", "ased_09", "ased_63", "ased_63"]
+    assert list(corpus.metadata["gender"]) == ["female", "male", "male", "male"]
+    assert list(corpus.metadata["sentence"]) == [1, 3, 7, 7]
+    assert list(corpus.metadata["repetition"]) == [1, 2, 1, 2]
+    assert list(corpus.metadata["emotion_code"]) == ["n", "S", "a", "a"]
+    assert "ASED" in corpus.DESCR
+    assert list(load_ased(tmp_path, speakers=["63"]).groups) == ["ased_63"] * 2
+
+
+@pytest.mark.parametrize(
+    "bad_name, reason",
+    [
+        ("n2-01-01-01-01.flac", "emotion 'n' goes with number 1"),
+        ("x1-01-01-01-01.flac", "emotion code 'x'"),
+        ("n1-08-01-01-01.flac", "sentence '08'"),
+        ("n1-01-03-01-01.flac", "repetition '03'"),
+        ("n1-01-01-03-01.flac", "gender code '03'"),
+        ("n1-01-01-01-66.flac", "speaker '66'"),
+        ("n1-01-01-01.flac", "xn-yy-aa-gg-bb"),
+    ],
+)
+def test_ased_bad_names(tmp_path, write_clip, bad_name, reason):
+    write_clip(bad_name)
+    with pytest.raises(ValueError, match=f"{bad_name}.*{reason}"):
+        load_ased(tmp_path)
+
+
+def test_ased_corpus_integration(ased_path):
+    # Every name is parsed (no audio read, so this stays fast); a handful of
+    # files are read.
+    from sklearn_ser.datasets._corpora import _parse_ased
+
+    files = sorted(ased_path.rglob("*.flac"))
+    records = [_parse_ased(file, ased_path) for file in files]
+    assert len(records) == 2474
+    assert len({r["speaker"] for r in records}) == 65
+    labels, counts = np.unique([r["label"] for r in records], return_counts=True)
+    assert dict(zip(labels, counts)) == {
+        "neutral": 522,
+        "fearful": 510,
+        "happy": 486,
+        "angry": 486,
+        "sad": 470,
+    }
+    corpus = load_ased(ased_path, max_files=5)
+    assert len(corpus.data) == 5 and corpus.sr == 16000
+    durations = np.array([len(x) for x in corpus.data]) / 16000
+    assert 1.9 < durations.min() and durations.max() < 4.0
+    assert all(Path(f).parent.parent == ased_path.resolve() for f in corpus.filenames)
+
+
+def test_parse_filenames_gives_the_loaders_labels_and_speakers(ravdess_folder):
+    from sklearn_ser.datasets import parse_filenames
+
+    files = sorted(ravdess_folder.rglob("*.wav"))
+    parsed = parse_filenames(files, "ravdess")
+    loaded = load_ravdess(ravdess_folder)
+    np.testing.assert_array_equal(parsed.target, loaded.target)
+    np.testing.assert_array_equal(parsed.groups, loaded.groups)
+    np.testing.assert_array_equal(parsed.metadata["gender"], loaded.metadata["gender"])
+    assert list(parse_filenames(["x/S4-03-02-02-09.flac"], "ased").groups) == ["ased_09"]
+    with pytest.raises(ValueError, match="EmoDB file name .*03-01-01.*does not follow"):
+        parse_filenames(files, "emodb")
+    with pytest.raises(ValueError, match="corpus"):
+        parse_filenames(files, "crema-d")

@@ -2,6 +2,7 @@
 
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import warnings
@@ -12,6 +13,7 @@ import pytest
 import sklearn
 import torch
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV, GroupKFold, cross_validate
 from sklearn.pipeline import Pipeline
@@ -305,6 +307,13 @@ def test_model_saved_on_cuda_loads_on_cpu():
         np.testing.assert_array_equal(loaded.predict_proba(X), expected)
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available here")
+def test_missing_cuda_is_a_value_error_naming_the_device():
+    X, y, _ = _data()
+    with pytest.raises(ValueError, match="device='cuda' was requested but CUDA is not available"):
+        CNNLSTMClassifier(**TINY, device="cuda").fit(X, y)
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_fit_on_cuda_then_predict_in_a_cpu_only_process(tmp_path):
     X, y, _ = _data()
@@ -342,3 +351,59 @@ def test_parallel_folds_do_not_oversubscribe_the_cpu():
     )
     threads = [estimator.callbacks[0].threads for estimator in results["estimator"]]
     assert len(threads) == 2 and 2 * max(threads) <= max(os.cpu_count(), 2), threads
+
+
+class InterruptAt(Callback):
+    """Press Ctrl-C at the end of an epoch (SIGINT, as the terminal sends it);
+    note whether skorch ran ``on_train_end`` after it."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            signal.raise_signal(signal.SIGINT)
+
+    def on_train_end(self, net, **kwargs):
+        self.train_ended = True
+
+
+def test_an_interrupted_fit_raises_and_leaves_the_classifier_unfitted():
+    X, y, speakers = _data()
+    clf = CNNLSTMClassifier(**{**TINY, "max_epochs": 3}).fit(X, y)  # fitted before
+    interrupt = InterruptAt(epoch=2)
+    clf.set_params(callbacks=[interrupt])
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y, groups=speakers)
+    assert interrupt.train_ended  # skorch stopped as it does, then the interrupt went on
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
+    assert not [name for name in vars(clf) if name.endswith("_")]
+
+
+def test_an_interrupted_partial_fit_raises_and_keeps_the_weights_it_reached():
+    X, y, _ = _data()
+    clf = CNNLSTMClassifier(callbacks=[InterruptAt(epoch=2)], **TINY).partial_fit(X, y)
+    with pytest.raises(KeyboardInterrupt):
+        clf.partial_fit(X, y)
+    assert len(clf.net_.history) == 2
+    assert clf.predict(X).shape == y.shape
+
+
+class StopAt(Callback):
+    """End training at an epoch as skorch's EarlyStopping does: by raising
+    KeyboardInterrupt."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_a_callback_that_raises_keyboard_interrupt_ends_training_as_in_skorch():
+    X, y, _ = _data()
+    clf = CNNLSTMClassifier(callbacks=[StopAt(epoch=2)], **{**TINY, "max_epochs": 5}).fit(X, y)
+    assert len(clf.net_.history) == 2
+    assert clf.predict(X).shape == y.shape

@@ -59,7 +59,7 @@ FIT_DEFECTS = {
     "X_none": r"Expected 2D array, got scalar array",
     "y_short": r"inconsistent numbers of samples",
     "groups_short": r"inconsistent numbers of samples",
-    "groups_missing": r"groups has missing speaker ids \(None or NaN\)",
+    "groups_missing": r"groups has missing speaker ids \(None, NaN or NA\)",
     "groups_2d": r"groups should be a 1-D array-like of speaker ids",
     "single_class": r"needs at least 2 classes to train; got 1 class",
     "y_continuous": r"Unknown label type: continuous",

@@ -110,3 +110,12 @@ def test_a_cv_that_mixes_speakers_is_refused():
 def test_lengths_must_agree():
     with pytest.raises(ValueError, match="same length, got 16, 16 and 3"):
         evaluate_speaker_independent(GroupRecordingClassifier(), X, Y, GROUPS[:3])
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only(stderr_to):
+    terminal = stderr_to(terminal=True)
+    evaluate_speaker_independent(GroupRecordingClassifier(), X, Y, GROUPS, cv=2)
+    assert "folds: 100%" in terminal.getvalue()
+    log_file = stderr_to(terminal=False)
+    evaluate_speaker_independent(GroupRecordingClassifier(), X, Y, GROUPS, cv=2)
+    assert log_file.getvalue() == ""

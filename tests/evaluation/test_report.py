@@ -30,7 +30,9 @@ def test_fold_scores_match_hand_computed_uar(report):
     assert report.folds[1]["uar"] == pytest.approx(8 / 9)
     assert [fold["accuracy"] for fold in report.folds] == pytest.approx([0.6, 0.8])
     assert report.uar_mean == pytest.approx((0.5 + 8 / 9) / 2)
-    assert report.uar_std == pytest.approx(abs(8 / 9 - 0.5) / 2)
+    # The sample standard deviation (ddof=1) of two folds: |difference| / sqrt(2).
+    assert report.uar_std == pytest.approx(abs(8 / 9 - 0.5) / np.sqrt(2))
+    assert report.accuracy_std == pytest.approx(0.2 / np.sqrt(2))
     assert report.folds[1]["speakers"] == [3, 4]
 
 
@@ -44,17 +46,26 @@ def test_to_dict_is_json_serialisable(report):
     result = json.loads(json.dumps(report.to_dict()))
     assert result["n_folds"] == 2
     assert result["uar"]["mean"] == pytest.approx(report.uar_mean)
+    assert result["uar"]["std"] == pytest.approx(report.uar_std)
+    assert result["uar"]["std_ddof"] == result["accuracy"]["std_ddof"] == 1
     assert result["per_speaker"]["1"]["n"] == 2
     assert result["confusion_matrix"][2] == [2, 0, 2]
 
 
 def test_text_and_markdown_tables(report):
     text = str(report)
-    assert "mean ± std" in text and "69.4 ± 19.4" in text
+    assert "mean ± sample std" in text and "69.4 ± 27.5" in text
     markdown = report.to_markdown()
     assert "| fold | speakers |" in markdown
     assert "| 1 | 3 4 | 5 | 88.9 | 80.0 |" in markdown
-    assert "69.4 ± 19.4" in repr(report)
+    assert "| mean ± sample std |  | 10 | 69.4 ± 27.5 | 70.0 ± 14.1 |" in markdown
+    assert "69.4 ± 27.5" in repr(report) and "(mean ± sample std)" in repr(report)
+
+
+def test_one_fold_has_no_spread(report):
+    one = speaker_independent_report(Y_TRUE, Y_PRED, GROUPS, FOLDS[:1])
+    assert np.isnan(one.uar_std) and "50.0 ± n/a" in str(one)
+    assert json.loads(json.dumps(one.to_dict()))["uar"]["std"] is None
 
 
 def test_folds_may_be_a_cv_object_or_split_pairs():
@@ -96,3 +107,34 @@ def test_mismatched_lengths_raise():
         from sklearn_ser.evaluation import SpeakerIndependentReport
 
         SpeakerIndependentReport(Y_TRUE, GROUPS, FOLDS, [Y_PRED[:4], Y_PRED[5:]])
+
+
+@pytest.mark.filterwarnings("ignore:y_pred contains classes not in y_true")
+@pytest.mark.parametrize("seed", range(5))
+def test_score_predictions_uar_is_balanced_accuracy(seed):
+    from sklearn.metrics import balanced_accuracy_score
+
+    from sklearn_ser.evaluation import score_predictions
+
+    rng = np.random.default_rng(seed)
+    y_true = rng.choice(["angry", "sad", "happy"], size=40)
+    # predictions may hold a class never true, as a model's may
+    y_pred = rng.choice(["angry", "sad", "happy", "calm"], size=40)
+    scores = score_predictions(y_true, y_pred)
+    assert scores.uar == pytest.approx(balanced_accuracy_score(y_true, y_pred))
+    assert scores.accuracy == pytest.approx(np.mean(y_true == y_pred))
+    assert list(scores.labels) == ["angry", "calm", "happy", "sad"]
+    assert np.isnan(scores.per_class_recall["calm"])
+    assert sum(scores.prediction_shares.values()) == pytest.approx(1)
+    assert scores.confusion_matrix.sum() == 40
+
+
+def test_score_predictions_text_and_dict():
+    from sklearn_ser.evaluation import score_predictions
+
+    scores = score_predictions(["sad", "sad", "angry"], ["sad", "angry", "angry"])
+    text = str(scores)
+    assert "UAR 75.0 %" in text and "true \\ predicted" in text
+    assert json.loads(json.dumps(scores.to_dict()))["confusion_matrix"] == [[1, 0], [1, 1]]
+    with pytest.raises(ValueError, match="y_true has 1 labels but y_pred has 2"):
+        score_predictions(["sad"], ["sad", "sad"])

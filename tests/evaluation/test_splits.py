@@ -5,6 +5,8 @@ from sklearn.model_selection import cross_validate
 
 from sklearn_ser.evaluation import (
     RAVDESS_FOLDS,
+    CrossCorpusSplit,
+    LeaveOneCorpusOut,
     SpeakerFolds,
     leave_one_speaker_out,
     speaker_folds,
@@ -75,3 +77,128 @@ def test_leave_one_speaker_out_has_one_fold_per_speaker():
     groups = np.array(["a", "a", "b", "c"])
     splits = list(leave_one_speaker_out().split(groups, groups=groups))
     assert [len(np.unique(groups[test])) for _, test in splits] == [1, 1, 1]
+
+
+# ------------------------------------------------------------ cross-corpus
+
+# Three corpora with different emotions, speakers named as concat_corpora does.
+CORPUS_GROUPS = np.array(
+    ["a/1"] * 4 + ["a/2"] * 4 + ["b/1"] * 3 + ["b/2"] * 3 + ["c/1"] * 2 + ["c/2"] * 2
+)
+CORPUS_LABELS = np.array(
+    ["sad", "calm", "angry", "happy"] * 2 + ["sad", "angry", "fearful"] * 2 + ["sad", "calm"] * 2
+)
+CORPUS_OF = np.array([g.split("/")[0] for g in CORPUS_GROUPS])
+
+
+def _check_cross_corpus_fold(train, test):
+    (tested,) = set(CORPUS_OF[test])  # one test corpus per fold
+    assert tested not in set(CORPUS_OF[train])  # never trained on
+    assert set(CORPUS_LABELS[train]) <= set(CORPUS_LABELS[CORPUS_OF == tested])
+    assert set(CORPUS_LABELS[test]) <= set(CORPUS_LABELS[train])
+    return tested
+
+
+@pytest.mark.parametrize("from_groups", [True, False])
+def test_leave_one_corpus_out_never_trains_on_its_test_corpus(from_groups):
+    cv = LeaveOneCorpusOut() if from_groups else LeaveOneCorpusOut(corpora=CORPUS_OF)
+    groups = CORPUS_GROUPS if from_groups else None
+    splits = list(cv.split(CORPUS_LABELS, CORPUS_LABELS, groups))
+    assert [_check_cross_corpus_fold(*split) for split in splits] == ["a", "b", "c"]
+    assert cv.get_n_splits(groups=groups) == 3
+    # test a: trained on b and c, only on the sad, angry and calm clips
+    train, test = splits[0]
+    assert sorted(set(CORPUS_LABELS[train])) == ["angry", "calm", "sad"]
+    assert sorted(set(CORPUS_LABELS[test])) == ["angry", "calm", "sad"]
+    assert len(train) == 4 + 4  # b's sad and angry, c's all
+
+
+def test_without_shared_labels_every_clip_is_used():
+    splits = list(LeaveOneCorpusOut(shared_labels=False).split(CORPUS_LABELS, groups=CORPUS_GROUPS))
+    for train, test in splits:
+        assert len(train) + len(test) == len(CORPUS_LABELS)
+
+
+def test_cross_corpus_split_trains_on_the_named_corpora():
+    cv = CrossCorpusSplit(train=["a", "b"], test="c")
+    (split,) = cv.split(CORPUS_LABELS, CORPUS_LABELS, CORPUS_GROUPS)
+    assert _check_cross_corpus_fold(*split) == "c"
+    assert set(CORPUS_OF[split[0]]) == {"a", "b"}
+    cv = CrossCorpusSplit(train="a", test=["b", "c"])
+    tested = [
+        _check_cross_corpus_fold(*s) for s in cv.split(CORPUS_LABELS, CORPUS_LABELS, CORPUS_GROUPS)
+    ]
+    assert tested == ["b", "c"] and cv.get_n_splits() == 2
+
+
+@pytest.mark.parametrize(
+    "cv, y, groups, message",
+    [
+        (LeaveOneCorpusOut(), CORPUS_LABELS, np.arange(18).astype(str), "name no corpus"),
+        (LeaveOneCorpusOut(), CORPUS_LABELS, None, "needs the corpus of every sample"),
+        (LeaveOneCorpusOut(), None, CORPUS_GROUPS, "needs the labels: pass y"),
+        (LeaveOneCorpusOut(), CORPUS_LABELS, np.full(18, "a/1"), "at least 2 corpora"),
+        (LeaveOneCorpusOut(corpora=["a"]), CORPUS_LABELS, None, "corpora has 1 entries"),
+        (CrossCorpusSplit("a", "a"), CORPUS_LABELS, CORPUS_GROUPS, "both trained and tested"),
+        (CrossCorpusSplit("a", "d"), CORPUS_LABELS, CORPUS_GROUPS, "corpora \\['d'\\] are not"),
+        (
+            CrossCorpusSplit("c", "b"),
+            np.where(CORPUS_OF == "c", "calm", "sad"),
+            CORPUS_GROUPS,
+            "share no label",
+        ),
+    ],
+)
+def test_cross_corpus_errors_say_what_is_wrong(cv, y, groups, message):
+    with pytest.raises(ValueError, match=message):
+        list(cv.split(CORPUS_LABELS, y, groups))
+
+
+def test_leave_one_corpus_out_through_evaluate_speaker_independent(tmp_path):
+    from sklearn_ser.evaluation import evaluate_speaker_independent
+
+    X = np.arange(len(CORPUS_LABELS), dtype=float)[:, None]
+    fitted_on = []
+
+    class Recorder(DummyClassifier):
+        def fit(self, X, y, sample_weight=None):
+            fitted_on.append(set(np.asarray(y)))
+            return super().fit(X, y, sample_weight)
+
+    report = evaluate_speaker_independent(
+        Recorder(strategy="most_frequent"),
+        X,
+        CORPUS_LABELS,
+        CORPUS_GROUPS,
+        cv=LeaveOneCorpusOut(),
+        corpora=CORPUS_OF,
+        progress=False,
+        checkpoint_dir=tmp_path,
+    )
+    assert fitted_on == [{"angry", "calm", "sad"}, {"angry", "sad"}, {"calm", "sad"}]
+    assert sorted(report.per_corpus) == ["a", "b", "c"]
+    assert report.per_corpus["b"].n == 4  # b's sad and angry clips
+    assert sorted(report.to_dict()["per_corpus"]["c"]["per_class_recall"]) == list(report.labels)
+    assert "fearful" not in report.labels  # never tested
+    assert [list(c) for c in report.proba_classes] == [
+        ["angry", "calm", "sad"],
+        ["angry", "sad"],
+        ["calm", "sad"],
+    ]
+    assert "test corpus  n  UAR %" in str(report)
+    assert [fold["corpora"] for fold in report.folds] == [["a"], ["b"], ["c"]]
+    assert "b (2 speakers)" in str(report)
+    assert "## Per test corpus" in report.to_markdown()
+    # the same call resumes from the finished folds: nothing is fitted again
+    fitted_on.clear()
+    again = evaluate_speaker_independent(
+        Recorder(strategy="most_frequent"),
+        X,
+        CORPUS_LABELS,
+        CORPUS_GROUPS,
+        cv=LeaveOneCorpusOut(),
+        corpora=CORPUS_OF,
+        progress=False,
+        checkpoint_dir=tmp_path,
+    )
+    assert fitted_on == [] and again.per_corpus["a"].uar == report.per_corpus["a"].uar

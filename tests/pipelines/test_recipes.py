@@ -3,7 +3,7 @@ import pytest
 import sklearn
 from sklearn.base import clone
 
-from sklearn_ser import SpeakerStandardScaler, make_emotional_speech
+from sklearn_ser import InputDomainCheck, SpeakerStandardScaler, make_emotional_speech
 from sklearn_ser.pipelines import (
     make_crop_cnn_lstm_pipeline,
     make_small_cnn_lstm_pipeline,
@@ -34,12 +34,21 @@ def corpus():
 @pytest.mark.parametrize("recipe", SPECTROGRAM_RECIPES)
 def test_speaker_norm_swaps_the_training_set_scaler_for_a_per_speaker_one(recipe):
     plain, per_speaker = recipe(), recipe(speaker_norm=True)
-    front_end = plain.steps[0][1]
-    assert front_end.normalize and len(plain.steps) == 2
-    assert isinstance(per_speaker.steps[1][1], SpeakerStandardScaler)
+    front_end = plain.named_steps["logmeltransformer"]
+    assert front_end.normalize and len(plain.steps) == 3
+    assert isinstance(per_speaker.steps[2][1], SpeakerStandardScaler)
     # NaN padding keeps the padded frames out of each speaker's statistics.
-    assert per_speaker.steps[0][1].get_params()["padding"] == "nan"
-    assert not per_speaker.steps[0][1].normalize
+    assert per_speaker.named_steps["logmeltransformer"].get_params()["padding"] == "nan"
+    assert not per_speaker.named_steps["logmeltransformer"].normalize
+
+
+@pytest.mark.parametrize("recipe", [*SPECTROGRAM_RECIPES, make_zhao_1d_pipeline])
+@pytest.mark.parametrize("sr", [8000, 16000])
+def test_every_recipe_checks_its_input_first_unless_told_not_to(recipe, sr):
+    checked = recipe(sr=sr)
+    assert isinstance(checked[0], InputDomainCheck) and checked[0].sr == sr
+    unchecked = recipe(sr=sr, check_domain=False)
+    assert [name for name, _ in unchecked.steps] == [name for name, _ in checked.steps[1:]]
 
 
 @pytest.mark.parametrize("recipe", [*SPECTROGRAM_RECIPES, make_zhao_1d_pipeline])
@@ -50,10 +59,10 @@ def test_keywords_reach_the_classifier_and_override_the_recipe(recipe):
 
 def test_window_and_hop_follow_the_sampling_rate():
     for sr, n_fft in [(16000, 1024), (8000, 512), (48000, 4096)]:
-        front_end = make_crop_cnn_lstm_pipeline(sr=sr).steps[0][1]
+        front_end = make_crop_cnn_lstm_pipeline(sr=sr).named_steps["logmeltransformer"]
         assert (front_end.sr, front_end.n_fft, front_end.hop_length) == (sr, n_fft, n_fft // 2)
-    assert make_zhao_2d_pipeline(sr=8000).steps[0][1].hop_length == 256
-    assert make_zenkov_pipeline(sr=48000).steps[0][1].hop_length == 512
+    assert make_zhao_2d_pipeline(sr=8000).named_steps["logmeltransformer"].hop_length == 256
+    assert make_zenkov_pipeline(sr=48000).named_steps["logmeltransformer"].hop_length == 512
 
 
 def test_crop_recipe_fits_with_routed_speakers_and_predicts_per_speaker(corpus):
@@ -71,7 +80,7 @@ def test_crop_recipe_fits_with_routed_speakers_and_predicts_per_speaker(corpus):
         pipe.fit(corpus.data, corpus.target, groups=corpus.groups)
         proba = pipe.predict_proba(corpus.data[:8], groups=corpus.groups[:8])
     assert proba.shape == (8, 2) and np.allclose(proba.sum(axis=1), 1)
-    assert set(pipe.steps[1][1].speakers_) == set(corpus.groups)
+    assert set(pipe.named_steps["speakerstandardscaler"].speakers_) == set(corpus.groups)
 
 
 def test_recipes_clone_to_equal_parameters():
@@ -92,3 +101,14 @@ def test_paper_and_quick_recipes_train_on_whole_clips_without_augmentation():
     # The CPU recipe is the classifier's defaults: crops and augmentation on.
     crop = make_crop_cnn_lstm_pipeline().steps[-1][1]
     assert crop.crop_length == 63 and crop.mixup_alpha == 0.2 and crop.freq_warp == 0.1
+
+
+@pytest.mark.parametrize("speaker_norm", [False, True])
+def test_utterance_norm_standardises_each_clip_before_any_other_scaler(speaker_norm):
+    pipe = make_crop_cnn_lstm_pipeline(utterance_norm=True, speaker_norm=speaker_norm)
+    names = [name for name, _ in pipe.steps]
+    expected = ["inputdomaincheck", "logmeltransformer", "utterancestandardscaler"]
+    expected += ["speakerstandardscaler"] if speaker_norm else []
+    assert names == [*expected, "cnnlstmclassifier"]
+    front_end = pipe.named_steps["logmeltransformer"]
+    assert front_end.normalize is False and front_end.padding == "nan"

@@ -11,7 +11,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sklearn_ser.preprocessing import LogMelTransformer
+from sklearn_ser.preprocessing import LogMelTransformer, UtteranceStatistics
 
 
 def noise_clips(lengths, seed=0):
@@ -258,3 +258,39 @@ def test_cuda_matches_cpu():
     on_gpu = LogMelTransformer(**PARAMS, device="cuda").fit_transform(clips)
     assert isinstance(on_gpu, np.ndarray)
     np.testing.assert_allclose(on_gpu, on_cpu, atol=1e-3)
+
+
+@pytest.mark.parametrize("params", [dict(n_mels=-5), dict(n_fft=0), dict(batch_size=0)])
+def test_parameters_set_after_fit_are_validated_at_transform(params):
+    pipe = make_pipeline(LogMelTransformer(**PARAMS), UtteranceStatistics(), LogisticRegression())
+    clips = noise_clips([1000, 1200, 900, 1100])
+    pipe.fit(clips, ["a", "b", "a", "b"])
+    pipe.set_params(**{f"logmeltransformer__{name}": value for name, value in params.items()})
+    name = next(iter(params))
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter of LogMelTransformer"):
+        pipe.predict(clips)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [dict(n_mels=16), dict(n_fft=256), dict(sr=8000), dict(n_mfcc=4), dict(normalize=True)],
+)
+def test_parameters_the_fit_follows_cannot_change_after_it(params):
+    transformer = LogMelTransformer(**PARAMS).fit(noise_clips([1000]))
+    fitted = transformer.get_params()
+    transformer.set_params(**params)
+    name, value = next(iter(params.items()))
+    with pytest.raises(ValueError, match=rf"{name}={value!r} was set after fit, which used"):
+        transformer.transform(noise_clips([1000]))
+    # Back to the fitted value, with parameters that transform reads as they are.
+    transformer.set_params(**{name: fitted[name]}, hop_length=256, top_db=60.0)
+    assert transformer.transform(noise_clips([1000])).shape == (1, 32, transformer.n_frames_)
+
+
+def test_a_one_column_dataframe_of_clips_is_a_list_of_clips():
+    pd = pytest.importorskip("pandas")
+    clips = noise_clips([1000, 1500])
+    frame = pd.DataFrame({"clip": clips})
+    transformer = LogMelTransformer(**PARAMS).fit(frame)
+    assert not hasattr(transformer, "n_features_in_")  # no samples-per-clip width
+    np.testing.assert_array_equal(transformer.transform(frame), transformer.transform(clips))

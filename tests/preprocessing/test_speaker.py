@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import make_pipeline
 
-from sklearn_ser import SpeakerStandardScaler
+from sklearn_ser import SpeakerStandardScaler, UtteranceStandardScaler
 from sklearn_ser.evaluation import evaluate_speaker_independent
 
 RNG = np.random.default_rng(0)
@@ -171,3 +171,47 @@ def test_statistics_in_blocks_equal_those_of_the_whole(monkeypatch):
     np.testing.assert_allclose(blocks, whole)
     np.testing.assert_allclose(whole[0], np.nanmean(X, axis=(0, 2)))
     np.testing.assert_allclose(whole[1], np.nanstd(X, axis=(0, 2)))
+
+
+# ------------------------------------------------------------ per utterance
+
+
+def test_utterance_scaler_removes_a_clips_gain_and_channel():
+    rng = np.random.RandomState(0)
+    spectrograms = rng.normal(size=(3, 5, 40))
+    # A log spectrum adds a gain and a frequency response to every frame.
+    channel = rng.normal(scale=5, size=(1, 5, 1)) + 20
+    scaler = UtteranceStandardScaler().fit(spectrograms)
+    np.testing.assert_allclose(
+        scaler.transform(spectrograms + channel), scaler.transform(spectrograms), atol=1e-10
+    )
+    out = scaler.transform(spectrograms)
+    np.testing.assert_allclose(out.mean(axis=2), 0, atol=1e-10)
+    np.testing.assert_allclose(out.std(axis=2), 1, atol=1e-10)
+
+
+def test_utterance_scaler_leaves_padding_out_and_keeps_it():
+    clip = np.array([[[1.0, 2.0, 3.0, np.nan, np.nan]]])
+    out = UtteranceStandardScaler(with_std=False).fit_transform(clip)
+    np.testing.assert_array_equal(out, [[[-1.0, 0.0, 1.0, np.nan, np.nan]]])
+    # A band with no finite frame stays NaN, without a warning.
+    silent = np.full((1, 1, 4), np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(UtteranceStandardScaler().fit_transform(silent)).all()
+
+
+def test_utterance_scaler_copies_unless_told_not_to():
+    spectrograms = np.arange(12, dtype=np.float32).reshape(1, 3, 4)
+    original = spectrograms.copy()
+    UtteranceStandardScaler().fit_transform(spectrograms)
+    np.testing.assert_array_equal(spectrograms, original)
+    out = UtteranceStandardScaler(copy=False).fit_transform(spectrograms)
+    assert out is spectrograms and out.dtype == np.float32
+
+
+def test_utterance_scaler_reads_2d_input_as_one_band():
+    table = np.array([[1.0, 3.0], [5.0, 5.0]])
+    np.testing.assert_array_equal(UtteranceStandardScaler().fit_transform(table), [[-1, 1], [0, 0]])
+    with pytest.raises(ValueError, match="Expected 3-D spectrograms"):
+        UtteranceStandardScaler().fit(np.ones((4, 3, 2, 1)))

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from sklearn import config_context
@@ -6,6 +8,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.metadata_routing import get_routing_for_object
 
 from sklearn_ser import SpeakerStandardScaler
+from sklearn_ser.exceptions import DomainShiftWarning
 from sklearn_ser.pipelines import make_baseline_pipeline, make_small_cnn_lstm_pipeline
 from sklearn_ser.preprocessing import FixedLengthWaveform, LogMelTransformer, UtteranceStatistics
 from sklearn_ser.segmentation import (
@@ -54,6 +57,21 @@ def test_one_row_per_segment_with_label_and_probabilities(baseline, recording):
     probabilities = table[classes].to_numpy()
     np.testing.assert_allclose(probabilities, baseline.predict_proba(_audio(recording, segments)))
     np.testing.assert_array_equal(table["label"], np.asarray(classes)[probabilities.argmax(1)])
+
+
+def test_the_input_check_warns_once_per_recording(baseline, recording):
+    quieter = recording.waveform / 30
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = predict_segments(baseline, quieter, segmenter=SEGMENTER, batch_size=3)
+    (warning,) = [w.message for w in caught if isinstance(w.message, DomainShiftWarning)]
+    assert len(table) > 3 and warning.n_clips == len(table)
+    # What the check says of all the segments at once, not of one batch.
+    check = baseline.steps[0][1]
+    segments = _audio(recording, table[["start", "end"]].to_numpy())
+    expected = check.diagnose([clip / 30 for clip in segments])
+    assert warning.shifts == expected and warning.shifts[0]["hint"] == "quieter"
+    assert caught[0].filename == __file__
 
 
 def test_the_recording_is_one_speaker_for_per_speaker_models(speaker_norm_model, recording):

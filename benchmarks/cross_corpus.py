@@ -1,0 +1,302 @@
+"""Cross-corpus benchmark: train on one corpus, test on another.
+
+RAVDESS (English, 24 actors) and ASED (Amharic, 65 speakers) share five
+emotions: angry, fearful, happy, neutral, sad. Every row keeps only those
+(RAVDESS's calm, disgust and surprised clips are dropped, nothing is merged)
+and runs :class:`sklearn_ser.evaluation.LeaveOneCorpusOut` over the two
+corpora: the fold that tests on ASED is RAVDESS -> ASED, the fold that tests
+on RAVDESS is ASED -> RAVDESS. Rows ending in ``-spk`` standardise features
+per speaker, the test corpus's speakers with their own unlabelled clips;
+the others see nothing of the test corpus before predicting.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/cross_corpus.py ROW [ROW ...] [--ravdess PATH] [--ased PATH]
+
+Each row writes ``benchmarks/results/cross_corpus/<row>/`` (results.json with
+the exact command and wall time, report.md, the finished folds, which the
+same command resumes) and ``benchmarks/results/cross_corpus/README.md`` is
+rebuilt from every results.json present.
+
+The feature-set SVM rows compute their features once per clip and cache them
+in ``benchmarks/cache/`` (not committed): the openSMILE and speaker-encoder
+front ends learn nothing in ``fit``, so the rest of the recipe's pipeline
+fitted on cached features is the same model as the whole pipeline. The
+recipes' input check (:class:`sklearn_ser.preprocessing.InputDomainCheck`),
+which only warns and passes its input on, is left out of every row.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from sklearn_ser.datasets import concat_corpora, load_ased, load_ravdess, relabel
+from sklearn_ser.evaluation import (
+    LeaveOneCorpusOut,
+    evaluate_speaker_independent,
+    save_report,
+    score_predictions,
+)
+from sklearn_ser.pipelines import make_baseline_pipeline, make_crop_cnn_lstm_pipeline
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results" / "cross_corpus"
+CACHE = HERE / "cache"
+SHARED_EMOTIONS = ["angry", "fearful", "happy", "neutral", "sad"]
+SR = 16000
+
+
+def _svm(speaker_norm):
+    return make_baseline_pipeline(
+        "svm",
+        features=("egemaps", "voice"),
+        speaker_norm=speaker_norm,
+        sr=SR,
+        random_state=0,
+        check_domain=False,
+    )
+
+
+def _cnn_lstm(speaker_norm, utterance_norm=False):
+    return make_crop_cnn_lstm_pipeline(
+        sr=SR,
+        speaker_norm=speaker_norm,
+        utterance_norm=utterance_norm,
+        random_state=0,
+        check_domain=False,
+    )
+
+
+# name -> (what it is, what it uses of the test corpus, builder, groups):
+# groups "speaker" gives the scalers each clip's speaker, "corpus" each
+# clip's corpus (a corpus normalised as one domain, for speakers unknown).
+# Every row and vote was defined before any of them ran.
+ROWS = {
+    "egemaps-voice-svm": (
+        "eGeMAPS + speaker encoder, RBF SVM",
+        "nothing",
+        lambda: _svm(False),
+        "speaker",
+    ),
+    "egemaps-voice-svm-spk": (
+        "the same, speaker norm",
+        "its speakers' statistics",
+        lambda: _svm(True),
+        "speaker",
+    ),
+    "egemaps-voice-svm-corpusnorm": (
+        "the same, per-corpus norm",
+        "its corpus statistics",
+        lambda: _svm(True),
+        "corpus",
+    ),
+    "logmel-logreg": (
+        "make_baseline_pipeline(): log-mel statistics, logistic regression",
+        "nothing",
+        lambda: make_baseline_pipeline(sr=SR, random_state=0, check_domain=False),
+        "speaker",
+    ),
+    "logmel-logreg-spk": (
+        "the same, speaker norm",
+        "its speakers' statistics",
+        lambda: make_baseline_pipeline(
+            sr=SR, speaker_norm=True, random_state=0, check_domain=False
+        ),
+        "speaker",
+    ),
+    "cnn-lstm-crop": (
+        "make_crop_cnn_lstm_pipeline()",
+        "nothing",
+        lambda: _cnn_lstm(False),
+        "speaker",
+    ),
+    "cnn-lstm-crop-utt": (
+        "make_crop_cnn_lstm_pipeline(utterance_norm=True)",
+        "nothing",
+        lambda: _cnn_lstm(False, True),
+        "speaker",
+    ),
+    "cnn-lstm-crop-spk": (
+        "make_crop_cnn_lstm_pipeline(speaker_norm=True)",
+        "its speakers' statistics",
+        lambda: _cnn_lstm(True),
+        "speaker",
+    ),
+    "cnn-lstm-crop-utt-spk": (
+        "the same with utterance_norm=True",
+        "its speakers' statistics",
+        lambda: _cnn_lstm(True, True),
+        "speaker",
+    ),
+}
+# A vote averages its members' class probabilities on the same folds.
+VOTES = {
+    "vote": ["cnn-lstm-crop", "egemaps-voice-svm"],
+    "vote-utt": ["cnn-lstm-crop-utt", "egemaps-voice-svm"],
+    "vote-spk": ["cnn-lstm-crop-spk", "egemaps-voice-svm-spk"],
+    "vote-utt-spk": ["cnn-lstm-crop-utt-spk", "egemaps-voice-svm-spk"],
+}
+
+
+def load(ravdess_path, ased_path):
+    corpora = [
+        relabel(load_ravdess(ravdess_path, sr=SR), keep=SHARED_EMOTIONS),
+        relabel(load_ased(ased_path, sr=SR), keep=SHARED_EMOTIONS),
+    ]
+    return concat_corpora(*corpora, names=["ravdess", "ased"])
+
+
+def _feature_steps(pipeline):
+    """How many leading steps compute per-clip features (those before the scaler)."""
+    names = [name for name, _ in pipeline.steps]
+    return next(i for i, name in enumerate(names) if "scaler" in name)
+
+
+def _cached_features(pipeline, n_steps, corpus, key):
+    path = CACHE / f"cross_corpus_{key}.npy"
+    if path.exists():
+        return np.load(path)
+    front = pipeline[:n_steps]
+    features = front.fit_transform(corpus.data)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, features)
+    return features
+
+
+def run_row(name, corpus, command):
+    description, uses, build, groups = ROWS[name]
+    model = build()
+    X = corpus.data
+    if "svm" in name:
+        n_steps = _feature_steps(model)
+        feature_key = "-".join(n for n, _ in model.steps[:n_steps])
+        X = _cached_features(model, n_steps, corpus, feature_key)
+        model = model[n_steps:]
+    out = RESULTS / name
+    start = time.perf_counter()
+    report = evaluate_speaker_independent(
+        model,
+        X,
+        corpus.target,
+        corpus.groups if groups == "speaker" else corpus.corpus,
+        LeaveOneCorpusOut(corpora=corpus.corpus),
+        checkpoint_dir=out / "folds",
+        corpora=corpus.corpus,
+    )
+    run = {
+        "row": name,
+        "description": description,
+        "uses_of_test_corpus": uses,
+        "command": command,
+        "wall_time_s": time.perf_counter() - start,
+        "fold_time_s": sum(report.fold_times),
+        "hardware": f"{platform.machine()}, {os.cpu_count()} CPU cores, shared",
+    }
+    save_report(report, out, run)
+    return report.per_corpus, run
+
+
+def run_vote(name, corpus, command):
+    """Average the members' stored class probabilities, fold by fold."""
+    members = VOTES[name]
+    runs = [json.loads((RESULTS / m / "results.json").read_text())["run"] for m in members]
+    splitter = LeaveOneCorpusOut(corpora=corpus.corpus)
+    test_corpora = np.unique(corpus.corpus)  # the splitter's fold order
+    per_corpus = {}
+    for k, (_, test) in enumerate(splitter.split(corpus.data, corpus.target)):
+        folds = [
+            json.loads((RESULTS / m / "folds" / f"fold_{k}.json").read_text()) for m in members
+        ]
+        classes = folds[0]["classes"]
+        if any(fold["classes"] != classes for fold in folds):
+            raise ValueError(f"{name}: the members' classes differ in fold {k}")
+        proba = np.mean([fold["proba"] for fold in folds], axis=0)
+        predicted = np.asarray(classes)[np.argmax(proba, axis=1)]
+        per_corpus[str(test_corpora[k])] = score_predictions(corpus.target[test], predicted)
+    run = {
+        "row": name,
+        "description": "mean class probabilities of " + " and ".join(members),
+        "uses_of_test_corpus": max((ROWS[m][1] for m in members), key=len),
+        "command": command,
+        "fold_time_s": sum(run["fold_time_s"] for run in runs),
+    }
+    out = RESULTS / name
+    out.mkdir(parents=True, exist_ok=True)
+    result = {"run": run, "per_corpus": {k: v.to_dict() for k, v in per_corpus.items()}}
+    (out / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    return per_corpus, run
+
+
+def write_table():
+    """benchmarks/results/cross_corpus/README.md from every results.json present."""
+    lines = [
+        "# Cross-corpus results (5 shared emotions, chance 20% UAR)",
+        "",
+        "Written by `benchmarks/cross_corpus.py`; each row's folder has its report and exact",
+        "command. UAR in %; 'top share' is the share of the test clips given the most-predicted",
+        "class. Fold time is summed over both directions (CPU shared with other work).",
+        "",
+        "| row | what it uses of the test corpus | RAVDESS -> ASED UAR | top share | "
+        "ASED -> RAVDESS UAR | top share | fold time |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name in [*ROWS, *VOTES]:
+        path = RESULTS / name / "results.json"
+        if not path.exists():
+            continue
+        result = json.loads(path.read_text())
+        cells = []
+        for test_corpus in ("ased", "ravdess"):
+            scores = result["per_corpus"][test_corpus]
+            shares = scores["prediction_shares"]
+            top = max(shares, key=shares.get)
+            cells += [f"{100 * scores['uar']:.1f}", f"{100 * shares[top]:.0f}% {top}"]
+        run = result["run"]
+        lines.append(
+            f"| {name} | {run['uses_of_test_corpus']} | {' | '.join(cells)} | "
+            f"{run['fold_time_s'] / 60:.0f} min |"
+        )
+    lines += ["", "Per-class recall:", ""]
+    for name in [*ROWS, *VOTES]:
+        path = RESULTS / name / "results.json"
+        if not path.exists():
+            continue
+        per_corpus = json.loads(path.read_text())["per_corpus"]
+        recalls = "; ".join(
+            f"-> {test}: "
+            + ", ".join(
+                f"{c} {100 * r:.0f}" for c, r in per_corpus[test]["per_class_recall"].items()
+            )
+            for test in ("ased", "ravdess")
+        )
+        lines.append(f"- {name}: {recalls}")
+    (RESULTS / "README.md").write_text("\n".join(lines) + "\n")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("rows", nargs="+", choices=[*ROWS, *VOTES])
+    parser.add_argument("--ravdess", default=str(HERE.parents[1] / "shared/data/ravdess16k"))
+    parser.add_argument("--ased", default=str(HERE.parents[1] / "shared/data/ased16k"))
+    args = parser.parse_args(argv)
+    command = "python benchmarks/cross_corpus.py " + shlex.join(
+        sys.argv[1:] if argv is None else argv
+    )
+    corpus = load(args.ravdess, args.ased)
+    for name in args.rows:
+        run = run_vote if name in VOTES else run_row
+        per_corpus, _ = run(name, corpus, command)
+        for test_corpus, scores in per_corpus.items():
+            print(f"{name} -> {test_corpus}: UAR {100 * scores.uar:.1f}", flush=True)
+        write_table()
+
+
+if __name__ == "__main__":
+    main()
