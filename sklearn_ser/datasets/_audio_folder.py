@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import validate_params
 
 from ..utils import fill_doc
 from ..utils._validation import _compile_pattern
-from ._base import LOADER_CONSTRAINTS, LOADER_DOC, CorpusSpec, load_corpus
+from ._base import LOADER_CONSTRAINTS, LOADER_DOC, CorpusSpec, load_corpus, loader_options
 
 
 def _rule(rule, what):
@@ -130,20 +130,7 @@ def load_audio_folder(
         parse=parse,
         fields=("relative_path",),
     )
-    return load_corpus(
-        spec,
-        path,
-        sr=sr,
-        emotions=emotions,
-        speakers=speakers,
-        max_files=max_files,
-        on_error=on_error,
-        n_jobs=n_jobs,
-        verbose=verbose,
-        as_frame=as_frame,
-        return_X_y=return_X_y,
-        return_X_y_groups=return_X_y_groups,
-    )
+    return load_corpus(spec, path, **loader_options(locals()))
 
 
 @validate_params(

@@ -560,6 +560,16 @@ def build_bunch(
     )
 
 
+def loader_options(arguments):
+    """The options every loader passes on to `load_corpus`, from its ``locals()``.
+
+    Taken by name so that each loader's signature stays explicit while the
+    hand-over is written once; other locals (a loader's own arguments and
+    variables) are left out.
+    """
+    return {name: arguments[name] for name in LOADER_CONSTRAINTS if name != "path"}
+
+
 def load_corpus(
     spec,
     path,
