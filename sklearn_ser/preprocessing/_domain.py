@@ -64,6 +64,22 @@ _CLIPPING_FLOOR = 1e-4  # shares below it (a few peak samples) are no clipping
 _MIN_HALF_RANGE_DB = 1.0
 
 
+# Parameter and return descriptions shared by the methods of InputDomainCheck.
+_METHOD_DOC = {
+    "training_clips": """\
+    X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
+        Mono training clips at ``sr`` Hz.
+    y : None
+        Ignored.""",
+    "clips": """\
+    X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
+        Mono clips at ``sr`` Hz.""",
+    "unchanged": """\
+    X : object
+        The input, unchanged.""",
+}
+
+
 def _normal_scores(n_clips):
     """Standard normal scores of ``PERCENTILES`` as ``n_clips`` clips resolve them.
 
@@ -254,16 +270,14 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
         self.outlier_share = outlier_share
         self.descriptors = descriptors
 
+    @fill_doc(**_METHOD_DOC)
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the distribution of the descriptors over the training clips.
 
         Parameters
         ----------
-        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
-            Mono training clips at ``sr`` Hz.
-        y : None
-            Ignored.
+        %(training_clips)s
 
         Returns
         -------
@@ -277,36 +291,32 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
         self.descriptor_names_ = np.asarray(DESCRIPTOR_NAMES)
         return self
 
+    @fill_doc(**_METHOD_DOC)
     def fit_transform(self, X, y=None):
         """Fit, and return ``X`` unchanged without checking it.
 
         Parameters
         ----------
-        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
-            Mono training clips at ``sr`` Hz.
-        y : None
-            Ignored.
+        %(training_clips)s
 
         Returns
         -------
-        X : object
-            The input, unchanged.
+        %(unchanged)s
         """
         self.fit(X, y)
         return X
 
+    @fill_doc(**_METHOD_DOC)
     def transform(self, X):
         """Return ``X`` unchanged; warn if its clips are unlike the training ones.
 
         Parameters
         ----------
-        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
-            Mono clips at ``sr`` Hz.
+        %(clips)s
 
         Returns
         -------
-        X : object
-            The input, unchanged.
+        %(unchanged)s
 
         Warns
         -----
@@ -320,13 +330,13 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
             warnings.warn(DomainShiftWarning(shifts=shifts, n_clips=len(clips)), stacklevel=2)
         return X
 
+    @fill_doc(**_METHOD_DOC)
     def clip_descriptors(self, X):
         """Measure the descriptors of each clip.
 
         Parameters
         ----------
-        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
-            Mono clips at ``sr`` Hz.
+        %(clips)s
 
         Returns
         -------
@@ -336,13 +346,13 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         return self._describe(validate_waveforms(self, X, reset=False))
 
+    @fill_doc(**_METHOD_DOC)
     def clip_scores(self, X):
         """Score each clip on each descriptor against the training distribution.
 
         Parameters
         ----------
-        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
-            Mono clips at ``sr`` Hz.
+        %(clips)s
 
         Returns
         -------
@@ -352,6 +362,7 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
         """
         return self._scores(self.clip_descriptors(X))
 
+    @fill_doc(**_METHOD_DOC)
     def outlier_score(self, X):
         """How far each clip lies outside the training clips, on its worst descriptor.
 
@@ -360,8 +371,7 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
-            Mono clips at ``sr`` Hz.
+        %(clips)s
 
         Returns
         -------
@@ -371,13 +381,13 @@ class InputDomainCheck(VersionStampMixin, TransformerMixin, BaseEstimator):
         """
         return np.abs(self.clip_scores(X)[:, self._checked()]).max(axis=1)
 
+    @fill_doc(**_METHOD_DOC)
     def diagnose(self, X):
         """What ``transform`` would warn about, without warning.
 
         Parameters
         ----------
-        X : array-like of shape (n_clips, n_samples) or sequence of 1-D arrays
-            Mono clips at ``sr`` Hz.
+        %(clips)s
 
         Returns
         -------
