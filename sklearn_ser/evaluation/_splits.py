@@ -174,7 +174,35 @@ RAVDESS_FOLDS = SpeakerFolds(
 
 class _CorpusSplitter(BaseCrossValidator):
     """Shared by the cross-corpus splitters: which corpus each clip is from,
-    and the training and test parts restricted to the labels they share."""
+    and the training and test parts restricted to the labels they share.
+
+    Subclasses say which corpora each fold trains and tests on in
+    ``_corpus_folds``.
+    """
+
+    def split(self, X, y=None, groups=None):
+        """Generate train/test indices, one pair per test corpus.
+
+        Parameters
+        ----------
+        X : array-like or list of length n_samples
+            Only its length is used.
+        y : array-like of shape (n_samples,), default=None
+            Labels; needed when ``shared_labels=True``.
+        groups : array-like of shape (n_samples,), default=None
+            Speakers named ``"<corpus>/<speaker>"``; needed unless
+            ``corpora`` was given.
+
+        Yields
+        ------
+        train : ndarray of int
+            Indices of the samples of the training corpora.
+        test : ndarray of int
+            Indices of the samples of the test corpus.
+        """
+        corpora = self._corpus_of(X, groups)
+        for train_corpora, test_corpus in self._corpus_folds(corpora):
+            yield self._fold(corpora, y, train_corpora, test_corpus)
 
     def _corpus_of(self, X, groups):
         if self.corpora is not None:
@@ -219,7 +247,9 @@ class _CorpusSplitter(BaseCrossValidator):
         return train[np.isin(y[train], shared)], test[np.isin(y[test], shared)]
 
 
-_SHARED_LABELS_DOC = """\
+_CORPUS_SPLITTER_DOC = """\
+corpora : array-like of shape (n_samples,), default=None
+    The corpus of every sample. None reads it from ``groups``.
 shared_labels : bool, default=True
     Keep in each fold only the labels its training and test parts share:
     the training part loses the emotions the test corpus lacks (the model
@@ -228,7 +258,7 @@ shared_labels : bool, default=True
     as cross-corpus results are usually reported. Needs ``y``."""
 
 
-@fill_doc(shared_labels=_SHARED_LABELS_DOC)
+@fill_doc(corpus_splitter_parameters=_CORPUS_SPLITTER_DOC)
 class LeaveOneCorpusOut(_CorpusSplitter):
     """Cross-corpus folds: test on each corpus in turn, train on the others.
 
@@ -242,9 +272,7 @@ class LeaveOneCorpusOut(_CorpusSplitter):
 
     Parameters
     ----------
-    corpora : array-like of shape (n_samples,), default=None
-        The corpus of every sample. None reads it from ``groups``.
-    %(shared_labels)s
+    %(corpus_splitter_parameters)s
 
     See Also
     --------
@@ -270,32 +298,11 @@ class LeaveOneCorpusOut(_CorpusSplitter):
         self.corpora = corpora
         self.shared_labels = shared_labels
 
-    def split(self, X, y=None, groups=None):
-        """Generate train/test indices, one pair per corpus.
-
-        Parameters
-        ----------
-        X : array-like or list of length n_samples
-            Only its length is used.
-        y : array-like of shape (n_samples,), default=None
-            Labels; needed when ``shared_labels=True``.
-        groups : array-like of shape (n_samples,), default=None
-            Speakers named ``"<corpus>/<speaker>"``; needed unless
-            ``corpora`` was given.
-
-        Yields
-        ------
-        train : ndarray of int
-            Indices of the samples of the other corpora.
-        test : ndarray of int
-            Indices of the samples of the held-out corpus.
-        """
-        corpora = self._corpus_of(X, groups)
+    def _corpus_folds(self, corpora):
         names = np.unique(corpora)
         if len(names) < 2:
             raise ValueError(f"leave-one-corpus-out needs at least 2 corpora, got {names.tolist()}")
-        for name in names:
-            yield self._fold(corpora, y, names[names != name], name)
+        return [(names[names != name], name) for name in names]
 
     def get_n_splits(self, X=None, y=None, groups=None):
         """Number of folds: the number of corpora.
@@ -317,7 +324,7 @@ class LeaveOneCorpusOut(_CorpusSplitter):
         return len(np.unique(self._corpus_of(None, groups)))
 
 
-@fill_doc(shared_labels=_SHARED_LABELS_DOC)
+@fill_doc(corpus_splitter_parameters=_CORPUS_SPLITTER_DOC)
 class CrossCorpusSplit(_CorpusSplitter):
     """Cross-corpus folds: train on some corpora, test on others.
 
@@ -331,9 +338,7 @@ class CrossCorpusSplit(_CorpusSplitter):
         The corpora to train on.
     test : str or list of str
         The corpora to test on, one fold each; none may be in ``train``.
-    corpora : array-like of shape (n_samples,), default=None
-        The corpus of every sample. None reads it from ``groups``.
-    %(shared_labels)s
+    %(corpus_splitter_parameters)s
 
     See Also
     --------
@@ -365,36 +370,15 @@ class CrossCorpusSplit(_CorpusSplitter):
             raise ValueError(f"corpora {both} are both trained and tested on")
         return train, test
 
-    def split(self, X, y=None, groups=None):
-        """Generate train/test indices, one pair per test corpus.
-
-        Parameters
-        ----------
-        X : array-like or list of length n_samples
-            Only its length is used.
-        y : array-like of shape (n_samples,), default=None
-            Labels; needed when ``shared_labels=True``.
-        groups : array-like of shape (n_samples,), default=None
-            Speakers named ``"<corpus>/<speaker>"``; needed unless
-            ``corpora`` was given.
-
-        Yields
-        ------
-        train : ndarray of int
-            Indices of the samples of the training corpora.
-        test : ndarray of int
-            Indices of the samples of the test corpus.
-        """
+    def _corpus_folds(self, corpora):
         train, test = self._named()
-        corpora = self._corpus_of(X, groups)
         missing = sorted(set(train + test) - set(corpora))
         if missing:
             raise ValueError(
                 f"corpora {missing} are not in the data (corpora present: "
                 f"{np.unique(corpora).tolist()})"
             )
-        for name in test:
-            yield self._fold(corpora, y, train, name)
+        return [(train, name) for name in test]
 
     def get_n_splits(self, X=None, y=None, groups=None):
         """Number of folds: the number of test corpora.
