@@ -165,16 +165,19 @@ def test_leave_one_corpus_out_through_evaluate_speaker_independent(tmp_path):
             fitted_on.append(set(np.asarray(y)))
             return super().fit(X, y, sample_weight)
 
-    report = evaluate_speaker_independent(
-        Recorder(strategy="most_frequent"),
-        X,
-        CORPUS_LABELS,
-        CORPUS_GROUPS,
-        cv=LeaveOneCorpusOut(),
-        corpora=CORPUS_OF,
-        progress=False,
-        checkpoint_dir=tmp_path,
-    )
+    def evaluate():
+        return evaluate_speaker_independent(
+            Recorder(strategy="most_frequent"),
+            X,
+            CORPUS_LABELS,
+            CORPUS_GROUPS,
+            cv=LeaveOneCorpusOut(),
+            corpora=CORPUS_OF,
+            progress=False,
+            checkpoint_dir=tmp_path,
+        )
+
+    report = evaluate()
     assert fitted_on == [{"angry", "calm", "sad"}, {"angry", "sad"}, {"calm", "sad"}]
     assert sorted(report.per_corpus) == ["a", "b", "c"]
     assert report.per_corpus["b"].n == 4  # b's sad and angry clips
@@ -191,14 +194,5 @@ def test_leave_one_corpus_out_through_evaluate_speaker_independent(tmp_path):
     assert "## Per test corpus" in report.to_markdown()
     # the same call resumes from the finished folds: nothing is fitted again
     fitted_on.clear()
-    again = evaluate_speaker_independent(
-        Recorder(strategy="most_frequent"),
-        X,
-        CORPUS_LABELS,
-        CORPUS_GROUPS,
-        cv=LeaveOneCorpusOut(),
-        corpora=CORPUS_OF,
-        progress=False,
-        checkpoint_dir=tmp_path,
-    )
+    again = evaluate()
     assert fitted_on == [] and again.per_corpus["a"].uar == report.per_corpus["a"].uar
