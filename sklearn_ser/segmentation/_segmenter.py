@@ -4,9 +4,9 @@ import importlib.util
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._streams import StreamingEstimator
 from ._vad import EnergyVAD, SileroVAD
 
 # Below the onset threshold by this much, speech ends (hysteresis, as silero-vad does).
@@ -64,7 +64,7 @@ class _Windows:
         return windows
 
 
-class _Segmenter(BaseEstimator):
+class _Segmenter(StreamingEstimator):
     """What the segmenters share: segments of an array, or of a stream."""
 
     def segments(self, waveform, sr):
@@ -82,12 +82,8 @@ class _Segmenter(BaseEstimator):
         segments : ndarray of shape (n_segments, 2)
             Start and end of each segment in seconds, in order of start.
         """
-        waveform = np.asarray(waveform, dtype=np.float32)
-        if waveform.ndim != 1:
-            raise ValueError(f"expected a mono waveform (1-D), got shape {waveform.shape}")
-        stream = self.stream(sr)
-        found = stream.push(waveform) + stream.finish()
-        return np.array(found, dtype=np.float64).reshape(-1, 2)
+        _, pushed, finished = self._through_stream(waveform, sr)
+        return np.array(pushed + finished, dtype=np.float64).reshape(-1, 2)
 
     def stream(self, sr):
         """A segmenter fed block by block.
@@ -108,10 +104,7 @@ class _Segmenter(BaseEstimator):
         stream : object
             With ``push``, ``finish`` and ``needed_from``.
         """
-        self._validate_params()
-        if not (isinstance(sr, Real) and sr > 0):
-            raise ValueError(f"sr must be a positive number of Hz, got {sr!r}")
-        return self._stream(sr)
+        return self._start_stream(sr)
 
 
 class SpeechSegmenter(_Segmenter):

@@ -6,7 +6,38 @@ any split of its input into blocks, exactly what it gives for the whole
 input at once; tests check that property for every block size.
 """
 
+from numbers import Real
+
 import numpy as np
+from sklearn.base import BaseEstimator
+
+
+class StreamingEstimator(BaseEstimator):
+    """Base of the estimators that read a recording whole or block by block.
+
+    A subclass builds its stream (``push``, ``finish``) in ``_stream(sr)``;
+    its public ``stream`` returns :meth:`_start_stream`, and its whole-array
+    method feeds the array through :meth:`_through_stream`, so that both
+    check their input alike and give the same result.
+    """
+
+    def _start_stream(self, sr):
+        """Check the parameters and ``sr``, then build the stream."""
+        self._validate_params()
+        if not (isinstance(sr, Real) and sr > 0):
+            raise ValueError(f"sr must be a positive number of Hz, got {sr!r}")
+        return self._stream(sr)
+
+    def _through_stream(self, waveform, sr):
+        """Push a whole mono waveform through a new stream.
+
+        Returns the stream, what ``push`` gave and what ``finish`` gave.
+        """
+        waveform = np.asarray(waveform, dtype=np.float32)
+        if waveform.ndim != 1:
+            raise ValueError(f"expected a mono waveform (1-D), got shape {waveform.shape}")
+        stream = self._start_stream(sr)
+        return stream, stream.push(waveform), stream.finish()
 
 
 class FrameSplitter:

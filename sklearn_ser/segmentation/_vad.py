@@ -9,10 +9,9 @@ import numpy as np
 import soxr
 import torch
 from scipy.ndimage import median_filter, minimum_filter1d
-from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 
-from ._streams import CentredFilter, FrameSplitter
+from ._streams import CentredFilter, FrameSplitter, StreamingEstimator
 
 #: The rate and frame of silero-vad's 16-kHz network, and the samples of the
 #: previous frame it sees before each frame.
@@ -26,7 +25,7 @@ _SILERO_BATCH = 256
 _ENERGY_SMOOTHING = 0.1
 
 
-class _VAD(BaseEstimator):
+class _VAD(StreamingEstimator):
     """What the detectors share: a per-frame probability, in one call or a stream."""
 
     def speech_probability(self, waveform, sr):
@@ -48,12 +47,8 @@ class _VAD(BaseEstimator):
         frame_duration : float
             Seconds between frames.
         """
-        waveform = np.asarray(waveform, dtype=np.float32)
-        if waveform.ndim != 1:
-            raise ValueError(f"expected a mono waveform (1-D), got shape {waveform.shape}")
-        stream = self.stream(sr)
-        probability = np.concatenate([stream.push(waveform), stream.finish()])
-        return probability, stream.frame_duration
+        stream, pushed, finished = self._through_stream(waveform, sr)
+        return np.concatenate([pushed, finished]), stream.frame_duration
 
     def stream(self, sr):
         """A detector fed block by block: ``push(samples)`` returns the
@@ -72,10 +67,7 @@ class _VAD(BaseEstimator):
         stream : object
             With ``push``, ``finish`` and ``frame_duration``.
         """
-        self._validate_params()
-        if not (isinstance(sr, Real) and sr > 0):
-            raise ValueError(f"sr must be a positive number of Hz, got {sr!r}")
-        return self._stream(sr)
+        return self._start_stream(sr)
 
 
 class EnergyVAD(_VAD):
