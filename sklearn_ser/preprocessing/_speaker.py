@@ -49,9 +49,36 @@ def _mean_and_scale(X):
     return mean, np.where(scale > 0, scale, 1.0)
 
 
-class SpeakerStandardScaler(
-    VersionStampMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator
-):
+class _FeatureScaler(VersionStampMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """What the scalers share: float 2-D or 3-D input, NaN allowed, dtype kept.
+
+    A subclass names the input it takes in ``_expected_input``, for the
+    error about another shape.
+    """
+
+    def _validate_array(self, X, *, reset, copy):
+        X = validate_data(
+            self,
+            X,
+            reset=reset,
+            allow_nd=True,
+            dtype=FLOAT_DTYPES,
+            ensure_all_finite="allow-nan",
+            copy=copy,
+        )
+        if X.ndim not in (2, 3):
+            raise ValueError(f"Expected {self._expected_input}, got shape {X.shape}")
+        return X
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+class SpeakerStandardScaler(_FeatureScaler):
     """Standardise features per speaker, with each speaker's own statistics.
 
     Speakers differ in pitch, loudness and timbre more than one speaker's
@@ -156,21 +183,12 @@ class SpeakerStandardScaler(
         self.with_std = with_std
         self.copy = copy
 
+    _expected_input = (
+        "a 2-D feature table (n_clips, n_features) or 3-D spectrograms (n_clips, n_bands, n_frames)"
+    )
+
     def _validate(self, X, groups, *, reset, copy=False):
-        X = validate_data(
-            self,
-            X,
-            reset=reset,
-            allow_nd=True,
-            dtype=FLOAT_DTYPES,
-            ensure_all_finite="allow-nan",
-            copy=copy,
-        )
-        if X.ndim not in (2, 3):
-            raise ValueError(
-                f"Expected a 2-D feature table (n_clips, n_features) or 3-D "
-                f"spectrograms (n_clips, n_bands, n_frames), got shape {X.shape}"
-            )
+        X = self._validate_array(X, reset=reset, copy=copy)
         if reset:
             self.n_dims_ = X.ndim
         elif X.ndim != self.n_dims_:
@@ -286,17 +304,8 @@ class SpeakerStandardScaler(
             X /= clip_scale.reshape(shape)
         return X
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.three_d_array = True
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
 
-
-class UtteranceStandardScaler(
-    VersionStampMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator
-):
+class UtteranceStandardScaler(_FeatureScaler):
     """Standardise each spectrogram band with the clip's own statistics.
 
     Every band of every clip is centred (and scaled) with its mean (and
@@ -345,21 +354,10 @@ class UtteranceStandardScaler(
         self.with_std = with_std
         self.copy = copy
 
+    _expected_input = "3-D spectrograms (n_clips, n_bands, n_frames)"
+
     def _validate(self, X, *, reset):
-        X = validate_data(
-            self,
-            X,
-            reset=reset,
-            allow_nd=True,
-            dtype=FLOAT_DTYPES,
-            ensure_all_finite="allow-nan",
-            copy=self.copy,
-        )
-        if X.ndim not in (2, 3):
-            raise ValueError(
-                f"Expected 3-D spectrograms (n_clips, n_bands, n_frames), got shape {X.shape}"
-            )
-        return X
+        return self._validate_array(X, reset=reset, copy=self.copy)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -405,10 +403,3 @@ class UtteranceStandardScaler(
                     scale = np.nan_to_num(np.nanstd(block, axis=2, keepdims=True))
                     block /= np.where(scale > 0, scale, 1)
         return X
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.three_d_array = True
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
