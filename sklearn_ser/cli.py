@@ -974,24 +974,25 @@ _seed = functools.partial(
 )
 
 
-def _regular_expression(text):
-    from .utils._validation import _compile_pattern
-
+def _checked_text(text, check):
+    """``text``, once ``check`` accepts it; its ValueError becomes argparse's error."""
     try:
-        _compile_pattern(text)
+        check(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
     return text
+
+
+def _regular_expression(text):
+    from .utils._validation import _compile_pattern
+
+    return _checked_text(text, _compile_pattern)
 
 
 def _device(text):
     from .utils import check_device
 
-    try:
-        check_device(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
-    return text
+    return _checked_text(text, check_device)
 
 
 def _default_cv_help():
