@@ -6,7 +6,8 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._streams import StreamingEstimator
+from ..utils import fill_doc
+from ._streams import RECORDING_PARAMETERS, StreamingEstimator
 from ._vad import EnergyVAD, SileroVAD
 
 # Below the onset threshold by this much, speech ends (hysteresis, as silero-vad does).
@@ -67,15 +68,13 @@ class _Windows:
 class _Segmenter(StreamingEstimator):
     """What the segmenters share: segments of an array, or of a stream."""
 
+    @fill_doc(recording=RECORDING_PARAMETERS)
     def segments(self, waveform, sr):
         """The segments of a recording, in seconds.
 
         Parameters
         ----------
-        waveform : array-like of shape (n_samples,)
-            Mono audio.
-        sr : int
-            Its sampling rate, in Hz.
+        %(recording)s
 
         Returns
         -------

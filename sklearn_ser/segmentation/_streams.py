@@ -11,6 +11,13 @@ from numbers import Real
 import numpy as np
 from sklearn.base import BaseEstimator
 
+#: The description of a whole recording's parameters, for ``fill_doc``.
+RECORDING_PARAMETERS = """\
+waveform : array-like of shape (n_samples,)
+    Mono audio.
+sr : int
+    Its sampling rate, in Hz."""
+
 
 class StreamingEstimator(BaseEstimator):
     """Base of the estimators that read a recording whole or block by block.

@@ -11,7 +11,8 @@ import torch
 from scipy.ndimage import median_filter, minimum_filter1d
 from sklearn.utils._param_validation import Interval
 
-from ._streams import CentredFilter, FrameSplitter, StreamingEstimator
+from ..utils import fill_doc
+from ._streams import RECORDING_PARAMETERS, CentredFilter, FrameSplitter, StreamingEstimator
 
 #: The rate and frame of silero-vad's 16-kHz network, and the samples of the
 #: previous frame it sees before each frame.
@@ -28,15 +29,13 @@ _ENERGY_SMOOTHING = 0.1
 class _VAD(StreamingEstimator):
     """What the detectors share: a per-frame probability, in one call or a stream."""
 
+    @fill_doc(recording=RECORDING_PARAMETERS)
     def speech_probability(self, waveform, sr):
         """The probability of speech in each frame of a waveform.
 
         Parameters
         ----------
-        waveform : array-like of shape (n_samples,)
-            Mono audio.
-        sr : int
-            Its sampling rate, in Hz.
+        %(recording)s
 
         Returns
         -------
