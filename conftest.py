@@ -1,6 +1,7 @@
 """Collection rules for the whole suite, doctests included."""
 
 import importlib.util
+import signal
 
 import pytest
 
@@ -16,3 +17,11 @@ def pytest_collection_modifyitems(config, items):
         package = DOCTEST_EXTRAS.get(item.name)
         if package is not None and importlib.util.find_spec(package) is None:
             item.add_marker(pytest.mark.skip(reason=f"the example needs {package}"))
+
+
+def pytest_configure(config):
+    # A shell starts a background job with SIGINT ignored, and Python then
+    # leaves it ignored: give it Python's usual handler, which the tests of
+    # interrupted runs (and the processes they start) rely on.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
