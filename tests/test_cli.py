@@ -617,13 +617,19 @@ def _signal_in_training(tmp_path, env, wait_for, argv, stop):
 
 
 def _comparable(results_file):
-    """A results.json without what changes from run to run (times, versions)."""
+    """A results.json without what changes from run to run (times, versions),
+    its training losses to 5 significant digits: a fold trained in another
+    process may use another number of threads, which changes float sums in
+    the last bits."""
     results = json.loads(results_file.read_text())
     for key in ("run", "folds"):
         results.pop(key)
     for history in results["histories"]:
         for epoch in history:
             epoch.pop("dur")
+            for key, value in epoch.items():
+                if isinstance(value, float):
+                    epoch[key] = float(f"{value:.5g}")
     return results
 
 
