@@ -241,7 +241,10 @@ def write_table():
         "",
         "Written by `benchmarks/cross_corpus.py`; each row's folder has its report and exact",
         "command. UAR in %; 'top share' is the share of the test clips given the most-predicted",
-        "class. Fold time is summed over both directions (CPU shared with other work).",
+        "class. Fold time is summed over both directions (CPU shared with other work); the",
+        "SVM rows' openSMILE and speaker-encoder features were computed once for all rows",
+        "(about 40 minutes for the 3,338 clips on the shared CPU), which their fold time",
+        "leaves out.",
         "",
         "| row | what it uses of the test corpus | RAVDESS -> ASED UAR | top share | "
         "ASED -> RAVDESS UAR | top share | fold time |",
