@@ -672,14 +672,19 @@ def save_model(estimator, path, *, metadata=None):
         torch.save(payload, file)
 
 
+def is_archive(path):
+    """Whether the regular file ``path`` starts as the zip archive that
+    :func:`save_model` writes (a damaged one included); a pickle does not."""
+    _check_regular_file(path)  # a FIFO or a device would block the read below
+    with open(path, "rb") as file:  # FileNotFoundError, IsADirectoryError... as usual
+        return file.read(len(_ARCHIVE_MAGIC)) == _ARCHIVE_MAGIC
+
+
 def _read(path):
     """The payload of a safe model file, or ValueError if ``path`` is not one."""
     path = Path(path)
-    _check_regular_file(path)  # a FIFO or a device would block the read below
-    with open(path, "rb") as file:  # FileNotFoundError, IsADirectoryError... as usual
-        is_archive = file.read(len(_ARCHIVE_MAGIC)) == _ARCHIVE_MAGIC
     # Anything but a zip archive (e.g. a joblib pickle) is refused unread.
-    if not is_archive:
+    if not is_archive(path):
         raise ValueError(
             f"{path} is not a model file in sklearn_ser's safe format (write one with "
             "sklearn_ser.save_model; a pickle is never read, as loading one runs its code)"

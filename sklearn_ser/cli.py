@@ -601,18 +601,16 @@ def _load_model(path, *, allow_pickle=False):
     in the file.
     """
     from . import load_model
-    from .utils._validation import _check_regular_file
+    from ._persistence import is_archive
 
     path = Path(path)
-    try:
-        _check_regular_file(path)  # a FIFO would block the read below
-    except ValueError as exc:
-        raise CommandError(str(exc)) from exc
-    if not path.is_file():
+    if not path.exists() or path.is_dir():
         raise CommandError(f"model file not found: {path}")
-    with open(path, "rb") as file:
-        is_archive = file.read(4) == b"PK\x03\x04"
-    if allow_pickle and not is_archive:
+    try:
+        archive = is_archive(path)
+    except (OSError, ValueError) as exc:  # a FIFO, a directory, unreadable
+        raise CommandError(str(exc)) from exc
+    if allow_pickle and not archive:
         print(
             f"sklearn-ser: warning: loading the pickle {path} runs code stored in it",
             file=sys.stderr,
@@ -625,7 +623,7 @@ def _load_model(path, *, allow_pickle=False):
         try:
             model, saved = load_model(path, return_metadata=True)
         except ValueError as exc:  # not the safe format, damaged, a refused class
-            hint = "" if is_archive else "; pass --allow-pickle for a pickle you trust"
+            hint = "" if archive else "; pass --allow-pickle for a pickle you trust"
             raise CommandError(f"{exc}{hint}") from exc
         if isinstance(saved, dict):
             saved["model"] = model
