@@ -243,8 +243,10 @@ def write_table():
         "command. UAR in %; 'top share' is the share of the test clips given the most-predicted",
         "class. Fold time is summed over both directions (CPU shared with other work); the",
         "SVM rows' openSMILE and speaker-encoder features were computed once for all rows",
-        "(about 40 minutes for the 3,338 clips on the shared CPU), which their fold time",
-        "leaves out.",
+        "(not timed), which their fold time leaves out. `egemaps-voice-*` rows and the votes",
+        "use a pretrained speaker encoder (Resemblyzer's weights, trained on other corpora);",
+        "the log-mel and CNN-LSTM rows use no pretrained weights. A vote is the mean class",
+        "probability of `cnn-lstm-crop[-utt][-spk]` and `egemaps-voice-svm[-spk]`.",
         "",
         "| row | what it uses of the test corpus | RAVDESS -> ASED UAR | top share | "
         "ASED -> RAVDESS UAR | top share | fold time |",
