@@ -13,6 +13,7 @@ from ._report import (
     speaker_independent_report,
 )
 from ._splits import (
+    EMOBOX_RAVDESS_FOLDS,
     RAVDESS_FOLDS,
     CrossCorpusSplit,
     LeaveOneCorpusOut,
@@ -25,6 +26,7 @@ __all__ = [
     "CrossCorpusSplit",
     "LeaveOneCorpusOut",
     "PredictionScores",
+    "EMOBOX_RAVDESS_FOLDS",
     "RAVDESS_FOLDS",
     "SpeakerFolds",
     "SpeakerIndependentReport",

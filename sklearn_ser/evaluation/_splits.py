@@ -30,6 +30,7 @@ class SpeakerFolds(BaseCrossValidator):
     --------
     speaker_folds : Build the folds from the speakers present in the data.
     RAVDESS_FOLDS : The six gender-balanced RAVDESS folds.
+    EMOBOX_RAVDESS_FOLDS : EmoBox's six RAVDESS folds.
 
     Examples
     --------
@@ -169,6 +170,25 @@ def leave_one_speaker_out():
 #: :func:`~sklearn_ser.datasets.load_ravdess` (``"ravdess_01"`` ... ``"ravdess_24"``).
 RAVDESS_FOLDS = SpeakerFolds(
     [[f"ravdess_{actor:02d}" for actor in range(4 * k + 1, 4 * k + 5)] for k in range(6)]
+)
+
+#: RAVDESS in the 6 folds of 4 actors of the EmoBox benchmark (Ma et al.,
+#: Interspeech 2024), whose leaderboard reports speech encoders on them:
+#: test actors 1, 11, 20, 21 | 4, 10, 12, 14 | 8, 9, 19, 23 | 3, 5, 7, 24 |
+#: 2, 15, 16, 18 | 6, 13, 17, 22, named as the groups of
+#: :func:`~sklearn_ser.datasets.load_ravdess`.
+EMOBOX_RAVDESS_FOLDS = SpeakerFolds(
+    [
+        [f"ravdess_{actor:02d}" for actor in actors]
+        for actors in (
+            (1, 11, 20, 21),
+            (4, 10, 12, 14),
+            (8, 9, 19, 23),
+            (3, 5, 7, 24),
+            (2, 15, 16, 18),
+            (6, 13, 17, 22),
+        )
+    ]
 )
 
 

@@ -4,6 +4,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.model_selection import cross_validate
 
 from sklearn_ser.evaluation import (
+    EMOBOX_RAVDESS_FOLDS,
     RAVDESS_FOLDS,
     CrossCorpusSplit,
     LeaveOneCorpusOut,
@@ -27,6 +28,18 @@ def test_ravdess_folds_hold_out_every_actor_once_gender_balanced():
         held_out.extend(test_actors)
     assert sorted(held_out) == sorted(RAVDESS_ACTORS)
     assert RAVDESS_FOLDS.get_n_splits() == 6
+
+
+def test_emobox_folds_hold_out_every_actor_once_and_differ_from_ours():
+    groups = np.repeat(RAVDESS_ACTORS, 3)
+    tests = [
+        np.unique(groups[test]) for _, test in EMOBOX_RAVDESS_FOLDS.split(groups, groups=groups)
+    ]
+    assert [len(actors) for actors in tests] == [4] * 6
+    assert sorted(np.concatenate(tests)) == sorted(RAVDESS_ACTORS)
+    assert list(tests[0]) == ["ravdess_01", "ravdess_11", "ravdess_20", "ravdess_21"]
+    ours = [set(np.unique(groups[test])) for _, test in RAVDESS_FOLDS.split(groups, groups=groups)]
+    assert not any(set(actors) in ours for actors in tests)
 
 
 def test_ravdess_folds_work_in_cross_validate():
