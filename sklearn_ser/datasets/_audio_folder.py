@@ -1,6 +1,5 @@
 """Loader for any folder of labelled audio files."""
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -8,29 +7,40 @@ from sklearn.utils._param_validation import validate_params
 
 from ..utils import fill_doc
 from ..utils._validation import _compile_pattern
-from ._base import LOADER_CONSTRAINTS, LOADER_DOC, CorpusSpec, load_corpus, loader_options
+from ._base import LOADER_CONSTRAINTS, LOADER_DOC, CorpusSpec, loader_options, read_corpus
 
 
-def _rule(rule, what):
-    """Turn a regex or callable into ``f(file, root) -> str``.
+def _pattern_rule(pattern, what):
+    """``f(text) -> str``: what the group of ``pattern`` captures in ``text``.
 
-    ``what`` ("label" or "speaker") names the regex group to read, if the
-    pattern has one by that name.
+    The one rule of the path patterns (``what`` is "label" or "speaker"): the
+    regular expression is searched in the text; its group named ``what``, or
+    else its first group, is the value. A pattern without a group is refused
+    at once; a text it does not match, or where its group is empty, raises a
+    ValueError naming the text.
     """
-    if callable(rule):
-        return lambda file, root: str(rule(file))
-    pattern = re.compile(rule)
-    if pattern.groups == 0:
-        raise ValueError(f"the {what} pattern {rule!r} has no capturing group")
-    group = what if what in pattern.groupindex else 1
+    regex = _compile_pattern(pattern)
+    if regex.groups == 0:
+        raise ValueError(f"the {what} pattern {pattern!r} has no capturing group")
+    group = what if what in regex.groupindex else 1
 
-    def extract(file, root):
-        match = pattern.search(file.relative_to(root).as_posix())
+    def extract(text):
+        match = regex.search(text)
         if match is None or not match.group(group):
-            raise ValueError(f"the {what} pattern {rule!r} does not match")
+            raise ValueError(f"the {what} pattern {pattern!r} does not match {text}")
         return match.group(group)
 
     return extract
+
+
+def _rule(rule, what):
+    """``f(file, root) -> str`` from a pattern (searched in the path of the
+    file below ``root``, see :func:`_pattern_rule`) or a callable (given the
+    file)."""
+    if callable(rule):
+        return lambda file, root: str(rule(file))
+    extract = _pattern_rule(rule, what)
+    return lambda file, root: extract(file.relative_to(root).as_posix())
 
 
 def _parse_folder_label(file, root):
@@ -83,8 +93,10 @@ def load_audio_folder(
         returns the label. A file for which the rule fails counts as
         misnamed (see ``on_error``).
     groups : str, callable or None, default=None
-        How a file's speaker is found: a regular expression (group named
-        ``speaker``, or the first group) or a callable, as for ``labels``.
+        How a file's speaker is found: a regular expression searched in the
+        path relative to ``path``, by the rule of
+        :func:`speakers_from_paths` (the group named ``speaker``, or the
+        first group), or a callable as for ``labels``.
         With ``None`` the speakers are unknown and the returned ``groups``
         is None: a group-aware splitter then refuses to run rather than
         silently mixing a speaker's clips into training and test folds.
@@ -130,7 +142,7 @@ def load_audio_folder(
         parse=parse,
         fields=("relative_path",),
     )
-    return load_corpus(spec, path, **loader_options(locals()))
+    return read_corpus(spec, path, **loader_options(locals()))
 
 
 @validate_params(
@@ -138,7 +150,7 @@ def load_audio_folder(
     prefer_skip_nested_validation=True,
 )
 def speakers_from_paths(files, pattern=None):
-    """The speaker (or recording domain) of each file, from its path.
+    r"""The speaker (or recording domain) of each file, from its path.
 
     Per-speaker normalisation (:class:`~sklearn_ser.SpeakerStandardScaler`)
     needs to know which clips share a voice and a recording set-up. With a
@@ -148,14 +160,22 @@ def speakers_from_paths(files, pattern=None):
     removes its microphone, room and level as well as its voice. This is the
     fallback of ``sklearn-ser predict`` for speakers it is not told.
 
+    The speaker pattern rule, shared with :func:`load_audio_folder`'s
+    ``groups`` and the ``--speaker-pattern`` of the command line: the
+    regular expression is searched (:func:`re.search`) in the path with
+    ``/`` separators; the speaker is its group named ``speaker``, or else
+    its first group; a pattern without a group is refused, and so is a path
+    that it does not match or where its group is empty.
+    :func:`load_audio_folder` searches the path below its folder; this
+    function searches each path as given.
+
     Parameters
     ----------
     files : array-like of str or path-like
         Audio files.
     pattern : str, default=None
-        Regular expression searched in each path; its first group (or the
-        whole match, without groups) is the speaker. None takes each file's
-        folder.
+        Regular expression with a group that captures the speaker. None
+        takes each file's folder.
 
     Returns
     -------
@@ -164,8 +184,9 @@ def speakers_from_paths(files, pattern=None):
     Raises
     ------
     ValueError
-        When ``pattern`` is not a regular expression or does not match a
-        file (naming it).
+        When ``pattern`` is not a regular expression or has no group (even
+        with no files, so ``speakers_from_paths([], pattern)`` checks a
+        pattern), or does not match a file (naming it).
 
     Examples
     --------
@@ -173,16 +194,12 @@ def speakers_from_paths(files, pattern=None):
     >>> files = ["calls/0412/a.wav", "calls/0412/b.wav", "calls/0413/a.wav"]
     >>> speakers_from_paths(files)
     array(['calls/0412', 'calls/0412', 'calls/0413'], dtype='<U10')
-    >>> speakers_from_paths(files, pattern=r"/(\\d+)/")
+    >>> speakers_from_paths(files, pattern=r"/(\d+)/")
     array(['0412', '0412', '0413'], dtype='<U4')
+    >>> speakers_from_paths(files, pattern=r"(?P<call>\d+)/(?P<speaker>\w)")
+    array(['a', 'b', 'a'], dtype='<U1')
     """
     if pattern is None:
         return np.asarray([str(Path(file).parent) for file in files], dtype=str)
-    regex = _compile_pattern(pattern)
-    speakers = []
-    for file in files:
-        match = regex.search(str(file))
-        if match is None:
-            raise ValueError(f"pattern {pattern!r} does not match {file}")
-        speakers.append(match.group(1) if regex.groups else match.group(0))
-    return np.asarray(speakers, dtype=str)
+    extract = _pattern_rule(pattern, "speaker")
+    return np.asarray([extract(Path(file).as_posix()) for file in files], dtype=str)

@@ -1,7 +1,7 @@
 """Machinery shared by every corpus loader.
 
 A corpus is described by a :class:`CorpusSpec` (how to read one file name,
-which metadata fields that yields). :func:`load_corpus` does the rest for all
+which metadata fields that yields). :func:`read_corpus` does the rest for all
 of them: find the audio files, parse their names, filter, read + mix down +
 resample in parallel, collect errors, and build the :class:`~sklearn.utils.Bunch`.
 """
@@ -561,7 +561,7 @@ def build_bunch(
 
 
 def loader_options(arguments):
-    """The options every loader passes on to `load_corpus`, from its ``locals()``.
+    """The options every loader passes on to `read_corpus`, from its ``locals()``.
 
     Taken by name so that each loader's signature stays explicit while the
     hand-over is written once; other locals (a loader's own arguments and
@@ -570,7 +570,7 @@ def loader_options(arguments):
     return {name: arguments[name] for name in LOADER_CONSTRAINTS if name != "path"}
 
 
-def load_corpus(
+def read_corpus(
     spec,
     path,
     *,

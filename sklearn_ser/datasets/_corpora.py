@@ -12,7 +12,7 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ..utils import fill_doc
-from ._base import LOADER_CONSTRAINTS, LOADER_DOC, CorpusSpec, load_corpus, loader_options
+from ._base import LOADER_CONSTRAINTS, LOADER_DOC, CorpusSpec, loader_options, read_corpus
 
 
 def _decode(field, code, table):
@@ -159,7 +159,7 @@ def load_ravdess(
      array(['ravdess_02', 'ravdess_01'], dtype='<U10'), (1600,))
     """
     where = None if vocal_channel == "all" else {"vocal_channel": {vocal_channel}}
-    return load_corpus(_RAVDESS, path, where=where, **loader_options(locals()))
+    return read_corpus(_RAVDESS, path, where=where, **loader_options(locals()))
 
 
 # ------------------------------------------------------------------ EmoDB
@@ -267,7 +267,7 @@ def load_emodb(
     >>> corpus.target, corpus.metadata["gender"]
     (array(['happy', 'boredom'], dtype='<U7'), array(['male', 'female'], dtype='<U6'))
     """
-    return load_corpus(_EMODB, path, **loader_options(locals()))
+    return read_corpus(_EMODB, path, **loader_options(locals()))
 
 
 # ---------------------------------------------------------------- CREMA-D
@@ -373,7 +373,7 @@ def load_crema_d(
     >>> corpus.target, corpus.metadata["sentence"]
     (array(['angry'], dtype='<U5'), array(["Don't forget a jacket"], dtype='<U21'))
     """
-    return load_corpus(_CREMA_D, path, **loader_options(locals()))
+    return read_corpus(_CREMA_D, path, **loader_options(locals()))
 
 
 # ------------------------------------------------------------------- TESS
@@ -464,7 +464,7 @@ def load_tess(
     >>> load_tess(folder, return_X_y_groups=True)[1:]
     (array(['surprised'], dtype='<U9'), array(['tess_YAF'], dtype='<U8'))
     """
-    return load_corpus(_TESS, path, **loader_options(locals()))
+    return read_corpus(_TESS, path, **loader_options(locals()))
 
 
 # ------------------------------------------------------------------ SAVEE
@@ -563,7 +563,7 @@ def load_savee(
     >>> corpus.target, corpus.groups
     (array(['sad', 'surprised'], dtype='<U9'), array(['savee_DC', 'savee_KL'], dtype='<U8'))
     """
-    return load_corpus(_SAVEE, path, **loader_options(locals()))
+    return read_corpus(_SAVEE, path, **loader_options(locals()))
 
 
 # ------------------------------------------------------------------- ASED
@@ -674,7 +674,7 @@ def load_ased(
     (array(['sad', 'angry', 'neutral'], dtype='<U7'),
      array(['ased_09', 'ased_63', 'ased_09'], dtype='<U7'))
     """
-    return load_corpus(_ASED, path, **loader_options(locals()))
+    return read_corpus(_ASED, path, **loader_options(locals()))
 
 
 # ------------------------------------------------------- names without audio

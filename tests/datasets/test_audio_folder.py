@@ -139,8 +139,43 @@ def test_speakers_from_paths():
     files = ["s1/take1/a.wav", "s1/take1/b.wav", "s2/take1/a.wav"]
     assert list(speakers_from_paths(files)) == ["s1/take1", "s1/take1", "s2/take1"]
     assert list(speakers_from_paths(files, r"^(s\d)")) == ["s1", "s1", "s2"]
-    assert list(speakers_from_paths(files, r"s\d")) == ["s1", "s1", "s2"]
-    with pytest.raises(ValueError, match="pattern 'x' does not match s1/take1/a.wav"):
-        speakers_from_paths(files, "x")
+    with pytest.raises(ValueError, match=r"speaker pattern 'x\(\)' does not match s1/take1/a.wav"):
+        speakers_from_paths(files, "x()")
     with pytest.raises(ValueError, match="is not a regular expression"):
         speakers_from_paths(files, "(")
+
+
+@pytest.mark.parametrize(
+    "pattern, speakers",
+    [
+        (r"spk(\d)_", ["1", "2", "1", "2"]),  # the first group
+        (r"(s)pk(?P<speaker>\d)", ["1", "2", "1", "2"]),  # the group named speaker
+        (r"(?P<speaker>spk\d)(_)", ["spk1", "spk2", "spk1", "spk2"]),
+    ],
+)
+def test_one_speaker_pattern_rule_for_folders_and_paths(folder, pattern, speakers):
+    from sklearn_ser.datasets import speakers_from_paths
+
+    corpus = load_audio_folder(folder, groups=pattern)
+    assert list(corpus.groups) == speakers
+    assert list(speakers_from_paths(corpus.metadata["relative_path"], pattern)) == speakers
+
+
+@pytest.mark.parametrize(
+    "pattern, problem",
+    [
+        (r"spk\d", "has no capturing group"),  # a group is required, by both
+        (r"spk(x?)\d", "does not match"),  # an empty group is no speaker
+        (r"(", "is not a regular expression"),
+    ],
+)
+def test_the_speaker_pattern_rule_refuses_alike(folder, pattern, problem):
+    from sklearn_ser.datasets import speakers_from_paths
+
+    with pytest.raises(ValueError, match=problem):
+        load_audio_folder(folder, groups=pattern)
+    with pytest.raises(ValueError, match=problem):
+        speakers_from_paths(["angry/spk1_a.wav"], pattern)
+    if problem != "does not match":  # checked without any file
+        with pytest.raises(ValueError, match=problem):
+            speakers_from_paths([], pattern)
