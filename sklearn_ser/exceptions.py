@@ -80,17 +80,26 @@ class CorpusFileError(ValueError):
     Raised by the loaders of :mod:`sklearn_ser.datasets` with
     ``on_error="raise"``; its message ends with that option's advice. A
     program that offers its own way out (such as ``sklearn-ser``, which has
-    no ``on_error``) words the error from ``problems`` instead.
+    no ``on_error``) words the error from :meth:`summary` instead.
 
     Parameters
     ----------
     problems : list of str
         One line per bad file, each naming the file.
+    corpus : str, default=None
+        The name of the corpus being loaded, when known
+        (:func:`~sklearn_ser.datasets.load_corpus` gives it).
+    path : str or path-like, default=None
+        Its folder, given with ``corpus``.
 
     Attributes
     ----------
     problems : list of str
         One line per bad file found before the loader stopped.
+    corpus : str or None
+        The name of the corpus.
+    path : str, path-like or None
+        Its folder.
 
     Examples
     --------
@@ -100,10 +109,14 @@ class CorpusFileError(ValueError):
     cannot read audio file a.wav (1 more bad file); pass on_error='warn' to skip bad files
     >>> error.summary()
     'cannot read audio file a.wav (1 more bad file)'
+    >>> CorpusFileError(error.problems[:1], corpus="emodb", path="data/emodb").summary()
+    'cannot load emodb from data/emodb: cannot read audio file a.wav'
     """
 
-    def __init__(self, problems):
+    def __init__(self, problems, *, corpus=None, path=None):
         self.problems = list(problems)
+        self.corpus = corpus
+        self.path = path
         super().__init__(self.problems)
 
     def summary(self):
@@ -114,7 +127,12 @@ class CorpusFileError(ValueError):
         summary : str
         """
         more = len(self.problems) - 1
-        return self.problems[0] + (f" ({more} more bad file{'s' * (more > 1)})" if more else "")
+        where = "" if self.corpus is None else f"cannot load {self.corpus} from {self.path}: "
+        return (
+            where
+            + self.problems[0]
+            + (f" ({more} more bad file{'s' * (more > 1)})" if more else "")
+        )
 
     def __str__(self):
         return f"{self.summary()}; pass on_error='warn' to skip bad files"

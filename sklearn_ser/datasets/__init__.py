@@ -9,6 +9,7 @@ vocabulary), ``groups`` (speaker ids for speaker-independent splits),
 
 from ._audio_folder import load_audio_folder, speakers_from_paths
 from ._base import AUDIO_EXTENSIONS, EMOTIONS, find_audio_files, read_audio
+from ._by_name import CORPUS_NAMES, load_corpus
 from ._combine import CORPUS_SEPARATOR, concat_corpora
 from ._corpora import (
     load_ased,
@@ -26,6 +27,7 @@ from ._synthetic import make_emotional_speech
 
 __all__ = [
     "AUDIO_EXTENSIONS",
+    "CORPUS_NAMES",
     "CORPUS_SEPARATOR",
     "EMOTIONS",
     "clear_data_home",
@@ -37,6 +39,7 @@ __all__ = [
     "join_clips",
     "load_ased",
     "load_audio_folder",
+    "load_corpus",
     "load_crema_d",
     "load_emodb",
     "load_ravdess",
