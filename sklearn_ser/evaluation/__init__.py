@@ -1,5 +1,6 @@
 """Speaker-independent evaluation: folds, scores, reports, plots."""
 
+from ._cv_spec import default_cv_spec, make_speaker_cv
 from ._evaluate import evaluate_speaker_independent
 from ._export import save_report
 from ._history import epoch_history
@@ -12,6 +13,7 @@ from ._report import (
     score_predictions,
     speaker_independent_report,
 )
+from ._run import evaluate_to_folder
 from ._splits import (
     EMOBOX_RAVDESS_FOLDS,
     RAVDESS_FOLDS,
@@ -25,14 +27,17 @@ from ._splits import (
 __all__ = [
     "CrossCorpusSplit",
     "LeaveOneCorpusOut",
-    "PredictionScores",
     "EMOBOX_RAVDESS_FOLDS",
+    "PredictionScores",
     "RAVDESS_FOLDS",
     "SpeakerFolds",
     "SpeakerIndependentReport",
+    "default_cv_spec",
     "epoch_history",
     "evaluate_speaker_independent",
+    "evaluate_to_folder",
     "leave_one_speaker_out",
+    "make_speaker_cv",
     "merge_probabilities",
     "plot_confusion_matrix",
     "plot_training_curves",

@@ -7,6 +7,7 @@ file's metadata, and pickling (joblib, pickle) through
 pipeline carries a stamp in each of its sklearn_ser steps.
 """
 
+import platform
 import warnings
 
 from ..exceptions import InconsistentVersionWarning
@@ -36,6 +37,19 @@ def running_versions():
         "skorch": skorch.__version__,
         "torch": str(torch.__version__),
     }
+
+
+def recorded_versions():
+    """What a run's report and a pickled model file record of the software:
+    :func:`running_versions` and Python's version.
+
+    Examples
+    --------
+    >>> from sklearn_ser.utils._versions import recorded_versions
+    >>> sorted(recorded_versions())
+    ['python', 'scikit-learn', 'sklearn_ser', 'skorch', 'torch']
+    """
+    return {**running_versions(), "python": platform.python_version()}
 
 
 def warn_if_versions_differ(saved_versions, *, stacklevel=2):
