@@ -6,6 +6,7 @@ benchmarks and the documentation.
 """
 
 from ._baseline import make_baseline_pipeline
+from ._by_name import RECIPE_NAMES, make_recipe
 from ._recipes import (
     make_crop_cnn_lstm_pipeline,
     make_small_cnn_lstm_pipeline,
@@ -16,8 +17,10 @@ from ._recipes import (
 from ._seed_ensemble import make_seed_ensemble
 
 __all__ = [
+    "RECIPE_NAMES",
     "make_baseline_pipeline",
     "make_crop_cnn_lstm_pipeline",
+    "make_recipe",
     "make_seed_ensemble",
     "make_small_cnn_lstm_pipeline",
     "make_zenkov_pipeline",

@@ -7,6 +7,8 @@ from sklearn.ensemble import VotingClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 
+_LAST_SEED = 2**32 - 1
+
 
 @validate_params(
     {
@@ -43,6 +45,13 @@ def make_seed_ensemble(estimator, n_seeds=3):
         Unfitted; a pipeline when ``estimator`` is one, its last step named
         as before.
 
+    Raises
+    ------
+    ValueError
+        When the classifier has no ``random_state``, or one that is neither
+        an int nor None, or when its seeds would pass numpy's largest,
+        ``2**32 - 1``.
+
     Examples
     --------
     >>> from sklearn_ser.pipelines import make_seed_ensemble, make_small_cnn_lstm_pipeline
@@ -66,6 +75,11 @@ def make_seed_ensemble(estimator, n_seeds=3):
         seeds = [None] * n_seeds
     elif isinstance(random_state, numbers.Integral):
         seeds = [int(random_state) + offset for offset in range(n_seeds)]
+        if seeds[-1] > _LAST_SEED:  # numpy's seeds are 32-bit unsigned integers
+            raise ValueError(
+                f"a seed ensemble of {n_seeds} from seed {random_state} needs seeds up to "
+                f"{seeds[-1]}, past the largest, {_LAST_SEED}"
+            )
     else:
         raise ValueError(
             "make_seed_ensemble derives the copies' seeds from an int random_state "

@@ -90,3 +90,10 @@ def test_survives_the_safe_model_format(fitted, corpus, tmp_path):
         np.testing.assert_allclose(
             loaded.predict_proba(corpus.data, groups=corpus.groups), expected, rtol=1e-6
         )
+
+
+def test_seeds_past_numpys_largest_are_refused():
+    last = make_seed_ensemble(LogisticRegression(random_state=2**32 - 2), n_seeds=2)
+    assert [copy.random_state for _, copy in last.estimators] == [2**32 - 2, 2**32 - 1]
+    with pytest.raises(ValueError, match="of 3 from seed 4294967294 needs seeds up to 4294967296"):
+        make_seed_ensemble(LogisticRegression(random_state=2**32 - 2), n_seeds=3)

@@ -1,0 +1,172 @@
+"""Recipes chosen by name: the ``--model`` of the command line."""
+
+import importlib.util
+from numbers import Integral
+
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+
+from ._baseline import make_baseline_pipeline
+from ._recipes import (
+    make_crop_cnn_lstm_pipeline,
+    make_small_cnn_lstm_pipeline,
+    make_zenkov_pipeline,
+    make_zhao_1d_pipeline,
+)
+from ._seed_ensemble import make_seed_ensemble
+
+#: The names :func:`make_recipe` takes.
+RECIPE_NAMES = ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline")
+
+# The baseline's feature sets that need an optional package: (package, extra).
+_FEATURE_PACKAGES = {
+    "egemaps": ("opensmile", "opensmile"),
+    "compare": ("opensmile", "opensmile"),
+    "voice": ("resemblyzer", "voice"),
+}
+
+
+def _check_feature_packages(features):
+    for feature_set in [features] if isinstance(features, str) else features:
+        package, extra = _FEATURE_PACKAGES.get(feature_set, (None, None))
+        if package is not None and importlib.util.find_spec(package) is None:
+            raise ImportError(
+                f"feature set {feature_set} needs the {package} package: "
+                f"pip install 'sklearn_ser[{extra}]'"
+            )
+
+
+def _on_synthetic_clips(corpus):
+    names = [corpus] if isinstance(corpus, str) else list(corpus or ())
+    return names == ["synthetic"]
+
+
+@validate_params(
+    {
+        "name": [StrOptions(set(RECIPE_NAMES))],
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "speaker_norm": ["boolean"],
+        "corpus": [str, list, tuple, None],
+        "n_seeds": [Interval(Integral, 1, None, closed="left")],
+        "features": [str, list, tuple, None],
+        "classifier": [str, None],
+        "random_state": [Interval(Integral, 0, None, closed="left"), None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_recipe(
+    name,
+    *,
+    sr=16000,
+    speaker_norm=False,
+    corpus=None,
+    n_seeds=1,
+    features=None,
+    classifier=None,
+    random_state=None,
+    **classifier_params,
+):
+    """The pipeline of a recipe named as on the command line (``--model``).
+
+    - ``"cnn-lstm"``: our CPU recipe for the 2-D CNN-LSTM,
+      :func:`make_crop_cnn_lstm_pipeline`, which trains on 2-s windows; for
+      the 1-s clips of the synthetic corpus (``corpus="synthetic"``), the
+      small network made for them, :func:`make_small_cnn_lstm_pipeline`.
+    - ``"cnn-lstm-1d"``: the 1-D CNN-LSTM on waveforms,
+      :func:`make_zhao_1d_pipeline`.
+    - ``"transformer-cnn"``: the parallel CNN + Transformer,
+      :func:`make_zenkov_pipeline`.
+    - ``"baseline"``: :func:`make_baseline_pipeline`, statistics of log-mel
+      bands (or other ``features``) and a linear model.
+
+    Parameters
+    ----------
+    name : {"cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline"}
+        The recipe, one of :data:`RECIPE_NAMES`.
+    sr : int, default=16000
+        Sampling rate of the input waveforms.
+    speaker_norm : bool, default=False
+        Standardise the features per speaker (speakers routed as
+        ``groups``); not for "cnn-lstm-1d", which sees samples.
+    corpus : str or list of str, default=None
+        The corpus or corpora (names of
+        :data:`~sklearn_ser.datasets.CORPUS_NAMES`) the model will train
+        on; only "synthetic" alone changes the choice, as said above.
+    n_seeds : int, default=1
+        Neural recipes: train this many copies of the classifier from
+        ``random_state``, ``random_state + 1``... and average their class
+        probabilities (:func:`make_seed_ensemble`). The baseline depends on
+        no seed and takes 1 only.
+    features : str or list of str, default=None
+        Baseline only: its feature sets, "logmel" (the default), "egemaps",
+        "compare" or "voice", side by side when several. A set whose
+        optional package is missing is refused at once, not at the first
+        fit.
+    classifier : {"logreg", "svm", "linear-svm"}, default=None
+        Baseline only: its classifier, "logreg" by default.
+    random_state : int, default=None
+        Seed of the classifier.
+    **classifier_params
+        Neural recipes only: parameters of the classifier, overriding the
+        recipe's, e.g. ``max_epochs``, ``device`` or ``callbacks``.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Unfitted.
+
+    Raises
+    ------
+    ValueError
+        When an option does not apply to the recipe (``speaker_norm`` to
+        "cnn-lstm-1d", ``features``, ``classifier`` or ``n_seeds`` greater
+        than 1 to a neural recipe or the baseline as said above), or the
+        seeds pass numpy's largest.
+    ImportError
+        When a feature set's optional package is missing, naming the extra
+        to install.
+
+    Examples
+    --------
+    >>> from sklearn_ser.pipelines import make_recipe
+    >>> make_recipe("cnn-lstm")[-1].crop_length
+    63
+    >>> make_recipe("cnn-lstm", corpus="synthetic", max_epochs=5)[-1].max_epochs
+    5
+    >>> [step for step, _ in make_recipe("baseline", classifier="svm", speaker_norm=True).steps]
+    ['inputdomaincheck', 'logmeltransformer', 'utterancestatistics', 'speakerstandardscaler',
+     'calibratedclassifiercv']
+    """
+    if name == "baseline":
+        if classifier_params or n_seeds > 1:
+            given = [*classifier_params, *(["n_seeds"] if n_seeds > 1 else [])]
+            raise ValueError(f"the baseline takes no {', '.join(given)}: it is not a network")
+        features = "logmel" if features is None else features
+        _check_feature_packages(features)
+        return make_baseline_pipeline(
+            classifier or "logreg",
+            features=features if isinstance(features, str) else tuple(features),
+            speaker_norm=speaker_norm,
+            sr=sr,
+            random_state=random_state,
+        )
+    if features is not None or classifier is not None:
+        raise ValueError("features and classifier apply to the baseline only")
+    classifier_params["random_state"] = random_state
+    if name == "cnn-lstm-1d":
+        if speaker_norm:
+            raise ValueError(
+                "speaker_norm applies to the spectrogram recipes and the baseline, "
+                "not to cnn-lstm-1d"
+            )
+        model = make_zhao_1d_pipeline(sr=sr, **classifier_params)
+    else:
+        recipe = {
+            "cnn-lstm": (
+                make_small_cnn_lstm_pipeline
+                if _on_synthetic_clips(corpus)
+                else make_crop_cnn_lstm_pipeline
+            ),
+            "transformer-cnn": make_zenkov_pipeline,
+        }[name]
+        model = recipe(sr=sr, speaker_norm=speaker_norm, **classifier_params)
+    return make_seed_ensemble(model, n_seeds=n_seeds) if n_seeds > 1 else model
