@@ -1,7 +1,22 @@
-"""Helpers shared across the package: input validation, docstrings, versions."""
+"""Helpers shared across the package: input validation, docstrings, versions,
+files written whole, interrupts."""
 
 from ._docstring import fill_doc
+from ._files import check_writable_file, check_writable_folder, os_error_reason, replacing
+from ._signals import interrupt_signal, sigterm_raises_interrupt
 from ._validation import check_device, check_groups, check_waveforms
 from ._versions import running_versions
 
-__all__ = ["check_device", "check_groups", "check_waveforms", "fill_doc", "running_versions"]
+__all__ = [
+    "check_device",
+    "check_groups",
+    "check_waveforms",
+    "check_writable_file",
+    "check_writable_folder",
+    "fill_doc",
+    "interrupt_signal",
+    "os_error_reason",
+    "replacing",
+    "running_versions",
+    "sigterm_raises_interrupt",
+]

@@ -51,7 +51,7 @@ def replacing(path):
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from sklearn_ser.utils._files import replacing
+    >>> from sklearn_ser.utils import replacing
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     target = Path(folder) / "notes.txt"
     ...     with replacing(target) as temporary:
@@ -75,9 +75,23 @@ def replacing(path):
 def os_error_reason(error, about=None):
     """What an OSError says, after the file it names unless that file is ``about``.
 
+    For one-line messages about a file: ``f"cannot write {path}:
+    {os_error_reason(error, path)}"`` does not name the file twice.
+
+    Parameters
+    ----------
+    error : OSError
+        The error.
+    about : str or path-like, default=None
+        The file the message is already about.
+
+    Returns
+    -------
+    reason : str
+
     Examples
     --------
-    >>> from sklearn_ser.utils._files import os_error_reason
+    >>> from sklearn_ser.utils import os_error_reason
     >>> error = PermissionError(13, "Permission denied", "/results")
     >>> os_error_reason(error), os_error_reason(error, about="/results")
     ('/results: Permission denied', 'Permission denied')
@@ -113,7 +127,7 @@ def check_writable_file(path):
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from sklearn_ser.utils._files import check_writable_file
+    >>> from sklearn_ser.utils import check_writable_file
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     check_writable_file(Path(folder) / "new" / "model.pt")
     ...     check_writable_file(folder)
@@ -147,7 +161,7 @@ def check_writable_folder(path):
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from sklearn_ser.utils._files import check_writable_folder
+    >>> from sklearn_ser.utils import check_writable_folder
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     check_writable_folder(Path(folder) / "results")
     ...     (Path(folder) / "a-file").touch()

@@ -27,21 +27,33 @@ def _raise_terminated(signum, frame):
 
 @contextmanager
 def sigterm_raises_interrupt():
-    """Raise :class:`Terminated` (a ``KeyboardInterrupt``) on SIGTERM in the block.
+    """Raise a ``KeyboardInterrupt`` on SIGTERM in the block, as on Ctrl-C.
 
-    Outside the main thread, where Python cannot handle signals, the block
-    runs with SIGTERM's handler unchanged.
+    SIGTERM (``kill``, a batch scheduler ending a job) otherwise ends the
+    process outright; inside the block it unwinds it as Ctrl-C does, so
+    that unfinished work is dropped and temporary files are removed. The
+    interrupt it raises is a ``Terminated``, which :func:`interrupt_signal`
+    tells from Ctrl-C's. Outside the main thread, where Python cannot handle
+    signals, the block runs with SIGTERM's handler unchanged.
+
+    Yields
+    ------
+    None
+
+    See Also
+    --------
+    interrupt_signal : The signal behind an interrupt.
 
     Examples
     --------
     >>> import os, signal
-    >>> from sklearn_ser.utils._signals import Terminated, sigterm_raises_interrupt
+    >>> from sklearn_ser.utils import interrupt_signal, sigterm_raises_interrupt
     >>> try:
     ...     with sigterm_raises_interrupt():
     ...         os.kill(os.getpid(), signal.SIGTERM)
-    ... except Terminated:
-    ...     print("stopped")
-    stopped
+    ... except KeyboardInterrupt as interrupt:
+    ...     print(interrupt_signal(interrupt).name)
+    SIGTERM
     """
     try:
         previous = signal.signal(signal.SIGTERM, _raise_terminated)
@@ -57,17 +69,27 @@ def sigterm_raises_interrupt():
 
 
 def interrupt_signal(interrupt):
-    """The signal behind a ``KeyboardInterrupt``: SIGTERM for :class:`Terminated`,
-    else SIGINT.
+    """The signal behind a ``KeyboardInterrupt``: SIGTERM for one raised by
+    :func:`sigterm_raises_interrupt`, else SIGINT (Ctrl-C).
 
     A shell reports a process ended by a signal with exit status 128 plus
     its number (130 for SIGINT, 143 for SIGTERM).
 
+    Parameters
+    ----------
+    interrupt : KeyboardInterrupt
+        The interrupt caught.
+
+    Returns
+    -------
+    signal : signal.Signals
+
     Examples
     --------
-    >>> from sklearn_ser.utils._signals import Terminated, interrupt_signal
-    >>> [(s.name, 128 + s) for s in map(interrupt_signal, [KeyboardInterrupt(), Terminated()])]
-    [('SIGINT', 130), ('SIGTERM', 143)]
+    >>> from sklearn_ser.utils import interrupt_signal
+    >>> stopped = interrupt_signal(KeyboardInterrupt())
+    >>> stopped.name, 128 + stopped
+    ('SIGINT', 130)
     """
     return getattr(interrupt, "signal", signal.SIGINT)
 
