@@ -12,6 +12,7 @@ __version__ = "0.1.0.dev0"
 
 from ._persistence import is_safe_model_file, load_model, save_model
 from ._show_versions import show_versions
+from ._trained_model import load_trained_model, save_trained_model
 from .datasets import (
     fetch_emodb,
     fetch_ravdess,
@@ -74,6 +75,7 @@ __all__ = [
     "load_ravdess",
     "load_savee",
     "load_tess",
+    "load_trained_model",
     "make_baseline_pipeline",
     "make_crop_cnn_lstm_pipeline",
     "make_emotional_speech",
@@ -84,6 +86,7 @@ __all__ = [
     "make_zhao_2d_pipeline",
     "predict_segments",
     "save_model",
+    "save_trained_model",
     "show_versions",
     "speaker_folds",
 ]
