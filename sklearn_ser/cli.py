@@ -1,16 +1,18 @@
 """The ``sklearn-ser`` command line: evaluate, train and predict.
 
-``sklearn-ser evaluate`` runs a speaker-independent cross-validation and
-writes a report; ``train`` fits one model on a whole corpus and saves it;
-``predict`` labels audio files with a saved model. Errors a user can fix
-(a missing path, a folder without the expected files, a file that is not a
-saved model) end with exit status 2 and one line on stderr.
+A shell over public functions: the options become the arguments of
+:func:`~sklearn_ser.datasets.load_corpus`, :func:`~sklearn_ser.pipelines.make_recipe`,
+:func:`~sklearn_ser.evaluation.make_speaker_cv`,
+:func:`~sklearn_ser.evaluation.evaluate_to_folder`,
+:func:`~sklearn_ser.save_trained_model` and :func:`~sklearn_ser.load_trained_model`,
+and their results are printed. Errors a user can fix (a missing path, a
+folder without the expected files, a file that is not a saved model) end
+with exit status 2 and one line on stderr.
 """
 
 import argparse
 import contextlib
 import csv
-import functools
 import hashlib
 import importlib.util
 import io
@@ -22,20 +24,48 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+from sklearn import config_context
+from sklearn.utils import Bunch
+from sklearn.utils.metadata_routing import get_routing_for_object
+from tqdm.auto import tqdm
 
-from . import __version__
-from .exceptions import CorpusFileError
-from .utils._files import (
+from . import __version__, load_trained_model, save_trained_model
+from .datasets import (
+    CORPUS_NAMES,
+    find_audio_files,
+    load_corpus,
+    parse_filenames,
+    read_audio,
+    read_labels_csv,
+    relabel,
+    speakers_from_paths,
+)
+from .estimators import EpochProgressBar
+from .evaluation import (
+    default_cv_spec,
+    evaluate_to_folder,
+    make_speaker_cv,
+    merge_probabilities,
+    score_predictions,
+)
+from .exceptions import CheckpointError, CorpusFileError
+from .pipelines import RECIPE_NAMES, make_recipe
+from .segmentation import (
+    FixedWindows,
+    SpeechSegmenter,
+    clip_duration,
+    plot_emotion_timeline,
+    predict_segments,
+)
+from .utils import (
+    check_device,
     check_writable_file,
     check_writable_folder,
+    interrupt_signal,
     os_error_reason,
     replacing,
+    sigterm_raises_interrupt,
 )
-from .utils._signals import interrupt_signal, sigterm_raises_interrupt
-
-#: Marks the files written by ``sklearn-ser train``.
-MODEL_FORMAT = "sklearn_ser-model"
-MODEL_FORMAT_VERSION = 1
 
 #: Parent of the default ``evaluate --out`` folders, one per configuration.
 DEFAULT_RESULTS = "sklearn_ser_results"
@@ -43,34 +73,9 @@ DEFAULT_RESULTS = "sklearn_ser_results"
 # are named one by one): left out of the default folder's hash. The device
 # is in it: the finished folds record the models' parameters, device too.
 _OPTIONS_OUTSIDE_RESULTS = {"run", "command", "model", "out", "n_jobs", "scheduler"}
-
 #: Seconds to wait for the Dask scheduler of ``evaluate --scheduler``.
 SCHEDULER_TIMEOUT = 5
-
-CORPORA = ("synthetic", "ravdess", "ased", "emodb", "crema-d", "tess", "savee", "folder")
-MODELS = ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline")
-
-# The baseline's feature sets, each with the package (and extra) it needs.
-BASELINE_FEATURES = {
-    "logmel": None,
-    "egemaps": ("opensmile", "opensmile"),
-    "compare": ("opensmile", "opensmile"),
-    "voice": ("resemblyzer", "voice"),
-}
-BASELINE_CLASSIFIERS = ("logreg", "svm", "linear-svm")
-
-# Speaker-independent protocol per corpus: LOSO where there are few speakers,
-# the documented 6 folds for RAVDESS, 5 speaker folds otherwise.
-DEFAULT_CV = {
-    "synthetic": "group-kfold:5",
-    "ravdess": "ravdess-6",
-    "ased": "group-kfold:5",
-    "emodb": "loso",
-    "crema-d": "group-kfold:5",
-    "tess": "loso",
-    "savee": "loso",
-    "folder": "group-kfold:5",
-}
+SR = 16000
 
 
 class CommandError(Exception):
@@ -78,9 +83,7 @@ class CommandError(Exception):
 
 
 def _check_out(path, *, folder, default=False, option="--out"):
-    """Refuse an ``--out`` (or the ``default`` folder used without one, or
-    another ``option`` naming a file to write) that cannot be written, before
-    any work is done."""
+    """Refuse a file or folder to write that cannot be, before any work is done."""
     try:
         (check_writable_folder if folder else check_writable_file)(path)
     except OSError as exc:
@@ -88,12 +91,22 @@ def _check_out(path, *, folder, default=False, option="--out"):
         raise CommandError(f"{named} cannot be written: {os_error_reason(exc, path)}") from exc
 
 
-# ---------------------------------------------------------------- data
+@contextlib.contextmanager
+def _warnings_on_one_line(prefix=""):
+    """Show each warning as one line on stderr (beside any progress bar),
+    after ``prefix``, not as Python shows them (file, line and source)."""
+    with warnings.catch_warnings():
+        warnings.showwarning = lambda message, *_, **__: tqdm.write(
+            f"sklearn-ser: warning: {prefix}{message}", file=sys.stderr
+        )
+        yield
+
+
+# ------------------------------------------------------------ corpora, models
 
 
 def _corpus_paths(args):
-    """``(corpus, data path or None)`` per ``--corpus``, the paths of ``--data``
-    given in the order of the corpora other than synthetic."""
+    """The path of each ``--corpus`` (None for synthetic), from ``--data``."""
     names, paths = args.corpus, list(args.data or [])
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -103,7 +116,9 @@ def _corpus_paths(args):
             raise CommandError("--data is not used with --corpus synthetic")
         if len(paths) > 1:
             raise CommandError(f"--corpus {names[0]} takes one --data PATH, got {len(paths)}")
-        return [(names[0], paths[0] if paths else None)]
+        if names != ["synthetic"] and not paths:
+            raise CommandError(f"--corpus {names[0]} needs --data PATH (the corpus folder)")
+        return paths or [None]
     with_data = [name for name in names if name != "synthetic"]
     if len(paths) != len(with_data):
         raise CommandError(
@@ -111,75 +126,7 @@ def _corpus_paths(args):
             f"synthetic ({len(with_data)}, in the same order), got {len(paths)}"
         )
     paths = iter(paths)
-    return [(name, None if name == "synthetic" else next(paths)) for name in names]
-
-
-def _recorded(values):
-    """A ``--corpus`` or ``--data`` value as recorded: one value, or the list."""
-    return values[0] if values and len(values) == 1 else values
-
-
-def _load_corpus(args, sr=16000):
-    """The corpus named on the command line as a Bunch (data, target, groups);
-    several are combined (:func:`~sklearn_ser.datasets.concat_corpora`)."""
-    from .datasets import concat_corpora
-
-    corpora = [_load_one_corpus(args, name, data, sr) for name, data in _corpus_paths(args)]
-    if len(corpora) == 1:
-        return corpora[0]
-    try:
-        return concat_corpora(*corpora, names=args.corpus)
-    except ValueError as exc:
-        raise CommandError(f"cannot combine --corpus {' '.join(args.corpus)}: {exc}") from exc
-
-
-def _load_one_corpus(args, name, data, sr):
-    from sklearn.utils import resample
-
-    from . import datasets
-
-    if name == "synthetic":
-        corpus = datasets.make_emotional_speech(sr=sr, random_state=args.seed)
-        if args.max_clips is not None and args.max_clips < len(corpus.target):
-            keep = np.sort(
-                resample(
-                    np.arange(len(corpus.target)),
-                    replace=False,
-                    n_samples=args.max_clips,
-                    stratify=corpus.target,
-                    random_state=args.seed,
-                )
-            )
-            for key in ("target", "groups"):
-                corpus[key] = corpus[key][keep]
-            corpus.data = [corpus.data[i] for i in keep]
-        return corpus
-    if data is None:
-        raise CommandError(f"--corpus {name} needs --data PATH (the corpus folder)")
-    path = Path(data).expanduser()
-    if not path.exists():
-        raise CommandError(f"data path not found: {path}")
-    loader = {
-        "ravdess": datasets.load_ravdess,
-        "ased": datasets.load_ased,
-        "emodb": datasets.load_emodb,
-        "crema-d": datasets.load_crema_d,
-        "tess": datasets.load_tess,
-        "savee": datasets.load_savee,
-        "folder": datasets.load_audio_folder,
-    }[name]
-    options = {"sr": sr, "max_files": args.max_clips, "verbose": True}
-    if name == "folder":
-        options["groups"] = args.speaker_pattern
-    try:
-        return loader(path, **options)
-    except CorpusFileError as exc:  # its advice names on_error, which the CLI lacks
-        raise CommandError(
-            f"cannot load {name} from {path}: {exc.summary()}; check that --data is "
-            f"the {name} folder, or fix or remove the bad files"
-        ) from exc
-    except (FileNotFoundError, ValueError) as exc:
-        raise CommandError(f"cannot load {name} from {path}: {exc}") from exc
+    return [None if name == "synthetic" else next(paths) for name in names]
 
 
 def _label_edit(args):
@@ -193,171 +140,66 @@ def _label_edit(args):
     return {"merge": merge or None, "keep": args.emotions}
 
 
-def _label_facts(args):
-    """The label edit as recorded in results.json and beside a saved model."""
-    return {"merge": _label_edit(args)["merge"], "emotions": args.emotions}
-
-
-def _relabel(corpus, args):
-    """The corpus with the labels edited by ``--merge`` and ``--emotions``."""
-    from .datasets import relabel
-
+def _load(args):
+    """The corpora of ``--corpus``, labels edited by ``--merge`` and ``--emotions``."""
+    names, paths = args.corpus, _corpus_paths(args)
+    try:
+        corpus = load_corpus(
+            names if len(names) > 1 else names[0],
+            paths if len(names) > 1 else paths[0],
+            sr=SR,
+            max_clips=args.max_clips,
+            speaker_pattern=args.speaker_pattern,
+            random_state=args.seed,
+            verbose=True,
+        )
+    except CorpusFileError as exc:  # its advice names on_error, which the CLI lacks
+        raise CommandError(
+            f"{exc.summary()}; check that --data is the {exc.corpus} folder, or fix or "
+            "remove the bad files"
+        ) from exc
+    except (OSError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
     try:
         return relabel(corpus, **_label_edit(args))
     except ValueError as exc:
         raise CommandError(f"--merge/--emotions: {exc}") from exc
 
 
-def _audio_files(paths):
-    """The audio files to label; says on stderr which files in the folders were not."""
-    from .datasets import find_audio_files
-
-    try:
-        files, skipped = find_audio_files(paths)
-    except (FileNotFoundError, ValueError) as exc:
-        raise CommandError(str(exc)) from exc
-    if skipped:
-        shown = "; ".join(f"{file} ({why})" for file, why in skipped[:3])
-        more = f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
-        print(f"sklearn-ser: skipped {len(skipped)} file(s): {shown}{more}", file=sys.stderr)
-    return files
+def _n_seeds(name, args):
+    """Seeds averaged by the model: the baseline depends on none."""
+    return 1 if name == "baseline" else args.n_seeds
 
 
-# ---------------------------------------------------------------- models
-
-
-def _default_cv(corpora):
-    """The corpus's own protocol; each corpus held out in turn over several."""
-    return DEFAULT_CV[corpora[0]] if len(corpora) == 1 else "leave-one-corpus-out"
-
-
-def _cross_corpus_cv(spec, corpus, names):
-    """The splitter of ``--cv leave-one-corpus-out`` or ``--cv TRAIN:TEST``
-    (corpora joined by +), checked on the corpus; None for the other specs."""
-    from .evaluation import CrossCorpusSplit, LeaveOneCorpusOut
-
-    if spec == "leave-one-corpus-out":
-        if len(names) < 2:
-            raise CommandError(f"--cv {spec} needs several corpora: --corpus NAME NAME ...")
-        cv = LeaveOneCorpusOut()
-    elif ":" in spec and not spec.startswith("group-kfold:"):
-        train, test = (side.split("+") for side in spec.split(":", 1))
-        unknown = [name for name in train + test if name not in names]
-        if unknown:
-            raise CommandError(
-                f"--cv {spec}: {unknown[0]} is not one of --corpus {' '.join(names)}"
-            )
-        cv = CrossCorpusSplit(train, test)
-    else:
-        return None
-    try:  # e.g. corpora that share no emotion: one line now, not a traceback mid-run
-        list(cv.split(corpus.data, corpus.target, corpus.groups))
-    except ValueError as exc:
-        raise CommandError(f"--cv {spec}: {exc}") from exc
-    return cv
-
-
-def _make_cv(spec, groups):
-    from sklearn.model_selection import GroupKFold
-
-    from .evaluation import RAVDESS_FOLDS, leave_one_speaker_out
-
-    n_speakers = len(np.unique(groups))
-    if spec == "loso":
-        cv = leave_one_speaker_out()
-    elif spec == "ravdess-6":
-        cv = RAVDESS_FOLDS
-    elif spec.startswith("group-kfold:") and spec.split(":", 1)[1].isdigit():
-        n_folds = int(spec.split(":", 1)[1])
-        if not 2 <= n_folds <= n_speakers:
-            raise CommandError(
-                f"--cv {spec}: need between 2 and {n_speakers} folds (the number of speakers)"
-            )
-        cv = GroupKFold(n_splits=n_folds)
-    else:
-        raise CommandError(
-            "--cv must be loso, ravdess-6, group-kfold:K, leave-one-corpus-out or "
-            f"TRAIN:TEST (corpora, e.g. ravdess:ased), got {spec!r}"
-        )
-    if n_speakers < 2:
-        raise CommandError("speaker-independent evaluation needs at least 2 speakers")
-    return cv
-
-
-def _make_model(name, args, *, sr):
-    """The public recipe behind a ``--model`` choice, set up from the options.
-
-    On the synthetic corpus (1-s clips) the CNN-LSTM is the quick recipe
-    instead of the crop-trained CPU recipe.
-    """
-    from . import pipelines
-    from .estimators import EpochProgressBar
-
-    seed, speaker_norm = args.seed, args.speaker_norm
+def _make_model(name, args):
+    """The recipe of ``--model``, set up from the options."""
     if name == "baseline":
-        settings = _baseline_settings(args)
-        return pipelines.make_baseline_pipeline(
-            settings["classifier"],
-            features=tuple(settings["features"]),
-            speaker_norm=speaker_norm,
-            sr=sr,
-            random_state=seed,
-        )
-    if name == "cnn-lstm-1d" and speaker_norm:
-        raise CommandError(
-            "--speaker-norm applies to spectrogram models and the baseline, not to cnn-lstm-1d"
-        )
-    net = {"random_state": seed, "device": args.device, "callbacks": [EpochProgressBar()]}
-    if args.epochs is not None:
-        net["max_epochs"] = args.epochs
-    if name == "cnn-lstm-1d":
-        model = pipelines.make_zhao_1d_pipeline(sr=sr, **net)
+        options = {"features": args.features, "classifier": args.classifier}
     else:
-        recipe = {
-            "cnn-lstm": (
-                pipelines.make_small_cnn_lstm_pipeline
-                if args.corpus == ["synthetic"]
-                else pipelines.make_crop_cnn_lstm_pipeline
-            ),
-            "transformer-cnn": pipelines.make_zenkov_pipeline,
-        }[name]
-        model = recipe(sr=sr, speaker_norm=speaker_norm, **net)
-    if args.n_seeds > 1:
-        model = pipelines.make_seed_ensemble(model, n_seeds=args.n_seeds)
-    return model
-
-
-def _baseline_settings(args):
-    """The baseline's feature sets and classifier, from the options or by default."""
-    return {
-        "features": list(args.features or ["logmel"]),
-        "classifier": args.classifier or "logreg",
-    }
-
-
-def _check_baseline_options(models, args):
-    """Refuse baseline options without the baseline, and feature sets whose
-    optional package is missing, before any corpus is read."""
-    given = [option for option in ("features", "classifier") if getattr(args, option)]
-    if given and "baseline" not in models:
-        raise CommandError(f"--{given[0]} applies to --model baseline only")
-    for feature_set in args.features or ():
-        needed = BASELINE_FEATURES[feature_set]
-        if needed and importlib.util.find_spec(needed[0]) is None:
-            raise CommandError(
-                f"--features {feature_set} needs the {needed[0]} package: "
-                f"pip install 'sklearn_ser[{needed[1]}]'"
-            )
-
-
-def _check_seeds(args):
-    """Refuse a seed ensemble whose last seed is past numpy's range."""
-    last = args.seed + args.n_seeds - 1
-    if last >= 2**32:
-        raise CommandError(
-            f"--seed {args.seed} with --n-seeds {args.n_seeds} needs seeds up to {last}, "
-            f"past the largest, {2**32 - 1}"
+        options = {"device": args.device, "callbacks": [EpochProgressBar()]}
+        options.update({"max_epochs": args.epochs} if args.epochs else {})
+    try:
+        return make_recipe(
+            name,
+            sr=SR,
+            speaker_norm=args.speaker_norm,
+            corpus=args.corpus,
+            n_seeds=_n_seeds(name, args),
+            random_state=args.seed,
+            **options,
         )
+    except ImportError as exc:
+        raise CommandError(f"--features: {exc}") from exc
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _models(names, args):
+    """The models of ``--model``, once the baseline's options are checked."""
+    given = [option for option in ("features", "classifier") if getattr(args, option)]
+    if given and "baseline" not in names:
+        raise CommandError(f"--{given[0]} applies to --model baseline only")
+    return {name: _make_model(name, args) for name in names}
 
 
 def _max_epochs(model):
@@ -366,58 +208,63 @@ def _max_epochs(model):
     return epochs.pop() if len(epochs) == 1 else None
 
 
-def _n_seeds(name, args):
-    """Seeds averaged by the model: the baseline is deterministic, one."""
-    return 1 if name == "baseline" else args.n_seeds
-
-
 def _model_label(name, args):
-    """How a model is named in the output: seeds averaged, the baseline's
-    settings when chosen, speaker norm."""
+    """How a model is named in the output: seeds, the baseline's settings, speaker norm."""
     if _n_seeds(name, args) > 1:
         name += f" ({args.n_seeds} seeds)"
     if name == "baseline" and (args.features or args.classifier):
-        settings = _baseline_settings(args)
-        name += f" ({'+'.join(settings['features'])}, {settings['classifier']})"
+        name += f" ({'+'.join(args.features or ['logmel'])}, {args.classifier or 'logreg'})"
     return name + (" + speaker norm" if args.speaker_norm else "")
 
 
+def _recorded(values):
+    """A ``--corpus`` or ``--data`` value as recorded: one value, or the list."""
+    return values[0] if values and len(values) == 1 else values
+
+
+def _facts(name, model, corpus, args):
+    """What a run's report and a model file record of the command."""
+    facts = {
+        "corpus": _recorded(args.corpus),
+        "speaker_norm": args.speaker_norm,
+        "merge": _label_edit(args)["merge"],
+        "emotions": args.emotions,
+        "epochs": _max_epochs(model),
+        "seed": args.seed,
+        "n_seeds": _n_seeds(name, args),
+        "n_clips": len(corpus.target),
+    }
+    if name == "baseline":
+        facts.update(features=args.features or ["logmel"], classifier=args.classifier or "logreg")
+    return facts
+
+
+# ------------------------------------------------------------------- commands
+
+
 def _evaluate_out(name, args):
-    """The folder of one model's evaluation: under --out (in a sub-folder
-    per model when several are compared), or by default one folder per model
-    and configuration, named for reading (corpus, model and its settings)
-    with a short hash of every option that changes the results, so that the
-    same command finds its run again and other options never reuse it."""
+    """The folder of one model's evaluation: under --out (a sub-folder per model
+    when several are compared), or by default one per model and configuration,
+    named for reading, with a short hash of every option that changes the
+    results: the same command finds its run again, other options never reuse it."""
     if args.out is not None:
         return Path(args.out) / name if len(args.model) > 1 else Path(args.out)
-    settings = {
-        key: value for key, value in vars(args).items() if key not in _OPTIONS_OUTSIDE_RESULTS
-    }
+    settings = {k: v for k, v in vars(args).items() if k not in _OPTIONS_OUTSIDE_RESULTS}
     settings.update(
         model=name,
         n_seeds=_n_seeds(name, args),
-        cv=args.cv or _default_cv(args.corpus),
+        cv=args.cv or default_cv_spec(args.corpus),
         data=[str(Path(path).expanduser().resolve()) for path in args.data or ()],
     )
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
-    digest = digest.hexdigest()[:8]
     label = re.sub(r"[^a-z0-9]+", "-", _model_label(name, args).lower()).strip("-")
-    return Path(DEFAULT_RESULTS) / f"{'+'.join(args.corpus)}-{label}-{digest}"
-
-
-def _versions():
-    from .utils import running_versions
-
-    return {**running_versions(), "python": sys.version.split()[0]}
+    return Path(DEFAULT_RESULTS) / f"{'+'.join(args.corpus)}-{label}-{digest.hexdigest()[:8]}"
 
 
 @contextlib.contextmanager
 def _fold_runner(scheduler, n_jobs):
-    """Run the folds of the block on the Dask cluster at ``scheduler``, if given.
-
-    Yields the ``n_jobs`` of the folds. Only the fold computations travel;
-    their results come back here, so ``--out`` is written by this process.
-    """
+    """Yield the ``n_jobs`` of the folds, run on the Dask cluster at ``scheduler``
+    if given: only the fold computations travel, ``--out`` is written here."""
     if scheduler is None:
         yield n_jobs
         return
@@ -435,106 +282,52 @@ def _fold_runner(scheduler, n_jobs):
         yield -1  # the dask backend runs as many folds at once as the workers have threads
 
 
-@contextlib.contextmanager
-def _domain_warnings_on_one_line(prefix=""):
-    """Show each DomainShiftWarning as one line on stderr (beside any progress
-    bar), after ``prefix``, not as Python shows warnings (file, line and source)."""
-    from tqdm.auto import tqdm
-
-    from .exceptions import DomainShiftWarning
-
-    with warnings.catch_warnings():
-        show_other = warnings.showwarning
-
-        def show(message, category, filename, lineno, file=None, line=None):
-            if issubclass(category, DomainShiftWarning):
-                tqdm.write(f"sklearn-ser: warning: {prefix}{message}", file=sys.stderr)
-            else:
-                show_other(message, category, filename, lineno, file, line)
-
-        warnings.showwarning = show
-        yield
-
-
-# ---------------------------------------------------------------- commands
-
-
 def _evaluate(args):
     # Connect first, so that an unreachable scheduler fails before a long corpus read.
     with _fold_runner(args.scheduler, args.n_jobs) as n_jobs:
-        return _evaluate_folds(args, n_jobs)
-
-
-def _evaluate_folds(args, n_jobs):
-    from .evaluation import evaluate_speaker_independent, save_report
-    from .exceptions import CheckpointError
-
-    _check_baseline_options(args.model, args)
-    _check_seeds(args)
-    # The folders that will be written (--out or the default per
-    # configuration), checked before the corpus is read.
-    for name in args.model:
-        _check_out(_evaluate_out(name, args), folder=True, default=args.out is None)
-    corpus = _relabel(_load_corpus(args), args)
-    if corpus.groups is None:
-        raise CommandError(
-            "the speakers of the clips are unknown, so no speaker-independent split is "
-            "possible; pass --speaker-pattern REGEX (a group that captures the speaker)"
-        )
-    cv_spec = args.cv or _default_cv(args.corpus)
-    cv = _cross_corpus_cv(cv_spec, corpus, args.corpus) or _make_cv(cv_spec, corpus.groups)
-    reports = {}
-    for name in args.model:
-        label = _model_label(name, args)
-        model = _make_model(name, args, sr=corpus.sr)
-        print(
-            f"{label} on {'+'.join(args.corpus)}: {len(corpus.target)} clips, "
-            f"{len(np.unique(corpus.groups))} speakers, cv {cv_spec}",
-            file=sys.stderr,
-        )
-        # One folder per model; finished folds are kept in it, so the same
-        # command resumes an interrupted run.
-        model_out = _evaluate_out(name, args)
-        try:
-            with _domain_warnings_on_one_line():
-                report = evaluate_speaker_independent(
-                    model,
-                    corpus.data,
-                    corpus.target,
-                    corpus.groups,
-                    cv,
-                    n_jobs=n_jobs,
-                    checkpoint_dir=model_out / "folds",
-                    corpora=corpus.get("corpus"),
-                )
-        except CheckpointError as exc:
-            raise CommandError(str(exc)) from exc
-        run = {
-            "corpus": _recorded(args.corpus),
-            "data": _recorded(args.data),
-            "model": name,
-            "speaker_norm": args.speaker_norm,
-            **_label_facts(args),
-            "cv": cv_spec,
-            "epochs": _max_epochs(model),
-            "seed": args.seed,
-            "n_seeds": _n_seeds(name, args),
-            **(_baseline_settings(args) if name == "baseline" else {}),
-            "n_clips": len(corpus.target),
-            "wall_time_s": sum(report.fold_times),
-            "versions": _versions(),
-        }
-        try:
-            figures = save_report(report, model_out, run)
-        except OSError as exc:
+        models, outs = _models(args.model, args), {}
+        for name in models:
+            outs[name] = _evaluate_out(name, args)
+            _check_out(outs[name], folder=True, default=args.out is None)
+        corpus = _load(args)
+        if corpus.groups is None:
             raise CommandError(
-                f"cannot write the report in {model_out}: {os_error_reason(exc)}"
-            ) from exc
-        print(report)
-        print(
-            f"\nwrote {', '.join(figures)} to {model_out} ({run['wall_time_s']:.0f} s of folds)\n"
-        )
-        reports[label] = report
+                "the speakers of the clips are unknown, so no speaker-independent split is "
+                "possible; pass --speaker-pattern REGEX (a group that captures the speaker)"
+            )
+        spec = args.cv or default_cv_spec(args.corpus)
+        try:
+            cv = make_speaker_cv(spec, corpus.groups, y=corpus.target)
+        except ValueError as exc:
+            raise CommandError(f"--cv {spec}: {exc}") from exc
+        reports = {}
+        for name, model in models.items():
+            label = _model_label(name, args)
+            speakers = len(np.unique(corpus.groups))
+            print(
+                f"{label} on {'+'.join(args.corpus)}: {len(corpus.target)} clips, "
+                f"{speakers} speakers, cv {spec}",
+                file=sys.stderr,
+            )
+            run = {"model": name, "data": _recorded(args.data), "cv": spec}
+            run.update(_facts(name, model, corpus, args))
+            try:
+                report, written = evaluate_to_folder(
+                    model, corpus.data, corpus.target, corpus.groups, cv, outs[name],
+                    run=run, corpora=corpus.get("corpus"), n_jobs=n_jobs,
+                )  # fmt: skip
+            except CheckpointError as exc:
+                raise CommandError(str(exc)) from exc
+            except OSError as exc:
+                raise CommandError(
+                    f"cannot write the report in {outs[name]}: {os_error_reason(exc)}"
+                ) from exc
+            print(report)
+            print(
+                f"\nwrote {', '.join(written)} to {outs[name]} "
+                f"({sum(report.fold_times):.0f} s of folds)\n"
+            )
+            reports[label] = report
     if len(reports) > 1:
         width = max(map(len, reports))
         print(f"{'model':<{width}}  UAR %         accuracy %    (mean ± sample std over folds)")
@@ -547,15 +340,9 @@ def _evaluate_folds(args, n_jobs):
 
 
 def _train(args):
-    from sklearn import config_context
-    from sklearn.utils.metadata_routing import get_routing_for_object
-
-    _check_baseline_options([args.model], args)
-    _check_seeds(args)
-    out = Path(args.out)
+    model, out = _models([args.model], args)[args.model], Path(args.out)
     _check_out(out, folder=False)  # before the corpus is read and the model trained
-    corpus = _relabel(_load_corpus(args), args)
-    model = _make_model(args.model, args, sr=corpus.sr)
+    corpus = _load(args)
     if args.speaker_norm and corpus.groups is None:
         raise CommandError("--speaker-norm needs the speakers: pass --speaker-pattern REGEX")
     # Routing hands the speakers to every step that requests them: the
@@ -564,27 +351,9 @@ def _train(args):
         wanted = get_routing_for_object(model).consumes("fit", ["groups"])
         groups = {"groups": corpus.groups} if wanted and corpus.groups is not None else {}
         model.fit(corpus.data, corpus.target, **groups)
-    facts = {
-        "format": MODEL_FORMAT,
-        "format_version": MODEL_FORMAT_VERSION,
-        "model_name": args.model,
-        "sr": corpus.sr,
-        "classes": [str(c) for c in model.classes_],
-        "corpus": _recorded(args.corpus),
-        "speaker_norm": args.speaker_norm,
-        **_label_facts(args),
-        "n_seeds": _n_seeds(args.model, args),
-        "n_clips": len(corpus.target),
-    }
+    facts = {"model_name": args.model, **_facts(args.model, model, corpus, args)}
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if args.format == "safe":
-            from . import save_model
-
-            save_model(model, out, metadata=facts)
-        else:
-            with replacing(out) as temporary:
-                joblib.dump({**facts, "model": model, "versions": _versions()}, temporary)
+        save_trained_model(model, out, sr=corpus.sr, metadata=facts, format=args.format)
     except OSError as exc:
         raise CommandError(f"cannot write --out {out}: {os_error_reason(exc, out)}") from exc
     print(
@@ -594,78 +363,22 @@ def _train(args):
     return 0
 
 
-def _load_model(path, *, allow_pickle=False):
-    """The model and the facts ``train`` recorded beside it, checked.
-
-    A pickle is read only with ``allow_pickle``: unpickling runs code stored
-    in the file.
-    """
-    from . import load_model
-    from ._persistence import is_archive
-
-    path = Path(path)
-    if not path.exists() or path.is_dir():
-        raise CommandError(f"model file not found: {path}")
+def _audio_files(paths):
+    """The audio files to label; says on stderr which files in the folders were not."""
     try:
-        archive = is_archive(path)
-    except (OSError, ValueError) as exc:  # a FIFO, a directory, unreadable
+        files, skipped = find_audio_files(paths)
+    except (FileNotFoundError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
-    if allow_pickle and not archive:
-        print(
-            f"sklearn-ser: warning: loading the pickle {path} runs code stored in it",
-            file=sys.stderr,
-        )
-        try:
-            saved = joblib.load(path)
-        except Exception as exc:  # any unreadable file is the same user error
-            raise CommandError(f"{path} is not a sklearn-ser model file ({exc})") from exc
-    else:
-        try:
-            model, saved = load_model(path, return_metadata=True)
-        except ValueError as exc:  # not the safe format, damaged, a refused class
-            hint = "" if archive else "; pass --allow-pickle for a pickle you trust"
-            raise CommandError(f"{exc}{hint}") from exc
-        if isinstance(saved, dict):
-            saved["model"] = model
-    _check_facts(saved, path)
-    return saved
-
-
-def _check_facts(saved, path):
-    """Refuse a model file whose recorded facts are missing, of the wrong type
-    or disagree with the model: the model's own ``classes_`` and sampling rate
-    are the truth."""
-    if not isinstance(saved, dict) or saved.get("format") != MODEL_FORMAT:
-        raise CommandError(
-            f"{path} is not a sklearn-ser model file (write one with `sklearn-ser train`)"
-        )
-    version = saved.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise CommandError(f"{path} is damaged: its format_version is not an integer")
-    if version > MODEL_FORMAT_VERSION:
-        raise CommandError(
-            f"{path} was written by a newer sklearn-ser (model file version {version}); "
-            "upgrade to read it"
-        )
-    model = saved.get("model")
-    classes = getattr(model, "classes_", None)
-    if classes is None or saved.get("classes") != [str(c) for c in classes]:
-        raise CommandError(f"{path} is damaged: its recorded classes are not the model's")
-    sr = saved.get("sr")
-    model_rates = {
-        value for key, value in model.get_params().items() if key == "sr" or key.endswith("__sr")
-    }
-    if not isinstance(sr, int) or isinstance(sr, bool) or sr <= 0 or model_rates - {sr}:
-        raise CommandError(
-            f"{path} is damaged: its recorded sampling rate {sr!r} is not the model's"
-        )
+    if skipped:
+        shown = "; ".join(f"{file} ({why})" for file, why in skipped[:3])
+        more = f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+        print(f"sklearn-ser: skipped {len(skipped)} file(s): {shown}{more}", file=sys.stderr)
+    return files
 
 
 def _prediction_speakers(args, files, truth):
     """Speakers for a speaker-normalising model: from ``--speaker-pattern``,
     else from the corpus naming of ``--corpus``, else one per folder."""
-    from .datasets import speakers_from_paths
-
     if args.speaker_pattern is not None:
         try:
             return speakers_from_paths(files, args.speaker_pattern)
@@ -686,9 +399,9 @@ def _prediction_speakers(args, files, truth):
 def _probability_edit(args, classes):
     """``probabilities -> (probabilities, classes)`` under ``--merge`` and
     ``--emotions``, checked against the model's classes before any audio is read."""
-    from .evaluation import merge_probabilities
 
     def edit(probabilities):
+        _check_probabilities(probabilities, args.model_file)
         if not (args.merge or args.emotions):
             return probabilities, list(classes)
         merged, kept = merge_probabilities(probabilities, classes, **_label_edit(args))
@@ -701,20 +414,24 @@ def _probability_edit(args, classes):
     return edit
 
 
+def _check_probabilities(probabilities, model_file):
+    if not np.isfinite(probabilities).all():
+        raise CommandError(
+            f"the model in {model_file} gives NaN or infinite probabilities: "
+            "its fitted values are damaged"
+        )
+
+
 def _predict(args):
-    from sklearn import config_context
-
-    from .datasets import read_audio
-    from .segmentation import clip_duration
-
     _check_segment_options(args)
     if args.out is not None:
         _check_out(Path(args.out), folder=False)  # before any audio is read
-    saved = _load_model(args.model_file, allow_pickle=args.allow_pickle)
+    try:
+        model, saved = load_trained_model(args.model_file, allow_pickle=args.allow_pickle)
+    except (OSError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
     files = _audio_files(args.inputs)
-    model = saved["model"]
-    classes = [str(c) for c in model.classes_]
-    relabel_probabilities = _probability_edit(args, classes)
+    relabel_probabilities = _probability_edit(args, [str(c) for c in model.classes_])
     if args.segments or args.window is not None:
         return _predict_segments(args, model, saved["sr"], files, relabel_probabilities)
     truth = _known_labels(args, files)
@@ -733,11 +450,9 @@ def _predict(args):
     params = {}
     if saved.get("speaker_norm"):
         params["groups"] = _prediction_speakers(args, files, truth)
-    with config_context(enable_metadata_routing=True), _domain_warnings_on_one_line():
+    with config_context(enable_metadata_routing=True), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="SpeakerStandardScaler got no groups")
-        probabilities = model.predict_proba(waveforms, **params)
-    _check_probabilities(probabilities, args.model_file)
-    probabilities, classes = relabel_probabilities(probabilities)
+        probabilities, classes = relabel_probabilities(model.predict_proba(waveforms, **params))
     rows = [
         {
             "file": str(file),
@@ -775,59 +490,46 @@ def _check_segment_options(args):
         _check_out(Path(args.plot), folder=False, option="--plot")
 
 
-def _check_probabilities(probabilities, model_file):
-    if not np.isfinite(probabilities).all():
-        raise CommandError(
-            f"the model in {model_file} gives NaN or infinite probabilities: "
-            "its fitted values are damaged"
-        )
-
-
 def _predict_segments(args, model, sr, files, relabel_probabilities):
     """``predict --segments`` / ``--window``: one row per segment of each file,
     with ``--merge``/``--emotions`` applied to each segment's probabilities."""
-    import pandas as pd
-
-    from .segmentation import FixedWindows, SpeechSegmenter, plot_emotion_timeline, predict_segments
-
     if args.plot and len(files) > 1:
         raise CommandError("--plot draws one recording: give one audio file")
     segmenter = SpeechSegmenter() if args.window is None else FixedWindows(args.window, args.hop)
     model_classes = [str(c) for c in model.classes_]
-    _, classes = relabel_probabilities(np.zeros((0, len(model_classes))))
     rows = []
     for file in files:
         # A recording's segments are one call of the model: one warning per file, named.
-        with _domain_warnings_on_one_line(prefix=f"{file}: "):
+        with _warnings_on_one_line(prefix=f"{file}: "):
             try:
                 table = predict_segments(
                     model, file, sr=sr, segmenter=segmenter, progress=sys.stderr.isatty()
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
-        _check_probabilities(table[model_classes].to_numpy(), args.model_file)
         probabilities, classes = relabel_probabilities(table[model_classes].to_numpy())
-        table = table[["start", "end"]].copy()
-        table["label"] = pd.Series(
-            np.asarray(classes, dtype=object)[probabilities.argmax(axis=1)], dtype=object
+        table = table[["start", "end"]].assign(
+            label=np.asarray(classes, dtype=object)[probabilities.argmax(axis=1)],
+            **dict(zip(classes, probabilities.T)),
         )
-        for name, column in zip(classes, probabilities.T):
-            table[name] = column
         rows += [{"file": str(file), **row} for row in table.to_dict("records")]
     _write_predictions(args, rows, ["file", "start", "end", "label", *classes])
     if args.plot:
-        from matplotlib.figure import Figure
-
-        figure = Figure(figsize=(10, 3), layout="constrained")
-        plot_emotion_timeline(table, ax=figure.subplots(), title=str(files[0]))
-        plot = Path(args.plot)
-        try:
-            plot.parent.mkdir(parents=True, exist_ok=True)
-            with replacing(plot) as temporary:
-                figure.savefig(temporary, dpi=120, format="png")
-        except OSError as exc:
-            raise CommandError(f"cannot write --plot {plot}: {os_error_reason(exc, plot)}") from exc
+        _write_plot(Path(args.plot), table, title=str(files[0]))
     return 0
+
+
+def _write_plot(plot, table, title):
+    from matplotlib.figure import Figure  # an optional package, checked with the options
+
+    figure = Figure(figsize=(10, 3), layout="constrained")
+    plot_emotion_timeline(table, ax=figure.subplots(), title=title)
+    try:
+        plot.parent.mkdir(parents=True, exist_ok=True)
+        with replacing(plot) as temporary:
+            figure.savefig(temporary, dpi=120, format="png")
+    except OSError as exc:
+        raise CommandError(f"cannot write --plot {plot}: {os_error_reason(exc, plot)}") from exc
 
 
 def _write_predictions(args, rows, columns):
@@ -864,13 +566,11 @@ def _format_rows(rows, columns, fmt):
     ]
     widths = [max([len(c), *(len(line[i]) for line in cells)]) for i, c in enumerate(columns)]
     for line in [columns, *cells]:
-        print(
-            "  ".join(
-                cell.rjust(width) if number else cell.ljust(width)
-                for cell, width, number in zip(line, widths, numbers)
-            ).rstrip(),
-            file=buffer,
+        aligned = (
+            cell.rjust(width) if number else cell.ljust(width)
+            for cell, width, number in zip(line, widths, numbers)
         )
+        print("  ".join(aligned).rstrip(), file=buffer)
     return buffer.getvalue()
 
 
@@ -878,10 +578,6 @@ def _known_labels(args, files):
     """The true labels of the files, from ``--corpus`` or ``--labels`` (None
     for a file the CSV does not list), with their speakers when the corpus
     names them; None without either option."""
-    from sklearn.utils import Bunch
-
-    from .datasets import parse_filenames, read_labels_csv
-
     if args.corpus is not None:
         try:
             return parse_filenames(files, args.corpus.replace("-", "_"))
@@ -905,11 +601,6 @@ def _score(args, truth, predicted, classes):
     True labels get the same ``--merge``/``--emotions`` edit as the model;
     files whose label the model does not predict are left out, and said so.
     """
-    from sklearn.utils import Bunch
-
-    from .datasets import relabel
-    from .evaluation import score_predictions
-
     notes = []
     listed = np.flatnonzero([label is not None for label in truth.target])
     if len(listed) < len(predicted):
@@ -938,74 +629,80 @@ def _score(args, truth, predicted, classes):
     return "\n".join([*(f"note: {note}" for note in notes), str(scores)])
 
 
-# ---------------------------------------------------------------- parser
+# --------------------------------------------------------------------- parser
 
 
-def _integer(text, *, accept, expected):
-    try:
-        value = int(text)
-    except ValueError:
-        value = None
-    if value is None or not accept(value):
-        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
-    return value
+def _option_type(check):
+    """An argparse type: the text once ``check`` accepts it (or what it makes of
+    it); its ValueError becomes argparse's one-line error."""
+
+    def convert(text):
+        try:
+            value = check(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from exc
+        return text if value is None else value
+
+    return convert
 
 
+def _integer(accept, expected):
+    """The argparse type of integers that ``accept`` takes."""
+
+    def convert(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not accept(value):
+            raise ValueError(f"expected {expected}, got {text!r}")
+        return value
+
+    return _option_type(convert)
+
+
+@_option_type
 def _positive_float(text):
     try:
         value = float(text)
     except ValueError:
         value = 0.0
     if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        raise ValueError(f"expected a positive number, got {text!r}")
     return value
 
 
-_positive_int = functools.partial(_integer, accept=lambda n: n >= 1, expected="a positive integer")
-# joblib counts from the end below zero (-1: all CPUs); 0 workers is no run.
-_n_jobs = functools.partial(
-    _integer, accept=lambda n: n != 0, expected="a non-zero integer (-1: all CPUs)"
-)
-# numpy's seeds are 32-bit unsigned integers.
-_seed = functools.partial(
-    _integer, accept=lambda n: 0 <= n < 2**32, expected=f"an integer from 0 to {2**32 - 1}"
-)
+@_option_type
+def _label_pair(text):
+    source, sep, target = text.partition("=")
+    if not (sep and source and target):
+        raise ValueError(f"expected LABEL=NEW_LABEL, got {text!r}")
+    return source, target
 
 
-def _checked_text(text, check):
-    """``text``, once ``check`` accepts it; its ValueError becomes argparse's error."""
-    try:
-        check(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
-    return text
-
-
-def _regular_expression(text):
-    from .utils._validation import _compile_pattern
-
-    return _checked_text(text, _compile_pattern)
-
-
+@_option_type
 def _device(text):
-    from .utils import check_device
+    check_device(text)
 
-    return _checked_text(text, check_device)
+
+@_option_type
+def _speaker_pattern(text):
+    speakers_from_paths([], text)  # the speaker pattern rule's own check, without files
+
+
+_positive_int = _integer(lambda n: n >= 1, "a positive integer")
+# joblib counts from the end below zero (-1: all CPUs); 0 workers is no run.
+_n_jobs = _integer(lambda n: n != 0, "a non-zero integer (-1: all CPUs)")
+# numpy's seeds are 32-bit unsigned integers.
+_seed = _integer(lambda n: 0 <= n < 2**32, f"an integer from 0 to {2**32 - 1}")
 
 
 def _default_cv_help():
     """Each corpus's default --cv, e.g. "loso for emodb, tess; ravdess-6 for ravdess"."""
     corpora_of = {}
-    for corpus, spec in DEFAULT_CV.items():
-        corpora_of.setdefault(spec, []).append(corpus)
+    for corpus in CORPUS_NAMES:
+        corpora_of.setdefault(default_cv_spec(corpus), []).append(corpus)
     return "; ".join(f"{spec} for {', '.join(names)}" for spec, names in corpora_of.items())
-
-
-def _label_pair(text):
-    source, sep, target = text.partition("=")
-    if not (sep and source and target):
-        raise argparse.ArgumentTypeError(f"expected LABEL=NEW_LABEL, got {text!r}")
-    return source, target
 
 
 def _add_label_options(parser):
@@ -1026,11 +723,11 @@ def _add_label_options(parser):
     )
 
 
-def _add_data_options(parser):
+def _add_data_options(parser, models):
     _add_label_options(parser)
     parser.add_argument(
         "--corpus",
-        choices=CORPORA,
+        choices=CORPUS_NAMES,
         nargs="+",
         default=["synthetic"],
         help="corpus to use (default: the built-in synthetic one); several are "
@@ -1045,15 +742,23 @@ def _add_data_options(parser):
     )
     parser.add_argument(
         "--speaker-pattern",
-        type=_regular_expression,
+        type=_speaker_pattern,
         metavar="REGEX",
-        help="with --corpus folder: regex whose group captures the speaker in a file path",
+        help="with --corpus folder: regex searched in each file's path below --data, "
+        "whose group (named speaker, or the first) captures the speaker",
     )
     parser.add_argument(
         "--max-clips",
         type=_positive_int,
         metavar="N",
         help="use at most N clips of each corpus, spread over it (quick runs)",
+    )
+    parser.add_argument(
+        "--model",
+        choices=RECIPE_NAMES,
+        **({"nargs": "+", "default": ["cnn-lstm"]} if models else {"default": "cnn-lstm"}),
+        help=f"{'model(s) to evaluate, side by side' if models else 'model to train'} "
+        "(default: cnn-lstm; on the synthetic corpus the CNN-LSTM is a small one)",
     )
     parser.add_argument(
         "--speaker-norm",
@@ -1071,7 +776,6 @@ def _add_data_options(parser):
     parser.add_argument(
         "--features",
         nargs="+",
-        choices=BASELINE_FEATURES,
         help="baseline only: feature sets, side by side when several: logmel "
         "(log-mel statistics), egemaps, compare (openSMILE, the [opensmile] "
         "extra), voice (pretrained speaker encoder, the [voice] extra) "
@@ -1079,8 +783,8 @@ def _add_data_options(parser):
     )
     parser.add_argument(
         "--classifier",
-        choices=BASELINE_CLASSIFIERS,
-        help="baseline only: logistic regression, or an RBF or linear SVM (default: logreg)",
+        help="baseline only: logreg (logistic regression), svm or linear-svm (an RBF or "
+        "linear SVM) (default: logreg)",
     )
     parser.add_argument(
         "--seed", type=_seed, default=0, help="random seed, 0 to 2**32 - 1 (default: 0)"
@@ -1111,22 +815,16 @@ def _parser():
     evaluate = commands.add_parser(
         "evaluate", help="speaker-independent cross-validation with a report"
     )
-    _add_data_options(evaluate)
-    evaluate.add_argument(
-        "--model",
-        choices=MODELS,
-        nargs="+",
-        default=["cnn-lstm"],
-        help="model(s) to evaluate, side by side when several (default: "
-        "cnn-lstm; on the synthetic corpus the CNN-LSTM is a small one)",
-    )
+    _add_data_options(evaluate, models=True)
     evaluate.add_argument(
         "--cv",
-        metavar="{loso,group-kfold:K,ravdess-6,leave-one-corpus-out,TRAIN:TEST}",
+        metavar="{loso,group-kfold:K,ravdess-6,emobox-ravdess,leave-one-corpus-out,TRAIN:TEST}",
         help=f"outer folds (default: {_default_cv_help()}; with several corpora "
-        "leave-one-corpus-out: test on each, train on the others). TRAIN:TEST trains "
-        "on some corpora and tests on others, e.g. ravdess:ased or ravdess+ased:emodb; "
-        "the cross-corpus folds keep only the emotions training and test share",
+        "leave-one-corpus-out: test on each, train on the others). ravdess-6 and "
+        "emobox-ravdess are the RAVDESS folds of this package and of the EmoBox benchmark. "
+        "TRAIN:TEST trains on some corpora and tests on others, e.g. ravdess:ased or "
+        "ravdess+ased:emodb; the cross-corpus folds keep only the emotions training and "
+        "test share",
     )
     where = evaluate.add_mutually_exclusive_group()
     where.add_argument(
@@ -1150,14 +848,7 @@ def _parser():
     evaluate.set_defaults(run=_evaluate)
 
     train = commands.add_parser("train", help="fit a model on a whole corpus and save it")
-    _add_data_options(train)
-    train.add_argument(
-        "--model",
-        choices=MODELS,
-        default="cnn-lstm",
-        help="model to train (default: cnn-lstm; on the synthetic corpus "
-        "the CNN-LSTM is a small one)",
-    )
+    _add_data_options(train, models=False)
     train.add_argument(
         "--out",
         default="model.pt",
@@ -1194,17 +885,18 @@ def _parser():
     )
     truth.add_argument(
         "--corpus",
-        choices=[name for name in CORPORA if name not in ("synthetic", "folder")],
+        choices=[name for name in CORPUS_NAMES if name not in ("synthetic", "folder")],
         help="the files are named as in this corpus: score against the labels of "
         "their names, as --labels does",
     )
     predict.add_argument(
         "--speaker-pattern",
-        type=_regular_expression,
+        type=_speaker_pattern,
         metavar="REGEX",
-        help="for a model trained with --speaker-norm: regex whose group "
-        "captures the speaker in a file path (default: the speakers of --corpus, else "
-        "the files of each folder are normalised together, as one speaker)",
+        help="for a model trained with --speaker-norm: regex searched in each file's path "
+        "as printed, whose group (named speaker, or the first) captures the speaker "
+        "(default: the speakers of --corpus, else the files of each folder are normalised "
+        "together, as one speaker)",
     )
     predict.add_argument(
         "--allow-pickle",
@@ -1264,7 +956,7 @@ def main(argv=None):
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else 0
     try:
-        with sigterm_raises_interrupt():
+        with sigterm_raises_interrupt(), _warnings_on_one_line():
             return args.run(args)
     except CommandError as exc:
         print(f"sklearn-ser: error: {exc}", file=sys.stderr)
