@@ -167,8 +167,8 @@ def _load(args):
 
 
 def _n_seeds(name, args):
-    """Seeds averaged by the model: the baseline depends on none."""
-    return 1 if name == "baseline" else args.n_seeds
+    """Seeds averaged by the model: those of --n-seeds for the single networks."""
+    return 1 if name in ("baseline", "recommended") else args.n_seeds
 
 
 def _make_model(name, args):
@@ -758,7 +758,9 @@ def _add_data_options(parser, models):
         choices=RECIPE_NAMES,
         **({"nargs": "+", "default": ["cnn-lstm"]} if models else {"default": "cnn-lstm"}),
         help=f"{'model(s) to evaluate, side by side' if models else 'model to train'} "
-        "(default: cnn-lstm; on the synthetic corpus the CNN-LSTM is a small one)",
+        "(default: cnn-lstm; on the synthetic corpus the CNN-LSTM is a small one); "
+        "recommended: a soft vote of the CNN-LSTM and two feature-set SVMs (the "
+        "[opensmile] and [voice] extras)",
     )
     parser.add_argument(
         "--speaker-norm",
@@ -794,8 +796,9 @@ def _add_data_options(parser, models):
         type=_positive_int,
         default=1,
         metavar="N",
-        help="neural models: train N copies from seeds SEED, SEED+1, ... and average "
-        "their class probabilities (a seed ensemble, N times the cost; default: 1)",
+        help="cnn-lstm, cnn-lstm-1d and transformer-cnn: train N copies from seeds SEED, "
+        "SEED+1, ... and average their class probabilities (a seed ensemble, N times the "
+        "cost; default: 1)",
     )
     parser.add_argument(
         "--device",

@@ -82,6 +82,18 @@ def test_evaluate_baseline_on_ravdess(ravdess_path, tmp_path, capsys):
     assert not list(tmp_path.glob("training_curves_*.png"))
 
 
+def test_evaluate_on_the_emobox_ravdess_folds(ravdess_path, tmp_path):
+    from sklearn_ser.evaluation import EMOBOX_RAVDESS_FOLDS
+
+    argv = ["evaluate", "--corpus", "ravdess", "--data", str(ravdess_path), "--model", "baseline"]
+    assert main([*argv, "--max-clips", "48", "--cv", "emobox-ravdess", "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["run"]["cv"] == "emobox-ravdess"
+    assert [sorted(fold["speakers"]) for fold in results["folds"]] == [
+        sorted(fold) for fold in EMOBOX_RAVDESS_FOLDS.folds
+    ]
+
+
 def test_evaluate_baseline_on_ased(ased_path, tmp_path):
     argv = ["evaluate", "--corpus", "ased", "--data", str(ased_path), "--model", "baseline"]
     assert main([*argv, "--max-clips", "20", "--out", str(tmp_path)]) == 0
@@ -489,6 +501,26 @@ def test_train_saves_a_seed_ensemble_that_predicts(wav_folder, tmp_path, capsys)
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == len(list(wav_folder.rglob("*.wav")))
     assert {row["label"] for row in rows} <= set(facts["classes"])
+
+
+@pytest.mark.slow
+def test_train_and_predict_the_recommended_model_with_speaker_norm(wav_folder, tmp_path, capsys):
+    model_file = tmp_path / "recommended.pt"
+    argv = ["train", "--model", "recommended", "--speaker-norm", "--epochs", "1"]
+    assert main([*argv, "--max-clips", "24", "--out", str(model_file)]) == 0
+    model, facts = load_model(model_file, return_metadata=True)
+    assert (facts["model_name"], facts["speaker_norm"], facts["epochs"]) == ("recommended", True, 1)
+    assert [name for name, _ in model[-1].estimators] == [
+        "cnn_lstm",
+        "compare_svm",
+        "egemaps_voice_svm",
+    ]
+    capsys.readouterr()
+    predict = ["predict", str(model_file), str(wav_folder), "--format", "json"]
+    assert main([*predict, "--speaker-pattern", r"clip(\d)"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(list(wav_folder.rglob("*.wav")))
+    assert all(sum(row[c] for c in facts["classes"]) == pytest.approx(1.0) for row in rows)
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "two"])

@@ -12,10 +12,11 @@ from ._recipes import (
     make_zenkov_pipeline,
     make_zhao_1d_pipeline,
 )
+from ._recommended import make_recommended_pipeline
 from ._seed_ensemble import make_seed_ensemble
 
 #: The names :func:`make_recipe` takes.
-RECIPE_NAMES = ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline")
+RECIPE_NAMES = ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline", "recommended")
 
 # The baseline's feature sets that need an optional package: (package, extra).
 _FEATURE_PACKAGES = {
@@ -77,10 +78,13 @@ def make_recipe(
       :func:`make_zenkov_pipeline`.
     - ``"baseline"``: :func:`make_baseline_pipeline`, statistics of log-mel
       bands (or other ``features``) and a linear model.
+    - ``"recommended"``: :func:`make_recommended_pipeline`, a soft vote of
+      the crop CNN-LSTM and two feature-set SVMs (needs the ``[opensmile]``
+      and ``[voice]`` extras).
 
     Parameters
     ----------
-    name : {"cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline"}
+    name : {"cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline", "recommended"}
         The recipe, one of :data:`RECIPE_NAMES`.
     sr : int, default=16000
         Sampling rate of the input waveforms.
@@ -92,10 +96,11 @@ def make_recipe(
         :data:`~sklearn_ser.datasets.CORPUS_NAMES`) the model will train
         on; only "synthetic" alone changes the choice, as said above.
     n_seeds : int, default=1
-        Neural recipes: train this many copies of the classifier from
-        ``random_state``, ``random_state + 1``... and average their class
-        probabilities (:func:`make_seed_ensemble`). The baseline depends on
-        no seed and takes 1 only.
+        The single networks ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn"):
+        train this many copies of the classifier from ``random_state``,
+        ``random_state + 1``... and average their class probabilities
+        (:func:`make_seed_ensemble`). The baseline, which depends on no
+        seed, and the recommended vote take 1 only.
     features : str or list of str, default=None
         Baseline only: its feature sets, "logmel" (the default), "egemaps",
         "compare" or "voice", side by side when several. A set whose
@@ -106,8 +111,10 @@ def make_recipe(
     random_state : int, default=None
         Seed of the classifier.
     **classifier_params
-        Neural recipes only: parameters of the classifier, overriding the
-        recipe's, e.g. ``max_epochs``, ``device`` or ``callbacks``.
+        Parameters of the network, overriding the recipe's, e.g.
+        ``max_epochs``, ``device`` or ``callbacks``: of the classifier of a
+        neural recipe, of the CNN-LSTM member of the recommended vote; the
+        baseline takes none.
 
     Returns
     -------
@@ -117,9 +124,10 @@ def make_recipe(
     Raises
     ------
     ValueError
-        When an option does not apply to the recipe (``speaker_norm`` to
-        "cnn-lstm-1d", ``features``, ``classifier`` or ``n_seeds`` greater
-        than 1 to a neural recipe or the baseline as said above), or the
+        When an option does not apply to the recipe as said above
+        (``speaker_norm`` to "cnn-lstm-1d", ``features`` and ``classifier``
+        but to the baseline, ``n_seeds`` greater than 1 to the baseline or
+        the recommended vote, network parameters to the baseline), or the
         seeds pass numpy's largest.
     ImportError
         When a feature set's optional package is missing, naming the extra
@@ -136,10 +144,14 @@ def make_recipe(
     ['inputdomaincheck', 'logmeltransformer', 'utterancestatistics', 'speakerstandardscaler',
      'calibratedclassifiercv']
     """
+    if name in ("baseline", "recommended") and n_seeds > 1:
+        raise ValueError(f"the {name} model takes no n_seeds: seeds are for the single networks")
+    if name != "baseline" and (features is not None or classifier is not None):
+        raise ValueError("features and classifier apply to the baseline only")
     if name == "baseline":
-        if classifier_params or n_seeds > 1:
-            given = [*classifier_params, *(["n_seeds"] if n_seeds > 1 else [])]
-            raise ValueError(f"the baseline takes no {', '.join(given)}: it is not a network")
+        if classifier_params:
+            given = ", ".join(classifier_params)
+            raise ValueError(f"the baseline takes no {given}: it is no network")
         features = "logmel" if features is None else features
         _check_feature_packages(features)
         return make_baseline_pipeline(
@@ -149,14 +161,19 @@ def make_recipe(
             sr=sr,
             random_state=random_state,
         )
-    if features is not None or classifier is not None:
-        raise ValueError("features and classifier apply to the baseline only")
+    if name == "recommended":
+        _check_feature_packages(("compare", "egemaps", "voice"))
+        model = make_recommended_pipeline(
+            sr=sr, speaker_norm=speaker_norm, random_state=random_state
+        )
+        dict(model[-1].estimators)["cnn_lstm"][-1].set_params(**classifier_params)
+        return model
     classifier_params["random_state"] = random_state
     if name == "cnn-lstm-1d":
         if speaker_norm:
             raise ValueError(
-                "speaker_norm applies to the spectrogram recipes and the baseline, "
-                "not to cnn-lstm-1d"
+                "speaker normalisation applies to the models of spectrograms and "
+                "features, not to cnn-lstm-1d, which reads the samples"
             )
         model = make_zhao_1d_pipeline(sr=sr, **classifier_params)
     else:

@@ -29,7 +29,26 @@ def test_each_name_is_its_recipe(name, corpus, classifier, front_end_bands):
     model = make_recipe(name, corpus=corpus, random_state=3)
     assert type(model[-1]).__name__ == classifier and model[-1].random_state == 3
     assert model.get_params().get("logmeltransformer__n_mels") == front_end_bands
-    assert set(RECIPE_NAMES) == {"cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline"}
+    assert set(RECIPE_NAMES) == {
+        "cnn-lstm",
+        "cnn-lstm-1d",
+        "transformer-cnn",
+        "baseline",
+        "recommended",
+    }
+
+
+def test_recommended_is_the_recommended_vote_with_options_for_its_network():
+    model = make_recipe(
+        "recommended", speaker_norm=True, random_state=4, max_epochs=2, device="cpu"
+    )
+    members = dict(model[-1].estimators)
+    assert list(members) == ["cnn_lstm", "compare_svm", "egemaps_voice_svm"]
+    network = members["cnn_lstm"][-1]
+    assert (network.max_epochs, network.random_state, network.device) == (2, 4, "cpu")
+    for member in members.values():
+        assert "speakerstandardscaler" in member.named_steps
+    assert _max_epochs(model) == 2
 
 
 @pytest.mark.parametrize(
@@ -67,7 +86,9 @@ def test_speaker_norm_and_seeds_reach_the_recipe():
         ("cnn-lstm-1d", {"speaker_norm": True}, "not to cnn-lstm-1d"),
         ("cnn-lstm", {"features": "egemaps"}, "apply to the baseline only"),
         ("transformer-cnn", {"classifier": "svm"}, "apply to the baseline only"),
-        ("baseline", {"n_seeds": 2}, "the baseline takes no n_seeds"),
+        ("baseline", {"n_seeds": 2}, "the baseline model takes no n_seeds"),
+        ("recommended", {"n_seeds": 2}, "the recommended model takes no n_seeds"),
+        ("recommended", {"features": "voice"}, "apply to the baseline only"),
         ("baseline", {"max_epochs": 2}, "the baseline takes no max_epochs"),
         ("baseline", {"features": "mfcc"}, "features must be one of"),
         ("cnn-lstm", {"n_seeds": 2, "random_state": 2**32 - 1}, "needs seeds up to 4294967296"),
@@ -88,3 +109,5 @@ def test_a_feature_set_without_its_package_is_refused_at_once(monkeypatch):
     with pytest.raises(ImportError, match=r"compare needs the opensmile .*\[opensmile\]"):
         make_recipe("baseline", features=("logmel", "compare"))
     make_recipe("baseline", features="voice")
+    with pytest.raises(ImportError, match="needs the opensmile package"):
+        make_recipe("recommended")
