@@ -13,8 +13,9 @@ Usage (from the repository root)::
 
     .venv/bin/python benchmarks/cross_corpus.py ROW [ROW ...] [--ravdess PATH] [--ased PATH]
 
-Each row writes ``benchmarks/results/cross_corpus/<row>/`` (results.json with
-the exact command and wall time, report.md, the finished folds, which the
+Each row writes ``benchmarks/results/cross_corpus/<row>/`` with
+:func:`sklearn_ser.evaluation.evaluate_to_folder` (results.json with the exact
+command and the time of its folds, report.md, the finished folds, which the
 same command resumes) and ``benchmarks/results/cross_corpus/README.md`` is
 rebuilt from every results.json present.
 
@@ -32,18 +33,12 @@ import os
 import platform
 import shlex
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
-from sklearn_ser.datasets import concat_corpora, load_ased, load_ravdess, relabel
-from sklearn_ser.evaluation import (
-    LeaveOneCorpusOut,
-    evaluate_speaker_independent,
-    save_report,
-    score_predictions,
-)
+from sklearn_ser.datasets import load_corpus, relabel
+from sklearn_ser.evaluation import LeaveOneCorpusOut, evaluate_to_folder, score_predictions
 from sklearn_ser.pipelines import make_baseline_pipeline, make_crop_cnn_lstm_pipeline
 
 HERE = Path(__file__).resolve().parent
@@ -146,11 +141,8 @@ VOTES = {
 
 
 def load(ravdess_path, ased_path):
-    corpora = [
-        relabel(load_ravdess(ravdess_path, sr=SR), keep=SHARED_EMOTIONS),
-        relabel(load_ased(ased_path, sr=SR), keep=SHARED_EMOTIONS),
-    ]
-    return concat_corpora(*corpora, names=["ravdess", "ased"])
+    corpus = load_corpus(["ravdess", "ased"], [ravdess_path, ased_path], sr=SR)
+    return relabel(corpus, keep=SHARED_EMOTIONS)
 
 
 def _feature_steps(pipeline):
@@ -179,27 +171,23 @@ def run_row(name, corpus, command):
         feature_key = "-".join(n for n, _ in model.steps[:n_steps])
         X = _cached_features(model, n_steps, corpus, feature_key)
         model = model[n_steps:]
-    out = RESULTS / name
-    start = time.perf_counter()
-    report = evaluate_speaker_independent(
-        model,
-        X,
-        corpus.target,
-        corpus.groups if groups == "speaker" else corpus.corpus,
-        LeaveOneCorpusOut(corpora=corpus.corpus),
-        checkpoint_dir=out / "folds",
-        corpora=corpus.corpus,
-    )
     run = {
         "row": name,
         "description": description,
         "uses_of_test_corpus": uses,
         "command": command,
-        "wall_time_s": time.perf_counter() - start,
-        "fold_time_s": sum(report.fold_times),
         "hardware": f"{platform.machine()}, {os.cpu_count()} CPU cores, shared",
     }
-    save_report(report, out, run)
+    report, _ = evaluate_to_folder(
+        model,
+        X,
+        corpus.target,
+        corpus.groups if groups == "speaker" else corpus.corpus,
+        LeaveOneCorpusOut(corpora=corpus.corpus),
+        RESULTS / name,
+        run=run,
+        corpora=corpus.corpus,
+    )
     return report.per_corpus, run
 
 

@@ -666,9 +666,12 @@ def _summary(results_dir):
     for path in sorted(results_dir.glob("*/results.json")):
         result = json.loads(path.read_text())
         run, folds = result["run"], result["folds"]
+        # Rows of evaluate_to_folder record fold_time_s; older rows, and the
+        # votes, the same sum of fold times as wall_time_s.
+        minutes = run.get("fold_time_s", run.get("wall_time_s")) / 60
         rows.append(
             f"| {run['model']} | {_mean_sd(folds, 'uar')} | {_mean_sd(folds, 'accuracy')} "
-            f"| {run['wall_time_s'] / 60:.1f} | {run['hardware']} "
+            f"| {minutes:.1f} | {run['hardware']} "
             f"| {'; '.join(run.get('uses') or _labels(run['model']))} | `{run['command']}` |"
         )
     header = (

@@ -11,10 +11,11 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/recommended.py --cost [--data PATH]
 
 A row writes ``benchmarks/results/<row>/`` like ``benchmarks/ravdess.py``
-(results.json with the exact command, wall time and hardware; report.md;
-the finished folds, which the same command resumes). The openSMILE and
+with :func:`sklearn_ser.evaluation.evaluate_to_folder` (results.json with the
+exact command, the time of its folds, versions and hardware; report.md; the
+finished folds, which the same command resumes). The openSMILE and
 speaker-encoder features of each clip are cached in ``benchmarks/cache/``
-(not committed) and shared by the folds and rows: a row's wall time leaves
+(not committed) and shared by the folds and rows: a row's fold time leaves
 out features that an earlier row or run computed, and says so.
 
 ``--cost`` fits the model without speaker normalisation on all clips
@@ -34,12 +35,7 @@ from pathlib import Path
 import torch
 
 from sklearn_ser import load_ravdess
-from sklearn_ser.evaluation import (
-    EMOBOX_RAVDESS_FOLDS,
-    RAVDESS_FOLDS,
-    evaluate_speaker_independent,
-    save_report,
-)
+from sklearn_ser.evaluation import EMOBOX_RAVDESS_FOLDS, RAVDESS_FOLDS, evaluate_to_folder
 from sklearn_ser.pipelines import make_recommended_pipeline
 
 HERE = Path(__file__).resolve().parent
@@ -77,33 +73,25 @@ def run_row(name, corpus, command):
     uses = list(USES)
     if speaker_norm:
         uses.insert(0, "per-speaker normalisation (test speakers' unlabelled clips)")
-    cached_before = FEATURE_CACHE.exists()
-    report = evaluate_speaker_independent(
-        make_recommended_pipeline(
-            sr=SR, speaker_norm=speaker_norm, memory=FEATURE_CACHE, random_state=SEED
-        ),
-        corpus.data,
-        corpus.target,
-        corpus.groups,
-        cv=folds,
-        checkpoint_dir=RESULTS / name / "folds",
-    )
-    if cached_before:
+    if FEATURE_CACHE.exists():
         uses.append("openSMILE and encoder features cached by an earlier row (time left out)")
     run = {
         "model": name,
         "command": command,
-        "wall_time_s": sum(report.fold_times),
         "uses": uses,
         "hardware": _hardware(),
         "seed": SEED,
         "n_clips": len(corpus.target),
         "folds": folds.folds,
         "folds_name": folds_name,
-        "torch": torch.__version__,
     }
-    save_report(report, RESULTS / name, run)
-    print(f"\n== {name} ({run['wall_time_s'] / 60:.1f} min)\n{report}", flush=True)
+    model = make_recommended_pipeline(
+        sr=SR, speaker_norm=speaker_norm, memory=FEATURE_CACHE, random_state=SEED
+    )
+    report, _ = evaluate_to_folder(
+        model, corpus.data, corpus.target, corpus.groups, folds, RESULTS / name, run=run
+    )
+    print(f"\n== {name} ({sum(report.fold_times) / 60:.1f} min)\n{report}", flush=True)
 
 
 def measure_cost(corpus, command):
