@@ -75,6 +75,7 @@ DEFAULT_RESULTS = "sklearn_ser_results"
 _OPTIONS_OUTSIDE_RESULTS = {"run", "command", "model", "out", "n_jobs", "scheduler"}
 #: Seconds to wait for the Dask scheduler of ``evaluate --scheduler``.
 SCHEDULER_TIMEOUT = 5
+#: The sampling rate of the corpora read and the recipes built.
 SR = 16000
 
 
@@ -300,10 +301,9 @@ def _evaluate(args):
             cv = make_speaker_cv(spec, corpus.groups, y=corpus.target)
         except ValueError as exc:
             raise CommandError(f"--cv {spec}: {exc}") from exc
-        reports = {}
+        reports, speakers = {}, len(np.unique(corpus.groups))
         for name, model in models.items():
             label = _model_label(name, args)
-            speakers = len(np.unique(corpus.groups))
             print(
                 f"{label} on {'+'.join(args.corpus)}: {len(corpus.target)} clips, "
                 f"{speakers} speakers, cv {spec}",
@@ -580,7 +580,7 @@ def _known_labels(args, files):
     names them; None without either option."""
     if args.corpus is not None:
         try:
-            return parse_filenames(files, args.corpus.replace("-", "_"))
+            return parse_filenames(files, args.corpus)
         except ValueError as exc:
             raise CommandError(f"--corpus {args.corpus}: {exc}") from exc
     if args.labels is None:

@@ -679,8 +679,16 @@ def load_ased(
 
 # ------------------------------------------------------- names without audio
 
-#: The named corpora whose file names give labels and speakers, by key.
-_NAMED_CORPORA = {spec.key: spec for spec in (_RAVDESS, _ASED, _EMODB, _CREMA_D, _TESS, _SAVEE)}
+#: The named corpora whose file names give labels and speakers, by their
+#: names in ``CORPUS_NAMES``.
+_NAMED_CORPORA = {
+    "ravdess": _RAVDESS,
+    "ased": _ASED,
+    "emodb": _EMODB,
+    "crema-d": _CREMA_D,
+    "tess": _TESS,
+    "savee": _SAVEE,
+}
 
 
 @validate_params(
@@ -697,8 +705,9 @@ def parse_filenames(files, corpus):
     ----------
     files : array-like of str or path-like
         Audio files named as in the corpus.
-    corpus : {"ravdess", "ased", "emodb", "crema_d", "tess", "savee"}
-        The naming convention.
+    corpus : {"ravdess", "ased", "emodb", "crema-d", "tess", "savee"}
+        The naming convention, by the corpus's name in
+        :data:`CORPUS_NAMES`.
 
     Returns
     -------

@@ -316,5 +316,7 @@ def test_parse_filenames_gives_the_loaders_labels_and_speakers(ravdess_folder):
     assert list(parse_filenames(["x/S4-03-02-02-09.flac"], "ased").groups) == ["ased_09"]
     with pytest.raises(ValueError, match="EmoDB file name .*03-01-01.*does not follow"):
         parse_filenames(files, "emodb")
+    with pytest.raises(ValueError, match="CREMA-D file name .*does not follow"):
+        parse_filenames(files, "crema-d")  # the name of CORPUS_NAMES
     with pytest.raises(ValueError, match="corpus"):
-        parse_filenames(files, "crema-d")
+        parse_filenames(files, "crema_d")
