@@ -11,7 +11,7 @@ import joblib
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ._persistence import is_archive, load_model, save_model
-from .utils._files import replacing
+from .utils import replacing
 from .utils._versions import recorded_versions
 
 #: Marks a file of :func:`save_trained_model` among the metadata.

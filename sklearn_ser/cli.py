@@ -192,7 +192,7 @@ def _make_model(name, args):
     except ImportError as exc:
         raise CommandError(f"--features: {exc}") from exc
     except ValueError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(f"--model {name}: {exc}") from exc
 
 
 def _models(names, args):

@@ -1011,6 +1011,7 @@ def test_several_corpora_are_combined(ravdess_path, ased_path, tmp_path, capsys)
         (["--corpus", "ravdess", "--data", "x", "y"], "--corpus ravdess takes one --data PATH"),
         (["--corpus", "ased", "ased", "--data", "x", "y"], "--corpus names ased twice"),
         (["--corpus", "synthetic", "--data", "x"], "--data is not used with --corpus synthetic"),
+        (["--speaker-pattern", "(x)"], "a speaker pattern applies to the 'folder' corpus only"),
     ],
 )
 def test_corpus_and_data_must_pair_up(options, message, capsys):

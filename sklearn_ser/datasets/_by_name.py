@@ -53,7 +53,10 @@ def _checked_pairs(names, paths, speaker_pattern):
         raise ValueError(f"unknown corpus {unknown[0]!r}; choose from {list(CORPUS_NAMES)}")
     _check_names(names, len(names))
     if speaker_pattern is not None and "folder" not in names:
-        raise ValueError("speaker_pattern applies to the 'folder' corpus only")
+        raise ValueError(
+            "a speaker pattern applies to the 'folder' corpus only: the names of the "
+            "other corpora's files give their speakers"
+        )
     if len(paths) != len(names):
         raise ValueError(
             f"got {len(names)} corpora and {len(paths)} paths: give one path per corpus, "
