@@ -2,7 +2,12 @@
 
 import numpy as np
 from sklearn.ensemble import VotingClassifier
-from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _raise_for_params,
+    process_routing,
+)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
@@ -114,6 +119,7 @@ class RoutedVotingClassifier(VotingClassifier):
             Predicted class labels.
         """
         check_is_fitted(self)
+        _raise_for_params(params, self, "predict")
         routed = process_routing(self, "predict", **params)
         if self.voting == "soft":
             votes = np.argmax(self._average_proba(X, routed), axis=1)
@@ -149,6 +155,7 @@ class RoutedVotingClassifier(VotingClassifier):
             Class probabilities, columns in the order of ``classes_``.
         """
         check_is_fitted(self)
+        _raise_for_params(params, self, "predict_proba")
         return self._average_proba(X, process_routing(self, "predict_proba", **params))
 
     def _average_proba(self, X, routed):

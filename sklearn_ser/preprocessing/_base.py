@@ -1,6 +1,7 @@
 """Input handling and machinery shared by the waveform transformers."""
 
 import hashlib
+import os
 
 import joblib
 import numpy as np
@@ -161,7 +162,10 @@ class ClipFeaturesTransformer(VersionStampMixin, TransformerMixin, BaseEstimator
         """
         check_is_fitted(self)
         clips = validate_waveforms(self, X, reset=False)
-        memory = check_memory(self.memory)
+        # scikit-learn's check takes a folder as str only.
+        memory = check_memory(
+            os.fspath(self.memory) if isinstance(self.memory, os.PathLike) else self.memory
+        )
         if memory.location is None:
             return self._transform_clips(clips)
         return self._cached_transform(clips, memory)
