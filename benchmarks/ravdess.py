@@ -103,8 +103,8 @@ EMA_DECAY = 0.998
 FULL_DATA_EPOCHS = 60
 
 
-# What CNNLSTMClassifier's default (CPU crop) recipe sets beyond the network
-# and the optimizer.
+# What the CPU crop recipe's classifier sets beyond the network and the
+# optimizer (CNNLSTMClassifier's defaults when the rows that read them ran).
 TRAINING_RECIPE = (
     "class_weight",
     "crop_length",
@@ -128,6 +128,11 @@ EARLY_STOPPED = {"validation_fraction": 0.1, "ema_decay": None}
 
 def _models(seed, device, epochs):
     net = {"random_state": seed, "device": device, "max_epochs": epochs, **EARLY_STOPPED}
+    crop_training = {
+        key: value
+        for key, value in make_crop_cnn_lstm_pipeline(sr=SR)[-1].get_params().items()
+        if key in TRAINING_RECIPE
+    }
 
     def tuned_svm(features, speaker_norm=False):
         return _tuned_last_step(
@@ -153,14 +158,9 @@ def _models(seed, device, epochs):
 
     def crop_transformer_cnn(speaker_norm):
         front_end = LogMelTransformer(sr=SR, n_fft=1024, hop_length=512, n_mels=64, padding="nan")
-        recipe = {
-            key: value
-            for key, value in CNNLSTMClassifier().get_params().items()
-            if key in TRAINING_RECIPE
-        }
-        classifier = TransformerCNNClassifier(**{**net, "max_epochs": 200}, **recipe)
+        classifier = TransformerCNNClassifier(**{**net, "max_epochs": 200}, **crop_training)
         # The recipes' own assembly: global or per-speaker standardisation.
-        return _spectrogram_pipeline(front_end, classifier, speaker_norm)
+        return _spectrogram_pipeline(front_end, classifier, speaker_norm, check_domain=True)
 
     return {
         "baseline": lambda: make_baseline_pipeline("logreg", sr=SR, random_state=seed),
@@ -218,12 +218,15 @@ def _models(seed, device, epochs):
         "cnn-lstm-small": lambda: make_pipeline(
             LogMelTransformer(sr=SR, n_fft=1024, hop_length=512, n_mels=64, normalize=True),
             CNNLSTMClassifier(
-                **net,
-                class_weight="balanced",
-                time_masks=2,
-                time_mask_width=8,
-                freq_masks=2,
-                freq_mask_width=6,
+                **{
+                    **crop_training,
+                    **net,
+                    "class_weight": "balanced",
+                    "time_masks": 2,
+                    "time_mask_width": 8,
+                    "freq_masks": 2,
+                    "freq_mask_width": 6,
+                },
                 module__channels=(32, 32, 64, 64),
                 module__pool_sizes=(2, 2, 2, 2),
                 module__time_pool_sizes=(2, 2, 2, 2),
@@ -327,12 +330,15 @@ def _models(seed, device, epochs):
             make_pipeline(
                 LogMelTransformer(sr=SR, n_fft=1024, hop_length=256, n_mels=64),
                 CNNLSTMClassifier(
-                    **net,
-                    class_weight="balanced",
-                    time_masks=2,
-                    time_mask_width=8,
-                    freq_masks=2,
-                    freq_mask_width=6,
+                    **{
+                        **crop_training,
+                        **net,
+                        "class_weight": "balanced",
+                        "time_masks": 2,
+                        "time_mask_width": 8,
+                        "freq_masks": 2,
+                        "freq_mask_width": 6,
+                    },
                 ),
             ),
             {"cnnlstmclassifier__module__time_pool_sizes": [(2, 2, 2, 2), (2, 4, 4, 4)]},
