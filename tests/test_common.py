@@ -12,9 +12,12 @@ import tempfile
 from pathlib import Path
 
 from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sklearn_ser
+import sklearn_ser.pipelines
 from sklearn_ser import (
     CNNLSTM1DClassifier,
     CNNLSTMClassifier,
@@ -28,6 +31,7 @@ from sklearn_ser import (
     UtteranceStatistics,
     VoiceEmbeddingTransformer,
 )
+from sklearn_ser.pipelines import RoutedVotingClassifier
 from tests.preprocessing.tiny_speech_encoders import save_tiny_encoder
 
 # Tiny frames so that scikit-learn's 2-D test arrays (tens of samples per
@@ -76,6 +80,10 @@ ESTIMATORS = [
         module__n_heads=1,
         module__dim_feedforward=8,
         **TINY_NET,
+    ),
+    RoutedVotingClassifier(
+        [("lr", LogisticRegression()), ("tree", DecisionTreeClassifier(random_state=0))],
+        voting="soft",
     ),
     # The defaults: paper-sized networks trained by each classifier's default recipe.
     CNNLSTMClassifier(),
@@ -164,7 +172,8 @@ if not HAS_TRANSFORMERS:
 def test_every_public_estimator_is_checked():
     public = {
         obj
-        for name in sklearn_ser.__all__
-        if inspect.isclass(obj := getattr(sklearn_ser, name)) and issubclass(obj, BaseEstimator)
+        for module in (sklearn_ser, sklearn_ser.pipelines)
+        for name in module.__all__
+        if inspect.isclass(obj := getattr(module, name)) and issubclass(obj, BaseEstimator)
     }
     assert public - NOT_CHECKED == {type(estimator) for estimator in ESTIMATORS}

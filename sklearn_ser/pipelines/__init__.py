@@ -13,11 +13,15 @@ from ._recipes import (
     make_zhao_1d_pipeline,
     make_zhao_2d_pipeline,
 )
+from ._recommended import make_recommended_pipeline
 from ._seed_ensemble import make_seed_ensemble
+from ._voting import RoutedVotingClassifier
 
 __all__ = [
+    "RoutedVotingClassifier",
     "make_baseline_pipeline",
     "make_crop_cnn_lstm_pipeline",
+    "make_recommended_pipeline",
     "make_seed_ensemble",
     "make_small_cnn_lstm_pipeline",
     "make_zenkov_pipeline",

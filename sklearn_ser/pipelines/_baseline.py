@@ -22,8 +22,8 @@ from ._base import CHECK_DOMAIN, make_checked_pipeline
 _OPENSMILE_SETS = {"egemaps": "eGeMAPSv02", "compare": "ComParE_2016"}
 
 
-def _opensmile_steps(feature_set, sr):
-    return [OpenSmileTransformer(feature_set=feature_set, sr=sr)]
+def _opensmile_steps(feature_set, sr, memory):
+    return [OpenSmileTransformer(feature_set=feature_set, sr=sr, memory=memory)]
 
 
 def _is_feature_set(features):
@@ -42,6 +42,7 @@ def make_baseline_pipeline(
     n_mels=64,
     percentiles=(10, 50, 90),
     deltas=True,
+    memory=None,
     random_state=None,
 ):
     """Build the non-neural reference model: waveforms in, labels out.
@@ -90,6 +91,11 @@ def make_baseline_pipeline(
     deltas : bool, default=True
         Add statistics of the frame-to-frame differences (log-mel features
         only).
+    memory : str, path or joblib.Memory, default=None
+        Cache of the openSMILE and speaker-encoder features of each clip
+        (their transformers' ``memory``), so that folds and grid-search
+        candidates compute each clip once. The log-mel statistics are not
+        cached: they are cheap.
     random_state : int, RandomState instance or None, default=None
         Seed of the classifier.
 
@@ -132,8 +138,8 @@ def make_baseline_pipeline(
         ],
     }
     for name, feature_set in _OPENSMILE_SETS.items():
-        front_ends[name] = partial(_opensmile_steps, feature_set, sr)
-    front_ends["voice"] = lambda: [VoiceEmbeddingTransformer(sr=sr)]
+        front_ends[name] = partial(_opensmile_steps, feature_set, sr, memory)
+    front_ends["voice"] = lambda: [VoiceEmbeddingTransformer(sr=sr, memory=memory)]
     feature_sets = (features,) if _is_feature_set(features) else tuple(features)
     if not feature_sets or not all(
         feature_set in front_ends if isinstance(feature_set, str) else _is_feature_set(feature_set)

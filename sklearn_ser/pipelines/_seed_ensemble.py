@@ -3,9 +3,10 @@
 import numbers
 
 from sklearn.base import clone
-from sklearn.ensemble import VotingClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
+
+from ._voting import RoutedVotingClassifier
 
 
 @validate_params(
@@ -21,7 +22,7 @@ def make_seed_ensemble(estimator, n_seeds=3):
     A small network trained on a few hundred clips lands in a different
     place from every seed; averaging the class probabilities of several
     seeds removes much of that spread. The classifier (the last step of a
-    pipeline) becomes a soft :class:`~sklearn.ensemble.VotingClassifier` of
+    pipeline) becomes a soft :class:`RoutedVotingClassifier` of
     ``n_seeds`` copies whose ``random_state`` is the classifier's plus 0, 1,
     ... (all ``None`` when it is ``None``). The front end of a pipeline is
     shared: features are computed once and every copy trains on them.
@@ -39,7 +40,7 @@ def make_seed_ensemble(estimator, n_seeds=3):
 
     Returns
     -------
-    ensemble : VotingClassifier or Pipeline
+    ensemble : RoutedVotingClassifier or Pipeline
         Unfitted; a pipeline when ``estimator`` is one, its last step named
         as before.
 
@@ -75,4 +76,4 @@ def make_seed_ensemble(estimator, n_seeds=3):
         (f"seed{offset if seed is None else seed}", clone(estimator).set_params(random_state=seed))
         for offset, seed in enumerate(seeds)
     ]
-    return VotingClassifier(copies, voting="soft")
+    return RoutedVotingClassifier(copies, voting="soft")

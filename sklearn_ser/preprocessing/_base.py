@@ -1,12 +1,27 @@
 """Input handling and machinery shared by the waveform transformers."""
 
+import hashlib
+import os
+
+import joblib
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, check_memory, validate_data
 
 from ..utils import check_waveforms
 from ..utils._validation import _is_column_of_clips
 from ..utils._versions import VersionStampMixin
+
+#: Docstring block (for :func:`~sklearn_ser.utils.fill_doc`) of the ``memory``
+#: parameter of the transformers that compute one row per clip.
+FEATURE_MEMORY = """
+    memory : str, path or joblib.Memory, default=None
+        Where to keep each clip's row on disk (a folder, or a
+        :class:`joblib.Memory`), keyed by the clip's samples and this
+        transformer's settings: the clips that several folds, candidates
+        of a :class:`~sklearn.model_selection.GridSearchCV` or runs share
+        are computed once. None computes every time. The cache does not
+        know the extractor library's version: clear it when that changes."""
 
 #: Docstring block (for :func:`~sklearn_ser.utils.fill_doc`) of the attributes
 #: that :func:`validate_waveforms` sets.
@@ -106,8 +121,12 @@ class ClipFeaturesTransformer(VersionStampMixin, TransformerMixin, BaseEstimator
     own and returns the number of features, and ``_extractor()``, which
     returns a function of ``(clip, index)`` giving that clip's row. One that
     computes several clips at once overrides ``_transform_clips(clips)``
-    instead of giving ``_extractor()``.
+    instead of giving ``_extractor()``. Each subclass has a ``memory``
+    parameter (:data:`FEATURE_MEMORY`); parameters that cannot change a row
+    are listed in ``_not_in_cache_key``.
     """
+
+    _not_in_cache_key = ("memory",)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -142,9 +161,44 @@ class ClipFeaturesTransformer(VersionStampMixin, TransformerMixin, BaseEstimator
         features : ndarray of shape (n_clips, `n_features_out_`), dtype float32
         """
         check_is_fitted(self)
-        return self._transform_clips(validate_waveforms(self, X, reset=False))
+        clips = validate_waveforms(self, X, reset=False)
+        # scikit-learn's check takes a folder as str only.
+        memory = check_memory(
+            os.fspath(self.memory) if isinstance(self.memory, os.PathLike) else self.memory
+        )
+        if memory.location is None:
+            return self._transform_clips(clips)
+        return self._cached_transform(clips, memory)
+
+    def _cached_transform(self, clips, memory):
+        # The rows are computed together (an extractor may batch clips) and
+        # stored one per clip, each under the clip's digest.
+        stored_row = memory.cache(_stored_row, ignore=["row"])
+        settings = joblib.hash(self._cache_key())
+        digests = [hashlib.sha256(clip.tobytes()).hexdigest() for clip in clips]
+        missing = [
+            index
+            for index, digest in enumerate(digests)
+            if not stored_row.check_call_in_cache(settings, digest)
+        ]
+        features = np.empty((len(clips), self.n_features_out_), dtype=np.float32)
+        if missing:
+            features[missing] = self._transform_clips([clips[index] for index in missing])
+        computed = set(missing)
+        for index, digest in enumerate(digests):
+            row = features[index] if index in computed else None
+            features[index] = stored_row(settings, digest, row=row)
+        return features
+
+    def _cache_key(self):
+        """What, beside a clip's samples, decides its row."""
+        params = self.get_params()
+        return type(self).__qualname__, {
+            name: value for name, value in params.items() if name not in self._not_in_cache_key
+        }
 
     def _transform_clips(self, clips):
+        """Rows of ``clips`` (validated), computed."""
         extract = self._extractor()
         features = np.empty((len(clips), self.n_features_out_), dtype=np.float32)
         for index, clip in enumerate(clips):
@@ -160,3 +214,9 @@ class ClipFeaturesTransformer(VersionStampMixin, TransformerMixin, BaseEstimator
     def _n_features_out(self):
         # For ClassNamePrefixFeaturesOutMixin's get_feature_names_out.
         return self.n_features_out_
+
+
+def _stored_row(settings, digest, row=None):
+    """The row given when (settings, digest) is first seen, from the cache
+    afterwards (``row`` is not part of the key)."""
+    return row

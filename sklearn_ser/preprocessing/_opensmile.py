@@ -1,14 +1,15 @@
 """openSMILE acoustic functionals (eGeMAPS, ComParE-2016) as a transformer."""
 
+import os
 import warnings
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import fill_doc
-from ._base import WAVEFORM_INPUT_ATTRIBUTES, ClipFeaturesTransformer
+from ._base import FEATURE_MEMORY, WAVEFORM_INPUT_ATTRIBUTES, ClipFeaturesTransformer
 
 FEATURE_SETS = ("eGeMAPSv02", "GeMAPSv01b", "ComParE_2016", "emobase", "IS09", "IS10", "IS13")
 
@@ -28,7 +29,7 @@ def _smile(feature_set):
     )
 
 
-@fill_doc(waveform_input_attributes=WAVEFORM_INPUT_ATTRIBUTES)
+@fill_doc(waveform_input_attributes=WAVEFORM_INPUT_ATTRIBUTES, feature_memory=FEATURE_MEMORY)
 class OpenSmileTransformer(ClipFeaturesTransformer):
     """Utterance-level acoustic functionals from openSMILE, one row per clip.
 
@@ -52,6 +53,7 @@ class OpenSmileTransformer(ClipFeaturesTransformer):
         ``"emobase"``, ``"IS09"``, ``"IS10"``, ``"IS13"``.
     sr : float, default=16000
         Sampling rate of the clips, in Hz.
+    %(feature_memory)s
 
     Attributes
     ----------
@@ -76,11 +78,13 @@ class OpenSmileTransformer(ClipFeaturesTransformer):
     _parameter_constraints = {
         "feature_set": [StrOptions(set(FEATURE_SETS))],
         "sr": [Interval(Real, 0, None, closed="neither")],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
     }
 
-    def __init__(self, *, feature_set="eGeMAPSv02", sr=16000):
+    def __init__(self, *, feature_set="eGeMAPSv02", sr=16000, memory=None):
         self.feature_set = feature_set
         self.sr = sr
+        self.memory = memory
 
     def _fit_extractor(self):
         self.feature_names_ = np.asarray(_smile(self.feature_set).feature_names, dtype=object)

@@ -12,10 +12,15 @@ from pathlib import Path
 import numpy as np
 import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..utils import check_device, fill_doc
-from ._base import WAVEFORM_INPUT_ATTRIBUTES, ClipFeaturesTransformer, resample_clip
+from ._base import (
+    FEATURE_MEMORY,
+    WAVEFORM_INPUT_ATTRIBUTES,
+    ClipFeaturesTransformer,
+    resample_clip,
+)
 
 # Waveform encoders whose convolutional feature encoder normalises each frame
 # on its own (feat_extract_norm="layer") and whose transformer zeroes padded
@@ -104,7 +109,7 @@ def _chunks(indices, size):
     return (indices[start : start + size] for start in range(0, len(indices), size))
 
 
-@fill_doc(waveform_input_attributes=WAVEFORM_INPUT_ATTRIBUTES)
+@fill_doc(waveform_input_attributes=WAVEFORM_INPUT_ATTRIBUTES, feature_memory=FEATURE_MEMORY)
 class SpeechEncoderTransformer(ClassNamePrefixFeaturesOutMixin, ClipFeaturesTransformer):
     """Embeddings of a pretrained speech encoder of Hugging Face transformers.
 
@@ -152,6 +157,7 @@ class SpeechEncoderTransformer(ClassNamePrefixFeaturesOutMixin, ClipFeaturesTran
         and the memory used, not the result (beyond float rounding).
     device : str or torch.device, default="cpu"
         Where the encoder runs, e.g. ``"cuda"``.
+    %(feature_memory)s
 
     Attributes
     ----------
@@ -219,14 +225,25 @@ class SpeechEncoderTransformer(ClassNamePrefixFeaturesOutMixin, ClipFeaturesTran
         "sr": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "device": [str, torch.device],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
     }
 
-    def __init__(self, model=None, *, layer="mean", sr=16000, batch_size=8, device="cpu"):
+    # The rows do not depend on how the clips are batched (tested).
+    _not_in_cache_key = ("memory", "batch_size")
+
+    def _cache_key(self):
+        # ``model`` names a directory or hub entry whose weights may change.
+        return (super()._cache_key(), self.weights_digest_)
+
+    def __init__(
+        self, model=None, *, layer="mean", sr=16000, batch_size=8, device="cpu", memory=None
+    ):
         self.model = model
         self.layer = layer
         self.sr = sr
         self.batch_size = batch_size
         self.device = device
+        self.memory = memory
 
     def _encoder(self):
         return _load_encoder(self.model, str(check_device(self.device)))

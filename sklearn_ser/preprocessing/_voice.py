@@ -1,6 +1,7 @@
 """Utterance embeddings from a pretrained speaker encoder."""
 
 import importlib.util
+import os
 from functools import lru_cache
 from numbers import Real
 from pathlib import Path
@@ -9,11 +10,12 @@ import librosa
 import numpy as np
 import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..models import VoiceEncoder
 from ..utils import fill_doc
 from ._base import (
+    FEATURE_MEMORY,
     WAVEFORM_INPUT_ATTRIBUTES,
     ClipFeaturesTransformer,
     resample_clip,
@@ -66,7 +68,7 @@ def _mel_windows(clip):
     return np.lib.stride_tricks.sliding_window_view(padded, WINDOW_FRAMES, axis=0)[::WINDOW_HOP]
 
 
-@fill_doc(waveform_input_attributes=WAVEFORM_INPUT_ATTRIBUTES)
+@fill_doc(waveform_input_attributes=WAVEFORM_INPUT_ATTRIBUTES, feature_memory=FEATURE_MEMORY)
 class VoiceEmbeddingTransformer(ClassNamePrefixFeaturesOutMixin, ClipFeaturesTransformer):
     """Pretrained speaker-encoder embeddings (d-vectors), one row per clip.
 
@@ -95,6 +97,7 @@ class VoiceEmbeddingTransformer(ClassNamePrefixFeaturesOutMixin, ClipFeaturesTra
         ``trim_db`` dB below its loudest one (as in
         :class:`LogMelTransformer`), since the encoder was trained on speech
         with the silence cut out. None keeps clips whole.
+    %(feature_memory)s
 
     Attributes
     ----------
@@ -115,11 +118,13 @@ class VoiceEmbeddingTransformer(ClassNamePrefixFeaturesOutMixin, ClipFeaturesTra
     _parameter_constraints = {
         "sr": [Interval(Real, 0, None, closed="neither")],
         "trim_db": [Interval(Real, 0, None, closed="neither"), None],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
     }
 
-    def __init__(self, *, sr=16000, trim_db=30):
+    def __init__(self, *, sr=16000, trim_db=30, memory=None):
         self.sr = sr
         self.trim_db = trim_db
+        self.memory = memory
 
     def _fit_extractor(self):
         _pretrained_encoder()
