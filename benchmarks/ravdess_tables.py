@@ -36,7 +36,8 @@ INTRO = (
     "16 kHz, 8 emotions (chance 12.5%). UAR is the balanced accuracy; mean ± sample "
     "standard deviation over the folds, in %. Minutes: wall time summed over the folds, "
     "on a 2-core x86_64 CPU with one torch thread († two); a vote's is its members'. "
-    "Rerun a row with `python benchmarks/ravdess.py ROW` and the options shown beside it; "
+    "Rerun a row with `python benchmarks/ravdess.py ROW` and the options shown beside it "
+    "(or the script named there); "
     "its folder holds the exact command, per-fold scores, confusion matrix and curves."
 )
 
@@ -58,7 +59,9 @@ def read_results(results_dir):
     for path in sorted(results_dir.glob("*/results.json")):
         result = json.loads(path.read_text(encoding="utf-8"))
         run, folds = result["run"], result["folds"]
-        options = []
+        # Options that are not the defaults, and the script when not this one.
+        script = run.get("command", "").split()[1:2]
+        options = [] if script in ([], ["benchmarks/ravdess.py"]) else script
         if run.get("epochs", 60) != 60:
             options.append(f"--epochs {run['epochs']}")
         if run.get("seed", 0) != 0:

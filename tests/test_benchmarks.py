@@ -57,12 +57,20 @@ def test_rows_unknown_to_the_script_and_other_folds_are_tabled_and_labelled(benc
     tables = bench["ravdess_tables"]
     folds = [{"uar": uar, "accuracy": uar} for uar in (0.7, 0.8)]
     for name, protocol in (("recommended-spk", EMOBOX_RAVDESS_FOLDS.folds), ("mystery", None)):
-        run = {"model": name, "wall_time_s": 600.0, "hardware": "CPU: x86_64, 2 threads"}
+        run = {
+            "model": name,
+            "command": f"python benchmarks/recommended.py {name}",
+            "wall_time_s": 600.0,
+            "hardware": "CPU: x86_64, 2 threads",
+        }
         if protocol:
             run["folds"] = protocol
         (tmp_path / name).mkdir()
         (tmp_path / name / "results.json").write_text(json.dumps({"run": run, "folds": folds}))
     text = tables.markdown(tables.read_results(tmp_path))
     assert "## The recommended model" in text and "## Other rows" in text
-    assert "| `recommended-spk` (EmoBox's folds) | 75.0 ± 7.1 | 75.0 ± 7.1 | 10.0 † |" in text
+    assert (
+        "| `recommended-spk` `benchmarks/recommended.py` (EmoBox's folds) "
+        "| 75.0 ± 7.1 | 75.0 ± 7.1 | 10.0 † |"
+    ) in text
     assert "0 archived rows" in text
