@@ -13,10 +13,7 @@ import numpy as np
 from ravdess_rows import LEGEND, ROWS, VOTES
 
 from sklearn_ser.evaluation import EMOBOX_RAVDESS_FOLDS, RAVDESS_FOLDS
-from sklearn_ser.pipelines import (
-    make_baseline_pipeline,
-    make_crop_cnn_lstm_pipeline,
-)
+from sklearn_ser.pipelines import make_baseline_pipeline, make_crop_cnn_lstm_pipeline
 
 # Family: its title and the public functions behind its rows, in table order.
 FAMILIES = {
@@ -44,6 +41,8 @@ INTRO = (
 
 @dataclass
 class Result:
+    """One row's fold scores (in %), and how it ran."""
+
     name: str
     uar: np.ndarray
     accuracy: np.ndarray
@@ -59,7 +58,8 @@ def read_results(results_dir):
     for path in sorted(results_dir.glob("*/results.json")):
         result = json.loads(path.read_text(encoding="utf-8"))
         run, folds = result["run"], result["folds"]
-        # Options that are not the defaults, and the script when not this one.
+        # The script when it is not this benchmark's, and options other than
+        # the defaults: what to add to "python benchmarks/ravdess.py ROW".
         script = run.get("command", "").split()[1:2]
         options = [] if script in ([], ["benchmarks/ravdess.py"]) else script
         if run.get("epochs", 60) != 60:
