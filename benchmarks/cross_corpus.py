@@ -18,12 +18,12 @@ the exact command and wall time, report.md, the finished folds, which the
 same command resumes) and ``benchmarks/results/cross_corpus/README.md`` is
 rebuilt from every results.json present.
 
-The feature-set SVM rows compute their features once per clip and cache them
-in ``benchmarks/cache/`` (not committed): the openSMILE and speaker-encoder
-front ends learn nothing in ``fit``, so the rest of the recipe's pipeline
-fitted on cached features is the same model as the whole pipeline. The
-recipes' input check (:class:`sklearn_ser.preprocessing.InputDomainCheck`),
-which only warns and passes its input on, is left out of every row.
+The openSMILE and speaker-encoder features of each clip are cached in
+``benchmarks/cache/features/`` (not committed; the transformers' ``memory``)
+and shared by the rows and by ``benchmarks/recommended.py``: a row's time
+leaves out features an earlier row computed. The recipes' input check
+(:class:`sklearn_ser.preprocessing.InputDomainCheck`), which only warns and
+passes its input on, is left out of every row.
 """
 
 import argparse
@@ -44,11 +44,15 @@ from sklearn_ser.evaluation import (
     save_report,
     score_predictions,
 )
-from sklearn_ser.pipelines import make_baseline_pipeline, make_crop_cnn_lstm_pipeline
+from sklearn_ser.pipelines import (
+    make_baseline_pipeline,
+    make_crop_cnn_lstm_pipeline,
+    make_recommended_pipeline,
+)
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "cross_corpus"
-CACHE = HERE / "cache"
+FEATURE_CACHE = HERE / "cache" / "features"
 SHARED_EMOTIONS = ["angry", "fearful", "happy", "neutral", "sad"]
 SR = 16000
 
@@ -59,8 +63,19 @@ def _svm(speaker_norm):
         features=("egemaps", "voice"),
         speaker_norm=speaker_norm,
         sr=SR,
+        memory=FEATURE_CACHE,
         random_state=0,
         check_domain=False,
+    )
+
+
+def _recommended(speaker_norm):
+    return make_recommended_pipeline(
+        sr=SR,
+        speaker_norm=speaker_norm,
+        check_domain=False,
+        memory=FEATURE_CACHE,
+        random_state=0,
     )
 
 
@@ -135,6 +150,19 @@ ROWS = {
         lambda: _cnn_lstm(True, True),
         "speaker",
     ),
+    # Defined after the rows above ran: the recommended model, one estimator.
+    "recommended": (
+        "make_recommended_pipeline()",
+        "nothing",
+        lambda: _recommended(False),
+        "speaker",
+    ),
+    "recommended-spk": (
+        "make_recommended_pipeline(speaker_norm=True)",
+        "its speakers' statistics",
+        lambda: _recommended(True),
+        "speaker",
+    ),
 }
 # A vote averages its members' class probabilities on the same folds.
 VOTES = {
@@ -153,37 +181,13 @@ def load(ravdess_path, ased_path):
     return concat_corpora(*corpora, names=["ravdess", "ased"])
 
 
-def _feature_steps(pipeline):
-    """How many leading steps compute per-clip features (those before the scaler)."""
-    names = [name for name, _ in pipeline.steps]
-    return next(i for i, name in enumerate(names) if "scaler" in name)
-
-
-def _cached_features(pipeline, n_steps, corpus, key):
-    path = CACHE / f"cross_corpus_{key}.npy"
-    if path.exists():
-        return np.load(path)
-    front = pipeline[:n_steps]
-    features = front.fit_transform(corpus.data)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    np.save(path, features)
-    return features
-
-
 def run_row(name, corpus, command):
     description, uses, build, groups = ROWS[name]
-    model = build()
-    X = corpus.data
-    if "svm" in name:
-        n_steps = _feature_steps(model)
-        feature_key = "-".join(n for n, _ in model.steps[:n_steps])
-        X = _cached_features(model, n_steps, corpus, feature_key)
-        model = model[n_steps:]
     out = RESULTS / name
     start = time.perf_counter()
     report = evaluate_speaker_independent(
-        model,
-        X,
+        build(),
+        corpus.data,
         corpus.target,
         corpus.groups if groups == "speaker" else corpus.corpus,
         LeaveOneCorpusOut(corpora=corpus.corpus),
@@ -242,9 +246,10 @@ def write_table():
         "Written by `benchmarks/cross_corpus.py`; each row's folder has its report and exact",
         "command. UAR in %; 'top share' is the share of the test clips given the most-predicted",
         "class. Fold time is summed over both directions (CPU shared with other work); the",
-        "SVM rows' openSMILE and speaker-encoder features were computed once for all rows",
-        "(not timed), which their fold time leaves out. `egemaps-voice-*` rows and the votes",
-        "use a pretrained speaker encoder (Resemblyzer's weights, trained on other corpora);",
+        "openSMILE and speaker-encoder features are cached per clip and shared by the rows:",
+        "a row's fold time leaves out those an earlier row computed. `egemaps-voice-*`,",
+        "`recommended*` rows and the votes use a pretrained speaker encoder (Resemblyzer's",
+        "weights, trained on other corpora);",
         "the log-mel and CNN-LSTM rows use no pretrained weights. A vote is the mean class",
         "probability of `cnn-lstm-crop[-utt][-spk]` and `egemaps-voice-svm[-spk]`.",
         "",
