@@ -13,7 +13,8 @@ Usage (from the repository root)::
 A row writes ``benchmarks/results/<row>/`` like ``benchmarks/ravdess.py``
 with :func:`sklearn_ser.evaluation.evaluate_to_folder` (results.json with the
 exact command, the time of its folds, versions and hardware; report.md; the
-finished folds, which the same command resumes). The openSMILE and
+finished folds, which the same command resumes), and the RAVDESS tables are
+rebuilt with them (``ravdess_tables.py``). The openSMILE and
 speaker-encoder features of each clip are cached in ``benchmarks/cache/``
 (not committed) and shared by the folds and rows: a row's fold time leaves
 out features that an earlier row or run computed, and says so.
@@ -33,6 +34,8 @@ import time
 from pathlib import Path
 
 import torch
+from ravdess import DOCS_TABLES
+from ravdess_tables import write_tables
 
 from sklearn_ser import load_ravdess
 from sklearn_ser.evaluation import EMOBOX_RAVDESS_FOLDS, RAVDESS_FOLDS, evaluate_to_folder
@@ -147,6 +150,7 @@ def main(argv=None):
         run_row(name, corpus, command)
     if args.cost:
         measure_cost(corpus, command)
+    write_tables(RESULTS, RESULTS / "README.md", DOCS_TABLES)
     return 0
 
 

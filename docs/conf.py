@@ -1,7 +1,6 @@
 """Sphinx configuration for the sklearn_ser documentation."""
 
 import os
-import re
 from pathlib import Path
 
 # The examples run during the build, on the embedded synthetic corpus, on the
@@ -38,7 +37,9 @@ exclude_patterns = ["_build", "generated/*.examples", "generated/backreferences"
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"sklearn_ser {release}"
-html_static_path = []
+html_static_path = ["_static"]
+# Compact, full-width benchmark tables.
+html_css_files = ["benchmarks.css"]
 html_theme_options = {
     "navbar_align": "left",
     "show_toc_level": 2,
@@ -49,7 +50,7 @@ html_theme_options = {
 }
 # The API page lists every public name and the gallery index shows every
 # example: neither they nor the examples (whose code needs the width) nor the
-# wide benchmark table need the left-hand section navigation.
+# benchmark tables need the left-hand section navigation.
 html_sidebars = {"index": [], "api": [], "auto_examples/*": [], "user_guide/benchmarks": []}
 
 # -- Example gallery --------------------------------------------------------
@@ -73,65 +74,7 @@ sphinx_gallery_conf = {
 }
 
 
-# -- Benchmark table ----------------------------------------------------------
-
-
-def _write_benchmark_table(source, target):
-    """Copy the RAVDESS results table of ``benchmarks/results/README.md``
-    (written by ``benchmarks/ravdess.py``) into an RST table, best UAR first,
-    so the documentation never holds numbers of its own. Only the wording of
-    the "uses" column is shortened to fit a page."""
-    rows = []
-    for line in source.read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) != 7 or cells[0] in ("model", "---"):
-            continue
-        rows.append(cells)
-    if not rows:
-        raise RuntimeError(f"no results table found in {source}")
-    rows.sort(key=lambda cells: -float(re.match(r"[\d.]+", cells[1]).group()))
-    short_uses = [
-        ("per-speaker normalisation (test speakers' unlabelled clips)", "**speaker norm**"),
-        ("soft-voting ensemble of", "soft vote of"),
-    ]
-    hardware = sorted({cells[4] for cells in rows})
-    lines = []
-    if len(hardware) == 1:
-        lines += [f"All rows ran on the same hardware ({hardware[0]}).", ""]
-    lines += [
-        ".. list-table::",
-        "   :header-rows: 1",
-        "   :widths: 18 10 10 7 27 28",
-        "",
-        "   * - model",
-        "     - UAR %",
-        "     - accuracy %",
-        "     - wall time (min)",
-        "     - uses",
-        "     - command",
-    ]
-    for model, uar, accuracy, minutes, machine, uses, command in rows:
-        for long, short in short_uses:
-            uses = uses.replace(long, short)
-        if len(hardware) > 1:
-            minutes = f"{minutes} ({machine})"
-        lines += [
-            f"   * - ``{model}``",
-            f"     - {uar}",
-            f"     - {accuracy}",
-            f"     - {minutes}",
-            f"     - {uses}",
-            f"     - {command.replace('`', '``')}",
-        ]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = "\n".join(lines) + "\n"
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
-
-
-_write_benchmark_table(
-    HERE.parent / "benchmarks" / "results" / "README.md", HERE / "generated" / "ravdess_results.inc"
-)
+# -- Cross-corpus table -------------------------------------------------------
 
 
 def _write_cross_corpus_table(source, target):

@@ -9,53 +9,58 @@ from ..models import CNNLSTM, CNNLSTM1D, TransformerCNN
 from ..utils import fill_doc
 from ._base import SERNeuralNetClassifier, SpectrogramClassifier
 
+# The training parameters every classifier shares, with the same generic
+# defaults: whole examples, no class weights, no augmentation, up to 100
+# epochs with early stopping on a 10% validation split. Tuned settings live in
+# the recipes of ``sklearn_ser.pipelines``, not here.
 _TRAINING_PARAMETERS = """
     lr : float, default={lr}
         Learning rate.
-    max_epochs : int, default={max_epochs}
+    max_epochs : int, default=100
         Upper bound on training epochs.
     batch_size : int, default=32
         Mini-batch size for training and prediction.
-    patience : int or None, default={patience}
+    patience : int or None, default=10
         Stop when the validation loss has not improved for this many epochs
         and restore the weights of the best epoch; None trains for
-        ``max_epochs`` epochs (still reporting the validation loss).
-    validation_fraction : float in (0, 1) or None, default={validation_fraction}
+        ``max_epochs`` epochs (still reporting the validation loss). Ignored
+        when ``validation_fraction`` is None.
+    validation_fraction : float in (0, 1) or None, default=0.1
         Fraction held out for early stopping: whole speakers when ``groups``
         reach ``fit``, else stratified by class. None trains on everything
         for ``max_epochs`` epochs (no early stopping).
-    class_weight : dict, "balanced" or None, default={class_weight}
+    class_weight : dict, "balanced" or None, default=None
         Weights of the cross-entropy: ``{{label: weight}}`` (missing labels
         weigh 1), or "balanced" for the inverse class frequency of the
         training y (every class must then occur in it).
-    time_masks : int, default={time_masks}
+    time_masks : int, default=0
         Time stripes masked per training example (SpecAugment-style; masked
         values become the example's mean).
-    time_mask_width : int, default={time_mask_width}
-        Maximum width of each time stripe, in frames (samples for waveforms).
-    time_stretch : float in [0, 1), default={time_stretch}
+    time_mask_width : int, default=0
+        Maximum width of each time stripe, in {steps}.
+    time_stretch : float in [0, 1), default=0.0
         Maximum relative stretch of the time axis per training example (a
         factor drawn from [1 - time_stretch, 1 + time_stretch]): another
         speaking rate. 0 is off.
     noise_snr_db : tuple of (float, float) or None, default=None
         Range of the SNR (dB), drawn per training example, of additive white
         Gaussian noise; Zenkov (2020) used (15, 29).
-    crop_length : int or None, default={crop_length}
-        Train on random windows of this many time steps ({steps}), drawn
-        anew every epoch inside each clip's real part, and predict the mean
-        class probabilities of the windows ``crop_hop`` apart that cover a
-        clip. A clip shorter than a window gives one, zero-padded. The real
-        part is what is not NaN: use ``padding="nan"`` in the front end.
-        Validation for early stopping reads every window, as prediction
-        does. None trains and predicts on whole examples.
+    crop_length : int or None, default=None
+        Train on random windows of this many {steps}, drawn anew every
+        epoch inside each clip's real part, and predict the mean class
+        probabilities of the windows ``crop_hop`` apart that cover a clip. A
+        clip shorter than a window gives one, zero-padded. The real part is
+        what is not NaN: {real_part} Validation for early stopping reads
+        every window, as prediction does. None trains and predicts on whole
+        examples.
     crop_hop : int or None, default=None
         Steps between the windows read at validation and prediction; None is
         half of ``crop_length``.
-    mixup_alpha : float, default={mixup_alpha}
+    mixup_alpha : float, default=0.0
         Mixup (Zhang et al., 2018) of training examples and of their one-hot
         targets within a batch, with weights drawn from Beta(alpha, alpha).
         0 is off.
-    ema_decay : float in (0, 1) or None, default={ema_decay}
+    ema_decay : float in (0, 1) or None, default=None
         Keep an exponential moving average of the weights, updated after
         every training step with this decay (e.g. 0.995: a memory of about
         200 steps), and use it for validation, early stopping and
@@ -75,69 +80,52 @@ _TRAINING_PARAMETERS = """
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout, augmentation and the
         validation split; the same integer gives identical predictions on CPU.
-        torch's global RNG is restored after fitting.
+        torch's global RNG is restored after fitting."""
+
+_NET_PARAMETERS = """
     **net_params : dict
         skorch-style parameters starting with ``module__``, ``optimizer__``,
         ``iterator_train__``, ``iterator_valid__`` or ``callbacks__``, e.g.
         ``module__hidden_size=64``. The input size and the number of classes
         are read from the data and override any ``module__`` value for them."""
 
-
 _FREQUENCY_PARAMETERS = """
-    freq_masks : int, default={freq_masks}
+    freq_masks : int, default=0
         Frequency stripes masked per training example.
-    freq_mask_width : int, default={freq_mask_width}
+    freq_mask_width : int, default=0
         Maximum width of each frequency stripe, in bands.
-    freq_warp : float in [0, 1), default={freq_warp}
+    freq_warp : float in [0, 1), default=0.0
         Maximum relative stretch of the band axis per training example,
         about the lowest band (VTLP-like: another vocal tract length).
         0 is off."""
 
-#: Training of the CNN-LSTM as in Zhao et al. (2019) and its
-#: re-implementations: whole clips, no class weights, no augmentation.
-#: ``CNNLSTMClassifier(**ZHAO_2019_TRAINING)`` trains that way; the
-#: classifier's defaults are instead the CPU recipe measured best on RAVDESS.
-ZHAO_2019_TRAINING = {
-    "lr": 6e-4,
-    "max_epochs": 100,
-    "patience": 10,
-    "validation_fraction": 0.1,
-    "ema_decay": None,
-    "class_weight": None,
-    "crop_length": None,
-    "crop_hop": None,
-    "mixup_alpha": 0.0,
-    "freq_warp": 0.0,
-    "time_stretch": 0.0,
-    "time_masks": 0,
-    "time_mask_width": 0,
-    "freq_masks": 0,
-    "freq_mask_width": 0,
-}
-
-# Training parameters left at "off" unless a class sets them otherwise.
-_OFF = {
-    "class_weight": None,
-    "crop_length": None,
-    "mixup_alpha": 0.0,
-    "time_stretch": 0.0,
-    "time_masks": 0,
-    "time_mask_width": 0,
-    "freq_masks": 0,
-    "freq_mask_width": 0,
-    "freq_warp": 0.0,
-    "validation_fraction": 0.1,
-    "ema_decay": None,
-}
+_DEFAULTS_NOTE = """
+    The defaults are the same for every classifier of the package and
+    generic, not tuned on any corpus: the paper's network and optimizer,
+    whole examples, no class weights and no augmentation, up to 100 epochs
+    with early stopping (patience 10) on a 10% validation split. The tuned
+    training recipes (crops, augmentation, a moving average of the weights,
+    ...) are the pipelines of :mod:`sklearn_ser.pipelines`, which set every
+    value explicitly; see :ref:`recipes` in the user guide."""
 
 
-def _documented_defaults(**defaults):
-    """Documentation blocks of the shared parameters with a class's defaults."""
-    values = {**_OFF, **defaults}
-    return {
-        "training_parameters": _TRAINING_PARAMETERS.format(**values),
-        "frequency_parameters": _FREQUENCY_PARAMETERS.format(**values),
+def _documented_parameters(*, lr, spectrogram):
+    """Documentation blocks of the shared parameters, for a classifier of
+    spectrograms or of waveforms, with its learning rate."""
+    steps = "frames" if spectrogram else "samples"
+    real_part = (
+        'use ``padding="nan"`` in the front end.'
+        if spectrogram
+        else 'use ``FixedLengthWaveform(padding="nan")``.'
+    )
+    blocks = {
+        "training_parameters": _TRAINING_PARAMETERS.format(lr=lr, steps=steps, real_part=real_part),
+        "net_parameters": _NET_PARAMETERS,
+        "defaults_note": _DEFAULTS_NOTE,
     }
+    if spectrogram:
+        blocks["frequency_parameters"] = _FREQUENCY_PARAMETERS
+    return blocks
 
 
 _SPECTROGRAM_INPUT_DOC = """
@@ -166,23 +154,7 @@ _FITTED_DOC = """
 @fill_doc(
     spectrogram_input=_SPECTROGRAM_INPUT_DOC,
     attributes=_FITTED_DOC,
-    **_documented_defaults(
-        lr="6e-4",
-        max_epochs=60,
-        patience=20,
-        validation_fraction=None,
-        ema_decay=0.998,
-        steps="frames",
-        class_weight='"balanced"',
-        crop_length=63,
-        mixup_alpha=0.2,
-        time_stretch=0.1,
-        time_masks=1,
-        time_mask_width=8,
-        freq_masks=2,
-        freq_mask_width=6,
-        freq_warp=0.1,
-    ),
+    **_documented_parameters(lr="6e-4", spectrogram=True),
 )
 class CNNLSTMClassifier(SpectrogramClassifier):
     """2-D CNN-LSTM classifier of Zhao et al. (2019) on log-mel spectrograms.
@@ -197,23 +169,19 @@ class CNNLSTMClassifier(SpectrogramClassifier):
         Adam, as in the re-implementations of the paper.
     %(training_parameters)s
     %(frequency_parameters)s
+    %(net_parameters)s
 
     %(attributes)s
 
     Notes
     -----
-    The network is the paper's; the training defaults are the CPU recipe
-    that scored best on RAVDESS in ``benchmarks/ravdess.py`` (rows
-    ``cnn-lstm-crop*-full``): balanced classes, random 2-s windows (63
-    frames of 32 ms) averaged at prediction, mixup, band warping,
-    speaking-rate stretch and SpecAugment masks, 60 epochs on all the
-    training data (no early-stopping split), predicting with a moving
-    average of the weights. Give the front end ``padding="nan"`` so that
-    windows stay inside each clip. The paper's training (whole clips, no
-    class weights, no augmentation, early stopping on a 10% split, up to 100
-    epochs) is ``CNNLSTMClassifier(**ZHAO_2019_TRAINING)``, with
-    :data:`sklearn_ser.estimators.ZHAO_2019_TRAINING`, as
-    :func:`sklearn_ser.pipelines.make_zhao_2d_pipeline` uses it.
+    %(defaults_note)s
+
+    With these defaults it trains as Zhao et al. (2019) and their
+    re-implementations did; :func:`sklearn_ser.pipelines.make_zhao_2d_pipeline`
+    adds the paper's front end, and
+    :func:`sklearn_ser.pipelines.make_crop_cnn_lstm_pipeline` is our CPU
+    recipe (random windows, augmentation, a moving average of the weights).
 
     Examples
     --------
@@ -235,22 +203,22 @@ class CNNLSTMClassifier(SpectrogramClassifier):
         module=CNNLSTM,
         optimizer=torch.optim.Adam,
         lr=6e-4,
-        max_epochs=60,
+        max_epochs=100,
         batch_size=32,
-        patience=20,
-        validation_fraction=None,
-        class_weight="balanced",
-        time_masks=1,
-        time_mask_width=8,
-        freq_masks=2,
-        freq_mask_width=6,
-        freq_warp=0.1,
-        time_stretch=0.1,
+        patience=10,
+        validation_fraction=0.1,
+        class_weight=None,
+        time_masks=0,
+        time_mask_width=0,
+        freq_masks=0,
+        freq_mask_width=0,
+        freq_warp=0.0,
+        time_stretch=0.0,
         noise_snr_db=None,
-        crop_length=63,
+        crop_length=None,
         crop_hop=None,
-        mixup_alpha=0.2,
-        ema_decay=0.998,
+        mixup_alpha=0.0,
+        ema_decay=None,
         callbacks=None,
         device="auto",
         verbose=0,
@@ -285,10 +253,7 @@ class CNNLSTMClassifier(SpectrogramClassifier):
         )
 
 
-@fill_doc(
-    attributes=_FITTED_DOC,
-    **_documented_defaults(lr="6e-4", max_epochs=100, patience=10, steps="samples"),
-)
+@fill_doc(attributes=_FITTED_DOC, **_documented_parameters(lr="6e-4", spectrogram=False))
 class CNNLSTM1DClassifier(SERNeuralNetClassifier):
     """1-D CNN-LSTM classifier of Zhao et al. (2019) on raw waveforms.
 
@@ -302,8 +267,16 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
     optimizer : type of torch.optim.Optimizer, default=torch.optim.Adam
         Adam, as in the re-implementations of the paper.
     %(training_parameters)s
+    %(net_parameters)s
 
     %(attributes)s
+
+    Notes
+    -----
+    %(defaults_note)s
+
+    :func:`sklearn_ser.pipelines.make_zhao_1d_pipeline` is the paper's
+    setup.
 
     Examples
     --------
@@ -373,7 +346,7 @@ class CNNLSTM1DClassifier(SERNeuralNetClassifier):
 @fill_doc(
     spectrogram_input=_SPECTROGRAM_INPUT_DOC,
     attributes=_FITTED_DOC,
-    **_documented_defaults(lr="0.01", max_epochs=100, patience=20, steps="frames"),
+    **_documented_parameters(lr="0.01", spectrogram=True),
 )
 class TransformerCNNClassifier(SpectrogramClassifier):
     """Parallel CNNs + Transformer-encoder classifier of Zenkov (2020).
@@ -396,13 +369,17 @@ class TransformerCNNClassifier(SpectrogramClassifier):
         L2 weight decay (the paper's); None leaves the optimizer's default.
     %(training_parameters)s
     %(frequency_parameters)s
+    %(net_parameters)s
 
     %(attributes)s
 
     Notes
     -----
+    %(defaults_note)s
+
     The paper trained for about 430 epochs and chose the checkpoint by hand;
     here early stopping on a held-out split chooses it.
+    :func:`sklearn_ser.pipelines.make_zenkov_pipeline` is the paper's setup.
 
     Examples
     --------
@@ -433,7 +410,7 @@ class TransformerCNNClassifier(SpectrogramClassifier):
         lr=0.01,
         max_epochs=100,
         batch_size=32,
-        patience=20,
+        patience=10,
         validation_fraction=0.1,
         class_weight=None,
         time_masks=0,

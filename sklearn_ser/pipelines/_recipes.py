@@ -2,20 +2,18 @@
 
 Each function returns an unfitted :class:`~sklearn.pipeline.Pipeline`
 whose steps are named after their classes, so grid keys read
-``cnnlstmclassifier__lr``. Keyword arguments beyond the documented ones go
-to the classifier, which is how a caller sets ``max_epochs``,
-``random_state``, ``device`` or ``callbacks`` without rebuilding the
-recipe.
+``cnnlstmclassifier__lr``. The recipes are the one home of tuned settings:
+each writes out every training setting of its classifier instead of
+relying on the classifier's generic defaults, so that a recipe stays what
+was measured. Keyword arguments beyond the documented ones go to the
+classifier, over the recipe's values, which is how a caller sets
+``max_epochs``, ``random_state``, ``device`` or ``callbacks`` without
+rebuilding the recipe.
 """
 
 import math
 
-from ..estimators import (
-    ZHAO_2019_TRAINING,
-    CNNLSTM1DClassifier,
-    CNNLSTMClassifier,
-    TransformerCNNClassifier,
-)
+from ..estimators import CNNLSTM1DClassifier, CNNLSTMClassifier, TransformerCNNClassifier
 from ..preprocessing import (
     FixedLengthWaveform,
     LogMelTransformer,
@@ -43,6 +41,29 @@ _UTTERANCE_NORM = """
         stays, when asked for)."""
 
 
+# Training of the CNN-LSTMs as in Zhao et al. (2019) and their
+# re-implementations: whole clips, no class weights, no augmentation, early
+# stopping on a 10% validation split, up to 100 epochs.
+_ZHAO_2019_TRAINING = dict(
+    lr=6e-4,
+    max_epochs=100,
+    batch_size=32,
+    patience=10,
+    validation_fraction=0.1,
+    class_weight=None,
+    crop_length=None,
+    crop_hop=None,
+    mixup_alpha=0.0,
+    ema_decay=None,
+    time_stretch=0.0,
+    time_masks=0,
+    time_mask_width=0,
+    noise_snr_db=None,
+)
+# The frequency-axis augmentations of the spectrogram classifiers, off.
+_NO_BAND_AUGMENTATION = dict(freq_masks=0, freq_mask_width=0, freq_warp=0.0)
+
+
 def _spectrogram_pipeline(front_end, classifier, speaker_norm, check_domain, utterance_norm=False):
     """Input check, front end, per-clip, per-speaker or global standardisation,
     classifier."""
@@ -66,9 +87,11 @@ def make_zhao_2d_pipeline(*, sr=16000, speaker_norm=False, check_domain=True, **
     ``LogMelTransformer(n_fft=2048, hop_length=512, n_mels=128)`` at 16 kHz
     (window and hop scaled with ``sr`` otherwise), each band standardised
     on the training set (our addition), and a
-    :class:`~sklearn_ser.CNNLSTMClassifier` with its paper defaults: four
-    64-64-128-128 convolution blocks, pooling 2-4-4-4, a 128-unit LSTM,
-    Adam at 6e-4.
+    :class:`~sklearn_ser.CNNLSTMClassifier` with the paper's network (four
+    64-64-128-128 convolution blocks, pooling 2-4-4-4, a 128-unit LSTM) and
+    training: Adam at 6e-4, whole clips, no class weights, no augmentation,
+    early stopping (patience 10) on a 10% validation split, up to 100
+    epochs.
 
     Parameters
     ----------
@@ -77,7 +100,8 @@ def make_zhao_2d_pipeline(*, sr=16000, speaker_norm=False, check_domain=True, **
     %(speaker_norm)s
     %(check_domain)s
     **classifier_params
-        Passed to :class:`~sklearn_ser.CNNLSTMClassifier`.
+        Passed to :class:`~sklearn_ser.CNNLSTMClassifier`, overriding the
+        recipe's values.
 
     Returns
     -------
@@ -97,7 +121,8 @@ def make_zhao_2d_pipeline(*, sr=16000, speaker_norm=False, check_domain=True, **
     front_end = LogMelTransformer(
         sr=sr, n_fft=round(2048 * scale), hop_length=round(512 * scale), n_mels=128
     )
-    classifier = CNNLSTMClassifier(**{**ZHAO_2019_TRAINING, **classifier_params})
+    recipe = {**_ZHAO_2019_TRAINING, **_NO_BAND_AUGMENTATION}
+    classifier = CNNLSTMClassifier(**{**recipe, **classifier_params})
     return _spectrogram_pipeline(front_end, classifier, speaker_norm, check_domain)
 
 
@@ -107,7 +132,8 @@ def make_zhao_1d_pipeline(*, sr=16000, check_domain=True, **classifier_params):
 
     :class:`~sklearn_ser.FixedLengthWaveform` (every clip padded or cut to
     the longest training clip) and a :class:`~sklearn_ser.CNNLSTM1DClassifier`
-    with its paper defaults.
+    with the paper's network and the training of
+    :func:`make_zhao_2d_pipeline`.
 
     Parameters
     ----------
@@ -116,7 +142,8 @@ def make_zhao_1d_pipeline(*, sr=16000, check_domain=True, **classifier_params):
         network sees samples).
     %(check_domain)s
     **classifier_params
-        Passed to :class:`~sklearn_ser.CNNLSTM1DClassifier`.
+        Passed to :class:`~sklearn_ser.CNNLSTM1DClassifier`, overriding the
+        recipe's values.
 
     Returns
     -------
@@ -131,7 +158,7 @@ def make_zhao_1d_pipeline(*, sr=16000, check_domain=True, **classifier_params):
     """
     return make_checked_pipeline(
         FixedLengthWaveform(),
-        CNNLSTM1DClassifier(**classifier_params),
+        CNNLSTM1DClassifier(**{**_ZHAO_2019_TRAINING, **classifier_params}),
         check_domain=check_domain,
         sr=sr,
     )
@@ -144,8 +171,12 @@ def make_zenkov_pipeline(*, sr=16000, speaker_norm=False, check_domain=True, **c
     40 MFCCs from 128 mel bands with a Hamming window of 10.7 ms and the
     same hop (Zenkov's 512 samples at 48 kHz), zero-padded to an FFT of 32
     ms, the middle 3 s of each clip (282 frames), each coefficient
-    standardised on the training set, and a :class:`~sklearn_ser.TransformerCNNClassifier` with
-    its paper defaults.
+    standardised on the training set, and a
+    :class:`~sklearn_ser.TransformerCNNClassifier` with the paper's network
+    and optimizer (SGD at 0.01, momentum 0.8, weight decay 1e-3) on whole
+    clips without augmentation, early-stopped (patience 20) on a 10%
+    validation split within 100 epochs instead of the paper's checkpoint
+    chosen by hand.
 
     Parameters
     ----------
@@ -154,7 +185,8 @@ def make_zenkov_pipeline(*, sr=16000, speaker_norm=False, check_domain=True, **c
     %(speaker_norm)s
     %(check_domain)s
     **classifier_params
-        Passed to :class:`~sklearn_ser.TransformerCNNClassifier`.
+        Passed to :class:`~sklearn_ser.TransformerCNNClassifier`, overriding
+        the recipe's values.
 
     Returns
     -------
@@ -180,14 +212,38 @@ def make_zenkov_pipeline(*, sr=16000, speaker_norm=False, check_domain=True, **c
         n_frames=282,
         align="center",
     )
-    return _spectrogram_pipeline(
-        front_end, TransformerCNNClassifier(**classifier_params), speaker_norm, check_domain
+    recipe = dict(
+        optimizer__momentum=0.8,
+        optimizer__weight_decay=1e-3,
+        lr=0.01,
+        max_epochs=100,
+        batch_size=32,
+        patience=20,
+        validation_fraction=0.1,
+        class_weight=None,
+        crop_length=None,
+        crop_hop=None,
+        mixup_alpha=0.0,
+        ema_decay=None,
+        time_stretch=0.0,
+        time_masks=0,
+        time_mask_width=0,
+        noise_snr_db=None,
+        **_NO_BAND_AUGMENTATION,
     )
+    classifier = TransformerCNNClassifier(**{**recipe, **classifier_params})
+    return _spectrogram_pipeline(front_end, classifier, speaker_norm, check_domain)
 
 
 def _window_of_64_ms(sr):
     """FFT size nearest 64 ms as a power of two (1024 at 16 kHz)."""
     return 2 ** round(math.log2(0.064 * sr))
+
+
+def _frames_in(seconds, sr, hop_length):
+    """Frames of the (centred) front end in ``seconds`` of audio, so that a
+    window keeps its duration at any sampling rate (2 s: 63 at 16 kHz)."""
+    return 1 + round(seconds * sr) // hop_length
 
 
 @fill_doc(speaker_norm=_SPEAKER_NORM, utterance_norm=_UTTERANCE_NORM, check_domain=CHECK_DOMAIN)
@@ -196,18 +252,18 @@ def make_crop_cnn_lstm_pipeline(
 ):
     """Our CPU recipe for the 2-D CNN-LSTM: small network, crops, augmentation.
 
-    The best single neural configuration per CPU-minute of
-    ``benchmarks/ravdess.py`` (rows ``cnn-lstm-crop*-long-trim-full``), fixed
-    a priori for a 2-core CPU: 64 mel bands with a 64-ms window and half hop,
-    the silence around the speech cut (30 dB below the loudest frame), NaN
-    padding; a network with half the paper's channels (32-32-64-64), pooling
-    by 2 in both axes and a 64-unit LSTM, trained with
-    :class:`~sklearn_ser.CNNLSTMClassifier`'s default recipe: random 2-s
-    windows (63 frames) drawn anew every epoch, mixup (alpha 0.2), band
-    warping and speaking-rate stretch of up to 10%, one time and two
-    frequency masks, balanced classes, 60 epochs on all the training data,
-    and a moving average of the weights. Predictions average windows 1 s
-    apart.
+    The best single neural configuration per CPU-minute of our RAVDESS
+    benchmark (:ref:`recipes` in the user guide), fixed a priori for a
+    2-core CPU: 64 mel bands with a 64-ms window and half hop, the silence
+    around the speech cut (30 dB below the loudest frame), NaN padding; a
+    network with half the paper's channels (32-32-64-64), pooling by 2 in
+    both axes and a 64-unit LSTM; Adam at 6e-4 on random 2-s windows (63
+    frames at 16 kHz) drawn anew every epoch, mixup (alpha 0.2), band
+    warping and speaking-rate stretch of up to 10%, one time mask of up to 8
+    frames and two frequency masks of up to 6 bands, balanced classes, 60
+    epochs on all the training data (patience 20 if a validation split is
+    asked for with ``validation_fraction``), and a moving average of the
+    weights (``ema_decay=0.998``). Predictions average windows 1 s apart.
 
     Parameters
     ----------
@@ -235,11 +291,29 @@ def make_crop_cnn_lstm_pipeline(
     63
     """
     n_fft = _window_of_64_ms(sr)
+    hop_length = n_fft // 2
     # Crops need each clip's real length, which NaN padding carries.
     front_end = LogMelTransformer(
-        sr=sr, n_fft=n_fft, hop_length=n_fft // 2, n_mels=64, padding="nan", trim_db=30
+        sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=64, padding="nan", trim_db=30
     )
     recipe = dict(
+        lr=6e-4,
+        max_epochs=60,
+        batch_size=32,
+        patience=20,
+        validation_fraction=None,
+        class_weight="balanced",
+        crop_length=_frames_in(2.0, sr, hop_length),
+        crop_hop=None,
+        mixup_alpha=0.2,
+        ema_decay=0.998,
+        time_stretch=0.1,
+        time_masks=1,
+        time_mask_width=8,
+        freq_masks=2,
+        freq_mask_width=6,
+        freq_warp=0.1,
+        noise_snr_db=None,
         module__channels=(32, 32, 64, 64),
         module__pool_sizes=(2, 2, 2, 2),
         module__time_pool_sizes=(2, 2, 2, 2),
@@ -286,22 +360,27 @@ def make_small_cnn_lstm_pipeline(
     32
     """
     front_end = LogMelTransformer(sr=sr, n_fft=sr // 16, hop_length=sr // 32, n_mels=40)
-    # Whole clips without augmentation, as measured (not the crop recipe
-    # of CNNLSTMClassifier's defaults, made for clips of several seconds).
+    # Whole clips without augmentation, as measured in the preset's benchmark.
     recipe = dict(
-        **ZHAO_2019_TRAINING,
+        lr=2e-3,
+        max_epochs=60,
+        batch_size=32,
+        patience=None,
+        validation_fraction=None,
+        class_weight="balanced",
+        crop_length=None,
+        crop_hop=None,
+        mixup_alpha=0.0,
+        ema_decay=0.98,
+        time_stretch=0.0,
+        time_masks=0,
+        time_mask_width=0,
+        noise_snr_db=None,
+        **_NO_BAND_AUGMENTATION,
         module__channels=(16, 16, 32, 32),
         module__hidden_size=32,
         module__pool_sizes=(2, 2, 2, 2),
         module__time_pool_sizes=(1, 1, 1, 1),
-    )
-    recipe.update(
-        lr=2e-3,
-        max_epochs=60,
-        validation_fraction=None,
-        patience=None,
-        class_weight="balanced",
-        ema_decay=0.98,
     )
     classifier = CNNLSTMClassifier(**{**recipe, **classifier_params})
     return _spectrogram_pipeline(front_end, classifier, speaker_norm, check_domain)

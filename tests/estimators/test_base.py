@@ -21,7 +21,7 @@ from sklearn.preprocessing import FunctionTransformer
 from skorch.callbacks import Callback
 from skorch.exceptions import DeviceWarning
 
-from sklearn_ser.estimators import ZHAO_2019_TRAINING, CNNLSTM1DClassifier, CNNLSTMClassifier
+from sklearn_ser.estimators import CNNLSTM1DClassifier, CNNLSTMClassifier
 from sklearn_ser.estimators._augmentation import BatchAugmenter
 from sklearn_ser.models import CNNLSTM
 
@@ -33,9 +33,6 @@ NET = dict(
     lr=0.01,
     random_state=0,
 )
-# The base machinery is tested on whole clips without augmentation (the
-# paper's training), not on the CNN-LSTM's default crop recipe.
-TINY = {**ZHAO_2019_TRAINING, **NET}
 
 
 def _data(n=24, n_bands=6, n_frames=10, labels=("angry", "calm", "sad"), seed=0):
@@ -60,7 +57,7 @@ class RecordSplit(Callback):
 def test_validation_split_holds_out_whole_speakers():
     X, y, speakers = _data(n=36)
     recorder = RecordSplit()
-    CNNLSTMClassifier(callbacks=[recorder], **{**TINY, "validation_fraction": 0.3}).fit(
+    CNNLSTMClassifier(callbacks=[recorder], **{**NET, "validation_fraction": 0.3}).fit(
         X, y, groups=speakers
     )
     train_speakers = set(speakers[recorder.train.indices])
@@ -72,23 +69,23 @@ def test_validation_split_holds_out_whole_speakers():
 def test_validation_split_without_groups_is_stratified():
     X, y, _ = _data(n=60)
     recorder = RecordSplit()
-    CNNLSTMClassifier(callbacks=[recorder], **{**TINY, "validation_fraction": 0.2}).fit(X, y)
+    CNNLSTMClassifier(callbacks=[recorder], **{**NET, "validation_fraction": 0.2}).fit(X, y)
     valid_labels = y[recorder.valid.indices]
     assert sorted(np.unique(valid_labels, return_counts=True)[1]) == [4, 4, 4]
 
 
 def test_no_validation_split():
     X, y, speakers = _data()
-    clf = CNNLSTMClassifier(**{**TINY, "validation_fraction": None}).fit(X, y, groups=speakers)
+    clf = CNNLSTMClassifier(**{**NET, "validation_fraction": None}).fit(X, y, groups=speakers)
     assert "valid_loss" not in clf.net_.history[-1]
-    assert len(clf.net_.history) == TINY["max_epochs"]
+    assert len(clf.net_.history) == NET["max_epochs"]
 
 
 def test_early_stopping_restores_the_best_epoch():
     X, y, _ = _data(n=48)
     recorder = RecordSplit()
     clf = CNNLSTMClassifier(
-        **{**TINY, "max_epochs": 30, "lr": 0.5, "patience": 2}, callbacks=[recorder]
+        **{**NET, "max_epochs": 30, "lr": 0.5, "patience": 2}, callbacks=[recorder]
     ).fit(X, y)
     losses = clf.net_.history[:, "valid_loss"]
     best = int(np.argmin(losses))
@@ -116,7 +113,7 @@ def test_grid_search_routes_groups_to_the_split_and_never_to_forward():
                 CNNLSTMClassifier(
                     module=NoMetadataModule,
                     callbacks=[recorder],
-                    **{**TINY, "validation_fraction": 0.3},
+                    **{**NET, "validation_fraction": 0.3},
                 ),
             ),
         ]
@@ -136,7 +133,7 @@ def test_grid_search_routes_groups_to_the_split_and_never_to_forward():
 
 def test_same_seed_same_predictions_and_global_rng_untouched():
     X, y, _ = _data()
-    params = {**TINY, "time_masks": 1, "time_mask_width": 3, "noise_snr_db": (10.0, 20.0)}
+    params = {**NET, "time_masks": 1, "time_mask_width": 3, "noise_snr_db": (10.0, 20.0)}
     torch.manual_seed(123)
     expected_next = torch.rand(1)
     torch.manual_seed(123)
@@ -151,7 +148,7 @@ def test_same_seed_same_predictions_and_global_rng_untouched():
 @pytest.mark.parametrize("labels", [("b", "a", "c"), (3, -1, 7)])
 def test_labels_round_trip(labels):
     X, y, _ = _data(labels=labels)
-    clf = CNNLSTMClassifier(**TINY).fit(X, y)
+    clf = CNNLSTMClassifier(**NET).fit(X, y)
     np.testing.assert_array_equal(clf.classes_, np.unique(labels))
     assert set(clf.predict(X)) <= set(labels)
     assert clf.predict(X).dtype == np.asarray(labels).dtype
@@ -164,10 +161,10 @@ def test_labels_round_trip(labels):
 def test_balanced_class_weight_reaches_the_loss():
     X, y, _ = _data(n=30)
     y = np.where(np.arange(30) < 20, "major", "minor")
-    clf = CNNLSTMClassifier(**{**TINY, "class_weight": "balanced"}).fit(X, y)
+    clf = CNNLSTMClassifier(**{**NET, "class_weight": "balanced"}).fit(X, y)
     weight = clf.net_.criterion_.weight.numpy()
     np.testing.assert_allclose(weight, [30 / (2 * 20), 30 / (2 * 10)])
-    unweighted = CNNLSTMClassifier(**TINY).fit(X, y)
+    unweighted = CNNLSTMClassifier(**NET).fit(X, y)
     assert unweighted.net_.criterion_.weight is None
 
 
@@ -182,8 +179,8 @@ def test_augmentation_touches_training_batches_only(monkeypatch):
 
     monkeypatch.setattr(BatchAugmenter, "__call__", spy)
     masks = dict(time_masks=2, time_mask_width=3, freq_masks=1, freq_mask_width=2)
-    clf = CNNLSTMClassifier(**{**TINY, **masks, "validation_fraction": 0.25}).fit(X, y)
-    assert sum(seen) == 30 * TINY["max_epochs"]  # the 10 validation examples never
+    clf = CNNLSTMClassifier(**{**NET, **masks, "validation_fraction": 0.25}).fit(X, y)
+    assert sum(seen) == 30 * NET["max_epochs"]  # the 10 validation examples never
     seen.clear()
     first = clf.predict_proba(X)
     np.testing.assert_array_equal(first, clf.predict_proba(X))
@@ -192,15 +189,15 @@ def test_augmentation_touches_training_batches_only(monkeypatch):
 
 def test_shape_rank_and_value_errors():
     X, y, _ = _data()
-    clf = CNNLSTMClassifier(**TINY).fit(X, y)
+    clf = CNNLSTMClassifier(**NET).fit(X, y)
     with pytest.raises(ValueError, match=r"fit on examples of shape \(6, 10\).*got .*\(6, 11\)"):
         clf.predict(np.zeros((2, 6, 11), np.float32))
     with pytest.raises(ValueError, match=r"got shape \(24, 6, 10, 1\)"):
-        CNNLSTMClassifier(**TINY).fit(X[..., None], y)
+        CNNLSTMClassifier(**NET).fit(X[..., None], y)
     X_nan = X.copy()
     X_nan[3, 2, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
-        CNNLSTMClassifier(**TINY).fit(X_nan, y)
+        CNNLSTMClassifier(**NET).fit(X_nan, y)
     with pytest.raises(ValueError, match="NaN"):
         clf.predict(X_nan)
     message = r"Expected a 2-D array \(n_examples, n_samples\).*got shape \(24, 6, 10\)"
@@ -210,7 +207,7 @@ def test_shape_rank_and_value_errors():
 
 def test_two_d_input_is_one_band():
     X, y, _ = _data(n_bands=1)
-    clf = CNNLSTMClassifier(**TINY).fit(X[:, 0, :], y)
+    clf = CNNLSTMClassifier(**NET).fit(X[:, 0, :], y)
     assert clf.input_shape_ == (1, 10)
     assert clf.net_.module_.blocks[0][0].in_channels == 1
     np.testing.assert_array_equal(clf.predict(X[:, 0, :]), clf.predict(X))
@@ -219,20 +216,20 @@ def test_two_d_input_is_one_band():
 def test_single_class_is_refused():
     X, _, _ = _data()
     with pytest.raises(ValueError, match="at least 2 classes.*1 class"):
-        CNNLSTMClassifier(**TINY).fit(X, np.full(len(X), "calm"))
+        CNNLSTMClassifier(**NET).fit(X, np.full(len(X), "calm"))
 
 
 def test_balanced_weights_need_every_class_in_y():
     X, y, _ = _data()
     with pytest.raises(ValueError, match=r"y has no example of \['happy'\]"):
-        CNNLSTMClassifier(**{**TINY, "class_weight": "balanced"}).partial_fit(
+        CNNLSTMClassifier(**{**NET, "class_weight": "balanced"}).partial_fit(
             X[:12], y[:12], classes=["angry", "calm", "sad", "happy"]
         )
 
 
 def test_partial_fit_trains_one_epoch_and_refuses_unseen_labels():
     X, y, _ = _data()
-    clf = CNNLSTMClassifier(**TINY)
+    clf = CNNLSTMClassifier(**NET)
     clf.partial_fit(X[:12], y[:12], classes=["angry", "calm", "sad", "happy"])
     clf.partial_fit(X, y)
     assert len(clf.net_.history) == 2
@@ -242,7 +239,7 @@ def test_partial_fit_trains_one_epoch_and_refuses_unseen_labels():
 
 
 def test_params_reach_the_module_and_clone():
-    clf = CNNLSTMClassifier(**TINY)
+    clf = CNNLSTMClassifier(**NET)
     assert clf.get_params()["module__hidden_size"] == 4
     clf.set_params(module__hidden_size=5, time_masks=2)
     copy = clone(clf)
@@ -273,13 +270,13 @@ def _arrays(obj, seen=None):
 
 def test_fitted_estimator_keeps_no_training_data():
     X, y, speakers = _data(n=30)
-    clf = CNNLSTMClassifier(**TINY).fit(X, y, groups=speakers)
+    clf = CNNLSTMClassifier(**NET).fit(X, y, groups=speakers)
     assert not [a for a in _arrays(clf) if a.ndim and len(a) in (30, 27)]
 
 
 def test_joblib_round_trip_in_a_fresh_process(tmp_path):
     X, y, _ = _data()
-    pipe = Pipeline([("identity", FunctionTransformer()), ("clf", CNNLSTMClassifier(**TINY))])
+    pipe = Pipeline([("identity", FunctionTransformer()), ("clf", CNNLSTMClassifier(**NET))])
     pipe.fit(X, y)
     joblib.dump(pipe, tmp_path / "pipe.joblib")
     np.save(tmp_path / "X.npy", X)
@@ -295,7 +292,7 @@ def test_joblib_round_trip_in_a_fresh_process(tmp_path):
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a CPU-only machine")
 def test_model_saved_on_cuda_loads_on_cpu():
     X, y, _ = _data()
-    clf = CNNLSTMClassifier(**TINY).fit(X, y)
+    clf = CNNLSTMClassifier(**NET).fit(X, y)
     assert clf.net_.device == "cpu"  # device="auto" without CUDA
     expected = clf.predict_proba(X)
     clf.net_.device = "cuda"  # as if it had been fit on a GPU
@@ -311,13 +308,13 @@ def test_model_saved_on_cuda_loads_on_cpu():
 def test_missing_cuda_is_a_value_error_naming_the_device():
     X, y, _ = _data()
     with pytest.raises(ValueError, match="device='cuda' was requested but CUDA is not available"):
-        CNNLSTMClassifier(**TINY, device="cuda").fit(X, y)
+        CNNLSTMClassifier(**NET, device="cuda").fit(X, y)
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_fit_on_cuda_then_predict_in_a_cpu_only_process(tmp_path):
     X, y, _ = _data()
-    clf = CNNLSTMClassifier(**TINY, device="cuda").fit(X, y)
+    clf = CNNLSTMClassifier(**NET, device="cuda").fit(X, y)
     assert str(next(clf.net_.module_.parameters()).device).startswith("cuda")
     joblib.dump(clf, tmp_path / "clf.joblib")
     np.save(tmp_path / "X.npy", X)
@@ -345,7 +342,7 @@ class RecordThreads(Callback):
 
 def test_parallel_folds_do_not_oversubscribe_the_cpu():
     X, y, speakers = _data(n=36)
-    clf = CNNLSTMClassifier(callbacks=[RecordThreads()], **TINY)
+    clf = CNNLSTMClassifier(callbacks=[RecordThreads()], **NET)
     results = cross_validate(
         clf, X, y, groups=speakers, cv=GroupKFold(2), n_jobs=2, return_estimator=True
     )
@@ -370,7 +367,7 @@ class InterruptAt(Callback):
 
 def test_an_interrupted_fit_raises_and_leaves_the_classifier_unfitted():
     X, y, speakers = _data()
-    clf = CNNLSTMClassifier(**{**TINY, "max_epochs": 3}).fit(X, y)  # fitted before
+    clf = CNNLSTMClassifier(**{**NET, "max_epochs": 3}).fit(X, y)  # fitted before
     interrupt = InterruptAt(epoch=2)
     clf.set_params(callbacks=[interrupt])
     with pytest.raises(KeyboardInterrupt):
@@ -383,7 +380,7 @@ def test_an_interrupted_fit_raises_and_leaves_the_classifier_unfitted():
 
 def test_an_interrupted_partial_fit_raises_and_keeps_the_weights_it_reached():
     X, y, _ = _data()
-    clf = CNNLSTMClassifier(callbacks=[InterruptAt(epoch=2)], **TINY).partial_fit(X, y)
+    clf = CNNLSTMClassifier(callbacks=[InterruptAt(epoch=2)], **NET).partial_fit(X, y)
     with pytest.raises(KeyboardInterrupt):
         clf.partial_fit(X, y)
     assert len(clf.net_.history) == 2
@@ -404,6 +401,6 @@ class StopAt(Callback):
 
 def test_a_callback_that_raises_keyboard_interrupt_ends_training_as_in_skorch():
     X, y, _ = _data()
-    clf = CNNLSTMClassifier(callbacks=[StopAt(epoch=2)], **{**TINY, "max_epochs": 5}).fit(X, y)
+    clf = CNNLSTMClassifier(callbacks=[StopAt(epoch=2)], **{**NET, "max_epochs": 5}).fit(X, y)
     assert len(clf.net_.history) == 2
     assert clf.predict(X).shape == y.shape

@@ -2,12 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from sklearn_ser.estimators import (
-    ZHAO_2019_TRAINING,
-    CNNLSTM1DClassifier,
-    CNNLSTMClassifier,
-    TransformerCNNClassifier,
-)
+from sklearn_ser.estimators import CNNLSTM1DClassifier, CNNLSTMClassifier, TransformerCNNClassifier
 
 TINY_TRANSFORMER = dict(
     max_epochs=1,
@@ -58,19 +53,17 @@ def test_zhao_defaults_use_adam_and_size_the_module_from_data():
     assert str(clf.net_.device) == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def test_zhao_defaults_train_on_every_example_for_max_epochs_and_average_weights():
+def test_defaults_early_stop_on_held_out_speakers_and_no_split_trains_on_everything():
     X, y = _spectrograms(n=18)
     speakers = np.repeat(np.arange(6), 3)
     tiny = dict(max_epochs=4, batch_size=6, module__channels=(2, 2, 2, 2), module__hidden_size=2)
     clf = CNNLSTMClassifier(**tiny, random_state=0).fit(X, y, groups=speakers)
-    history = clf.net_.history
+    assert "valid_loss" in clf.net_.history[-1]
+    full = CNNLSTMClassifier(**tiny, validation_fraction=None, random_state=0)
+    history = full.fit(X, y, groups=speakers).net_.history
     assert len(history) == 4 and history[-1, "kept_epoch"] == 4
     assert "valid_loss" not in history[-1]
     assert history[-1, "train_batch_count"] == 3  # all 18 examples in batches of 6
-    # The paper's training holds out a validation split for early stopping.
-    paper = CNNLSTMClassifier(**{**ZHAO_2019_TRAINING, **tiny}, random_state=0)
-    paper.fit(X, y, groups=speakers)
-    assert "valid_loss" in paper.net_.history[-1] and paper.ema_decay is None
 
 
 def test_zhao_delta_channels_train_on_crops_and_predict_repeatably():

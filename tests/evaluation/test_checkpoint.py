@@ -11,7 +11,6 @@ from sklearn.linear_model import LogisticRegression
 from skorch.callbacks import Callback
 
 from sklearn_ser import CNNLSTMClassifier
-from sklearn_ser.estimators import ZHAO_2019_TRAINING
 from sklearn_ser.evaluation import evaluate_speaker_independent
 from sklearn_ser.exceptions import CheckpointError
 
@@ -232,7 +231,9 @@ def _evaluate_network(folder):
     y = np.tile(["calm", "angry"], 12)
     X = rng.normal(size=(24, 6, 10)).astype(np.float32) + (y == "angry")[:, None, None]
     clf = CNNLSTMClassifier(
-        **{**ZHAO_2019_TRAINING, "max_epochs": 2, "batch_size": 8, "random_state": 0},
+        max_epochs=2,
+        batch_size=8,
+        random_state=0,
         module__channels=(4, 4, 4, 4),
         module__hidden_size=4,
         callbacks=[InterruptTheSecondFit()],

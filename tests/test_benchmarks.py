@@ -1,0 +1,76 @@
+"""The RAVDESS benchmark's rows build, its votes name finished rows, and its
+committed tables are those that its committed results give."""
+
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+
+from sklearn_ser.evaluation import EMOBOX_RAVDESS_FOLDS
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture
+def bench(monkeypatch):
+    """The benchmark's modules, which import each other as scripts do."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    return {name: importlib.import_module(name) for name in ("ravdess_rows", "ravdess_tables")}
+
+
+def test_every_row_builds_and_every_vote_and_archive_names_a_row(bench):
+    rows = bench["ravdess_rows"]
+    assert not set(rows.ROWS) & set(rows.VOTES)
+    for name in rows.ROWS:
+        assert hasattr(rows.build(name, seed=1, device="cpu", epochs=3), "fit"), name
+    for name, vote in rows.VOTES.items():
+        assert set(vote.members) <= {*rows.ROWS, *rows.VOTES}, name
+        assert name not in vote.members
+    # An archived row names the rows that superseded or absorbed it.
+    for name, entry in {**rows.ROWS, **rows.VOTES}.items():
+        for word in (entry.archived or "").split():
+            if "-" in word:
+                assert word.strip("(),;") in {*rows.ROWS, *rows.VOTES}, name
+
+
+def test_neural_rows_take_the_runners_options_unless_they_set_their_own(bench):
+    build = bench["ravdess_rows"].build
+    paper = build("cnn-lstm-paper", seed=5, device="cuda", epochs=7)[-1]
+    assert (paper.random_state, paper.device, paper.max_epochs) == (5, "cuda", 7)
+    assert paper.validation_fraction == 0.1 and paper.ema_decay is None
+    full = build("cnn-lstm-crop-spk-wide-trim-full-seed2", seed=5, epochs=7)[-1]
+    assert (full.random_state, full.max_epochs, full.validation_fraction) == (7, 60, None)
+
+
+def test_the_committed_tables_are_rebuilt_from_the_committed_results(bench):
+    tables = bench["ravdess_tables"]
+    results = tables.read_results(BENCHMARKS / "results")
+    readme = (BENCHMARKS / "results" / "README.md").read_text(encoding="utf-8")
+    include = BENCHMARKS.parent / "docs" / "user_guide" / "ravdess_results.inc"
+    message = "run python benchmarks/ravdess.py (no row) to rebuild the tables"
+    assert tables.markdown(results) == readme, message
+    assert tables.rst(results) == include.read_text(encoding="utf-8"), message
+
+
+def test_rows_unknown_to_the_script_and_other_folds_are_tabled_and_labelled(bench, tmp_path):
+    tables = bench["ravdess_tables"]
+    folds = [{"uar": uar, "accuracy": uar} for uar in (0.7, 0.8)]
+    for name, protocol in (("recommended-spk", EMOBOX_RAVDESS_FOLDS.folds), ("mystery", None)):
+        run = {
+            "model": name,
+            "command": f"python benchmarks/recommended.py {name}",
+            "wall_time_s": 600.0,
+            "hardware": "CPU: x86_64, 2 threads",
+        }
+        if protocol:
+            run["folds"] = protocol
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "results.json").write_text(json.dumps({"run": run, "folds": folds}))
+    text = tables.markdown(tables.read_results(tmp_path))
+    assert "## The recommended model" in text and "## Other rows" in text
+    assert (
+        "| `recommended-spk` `benchmarks/recommended.py` (EmoBox's folds) "
+        "| 75.0 ± 7.1 | 75.0 ± 7.1 | 10.0 † |"
+    ) in text
+    assert "0 archived rows" in text
