@@ -1,9 +1,10 @@
 """Helpers shared across the package: input validation, docstrings, versions,
-files written whole, interrupts."""
+files written whole, tables as text, interrupts."""
 
 from ._docstring import fill_doc
 from ._files import check_writable_file, check_writable_folder, os_error_reason, replacing
 from ._signals import interrupt_signal, sigterm_raises_interrupt
+from ._tables import format_table
 from ._validation import check_device, check_groups, check_waveforms
 from ._versions import running_versions
 
@@ -14,6 +15,7 @@ __all__ = [
     "check_writable_file",
     "check_writable_folder",
     "fill_doc",
+    "format_table",
     "interrupt_signal",
     "os_error_reason",
     "replacing",
