@@ -3,6 +3,7 @@
 from ._cv_spec import default_cv_spec, make_speaker_cv
 from ._evaluate import evaluate_speaker_independent
 from ._export import save_report
+from ._file_scores import score_file_predictions
 from ._history import epoch_history
 from ._labels import merge_probabilities
 from ._plots import plot_confusion_matrix, plot_training_curves
@@ -43,6 +44,7 @@ __all__ = [
     "plot_training_curves",
     "report_from_cross_validate",
     "save_report",
+    "score_file_predictions",
     "score_predictions",
     "speaker_independent_report",
     "speaker_folds",

@@ -54,9 +54,13 @@ class PredictionScores:
     prediction_shares : dict
         Label -> share of the predictions that are this label. A share near
         one says the model collapsed onto a class (frequent across corpora).
+    notes : list of str
+        What was left out of the scores and why
+        (:func:`score_file_predictions`), printed first by ``str()``.
     """
 
-    def __init__(self, y_true, y_pred, labels):
+    def __init__(self, y_true, y_pred, labels, notes=()):
+        self.notes = list(notes)
         self.labels = np.asarray(labels)
         self.n = len(y_true)
         self.uar = _uar(y_true, y_pred)
@@ -108,7 +112,8 @@ class PredictionScores:
             f"{self.n} predictions: UAR {100 * self.uar:.1f} %, "
             f"accuracy {100 * self.accuracy:.1f} %"
         )
-        return "\n\n".join([title, recall, _text_table(*_confusion_rows(self))])
+        notes = "".join(f"note: {note}\n" for note in self.notes)
+        return notes + "\n\n".join([title, recall, _text_table(*_confusion_rows(self))])
 
     def __repr__(self):
         return f"<PredictionScores: {self.n} predictions, UAR {100 * self.uar:.1f} %>"
