@@ -158,6 +158,9 @@ class DomainShiftWarning(UserWarning):
         <sklearn_ser.preprocessing.InputDomainCheck.diagnose>`.
     n_clips : int
         Number of clips in the call.
+    recording : str, default=None
+        The file whose segments the clips are, named first in the message
+        (:func:`~sklearn_ser.segmentation.predict_segments` gives it).
 
     Attributes
     ----------
@@ -165,6 +168,8 @@ class DomainShiftWarning(UserWarning):
         The records given.
     n_clips : int
         Number of clips in the call.
+    recording : str or None
+        The file whose segments the clips are.
 
     See Also
     --------
@@ -186,15 +191,17 @@ class DomainShiftWarning(UserWarning):
     recordings as groups), or retrain with recordings of this kind.
     """
 
-    def __init__(self, *, shifts, n_clips):
+    def __init__(self, *, shifts, n_clips, recording=None):
         self.shifts = list(shifts)
         self.n_clips = n_clips
+        self.recording = recording
 
     def __str__(self):
         findings = "; ".join(_describe_shift(shift, self.n_clips) for shift in self.shifts)
         clips = "1 clip" if self.n_clips == 1 else f"{self.n_clips} clips"
+        where = "" if self.recording is None else f"{self.recording}: "
         return (
-            f"{clips} unlike the training recordings: {findings}. Predictions may be "
+            f"{where}{clips} unlike the training recordings: {findings}. Predictions may be "
             "unreliable: normalise the input per speaker or per recording (speaker_norm=True "
             "with the speakers or recordings as groups), or retrain with recordings of this kind."
         )

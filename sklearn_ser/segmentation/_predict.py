@@ -350,7 +350,8 @@ def predict_segments(model, recording, *, sr=16000, segmenter=None, batch_size=8
     Warns
     -----
     sklearn_ser.exceptions.DomainShiftWarning
-        Once, when the segments are unlike the model's training recordings.
+        Once, when the segments are unlike the model's training recordings;
+        naming ``recording`` when it is a file.
 
     See Also
     --------
@@ -402,7 +403,9 @@ def predict_segments(model, recording, *, sr=16000, segmenter=None, batch_size=8
         shifts = input_check._shifts(np.concatenate(descriptors))
         if shifts:
             # stacklevel 3: past validate_params, at the caller
-            warnings.warn(DomainShiftWarning(shifts=shifts, n_clips=len(times)), stacklevel=3)
+            named = str(recording) if isinstance(recording, (str, os.PathLike)) else None
+            warning = DomainShiftWarning(shifts=shifts, n_clips=len(times), recording=named)
+            warnings.warn(warning, stacklevel=3)
     classes = np.asarray([str(c) for c in model.classes_], dtype=object)
     probabilities = np.concatenate(probabilities or [np.zeros((0, len(classes)))])
     table = pd.DataFrame(np.reshape(times, (-1, 2)), columns=["start", "end"], dtype=float)
