@@ -47,7 +47,7 @@ from .preprocessing import (
     UtteranceStatistics,
     VoiceEmbeddingTransformer,
 )
-from .segmentation import predict_segments
+from .segmentation import predict_files, predict_segments
 
 __all__ = [
     "CNNLSTM1DClassifier",
@@ -84,6 +84,7 @@ __all__ = [
     "make_zenkov_pipeline",
     "make_zhao_1d_pipeline",
     "make_zhao_2d_pipeline",
+    "predict_files",
     "predict_segments",
     "save_model",
     "save_trained_model",
