@@ -1160,7 +1160,7 @@ def test_predict_scores_against_a_labels_csv(synthetic_model, two_corpora, tmp_p
         "angry",
         "sad",
     }
-    assert "8 labelled files are outside --emotions" in captured.err
+    assert "8 labelled files are outside the emotions kept: not scored" in captured.err
     assert "14 predictions: UAR" in captured.err
 
 
