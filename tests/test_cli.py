@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import zipfile
 from pathlib import Path
 
 import joblib
@@ -267,10 +268,16 @@ def trained_baseline(tmp_path_factory):
 
 
 def _tampered_copy(source, folder, edit):
-    payload = torch.load(source, weights_only=True)
-    edit(payload)
+    """A copy of the model file ``source`` whose header ``edit`` changed."""
     path = folder / "tampered.pt"
-    torch.save(payload, path)
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as copy:
+        for name in original.namelist():
+            content = original.read(name)
+            if name == "sklearn_ser.json":
+                header = json.loads(content)
+                edit(header)
+                content = json.dumps(header)
+            copy.writestr(name, content)
     return path
 
 
@@ -298,20 +305,13 @@ def test_a_damaged_model_file_is_reported_as_damaged(
 def test_metadata_that_disagrees_with_the_model_is_refused(
     edit, message, trained_baseline, tmp_path, wav_folder, capsys
 ):
-    def tamper(payload):
-        metadata = json.loads(payload["metadata"])
-        edit(metadata)
-        payload["metadata"] = json.dumps(metadata)
-
-    path = _tampered_copy(trained_baseline, tmp_path, tamper)
+    path = _tampered_copy(trained_baseline, tmp_path, lambda header: edit(header["metadata"]))
     assert main(["predict", str(path), str(wav_folder)]) == 2
     assert message in _error_line(capsys)
 
 
 def test_metadata_that_is_not_an_object_is_refused(trained_baseline, tmp_path, wav_folder, capsys):
-    path = _tampered_copy(
-        trained_baseline, tmp_path, lambda payload: payload.update(metadata="[1, 2]")
-    )
+    path = _tampered_copy(trained_baseline, tmp_path, lambda header: header.update(metadata=[1, 2]))
     assert main(["predict", str(path), str(wav_folder)]) == 2
     assert "metadata is not a JSON object" in _error_line(capsys)
 
