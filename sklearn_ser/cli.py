@@ -576,20 +576,15 @@ def _train(args):
         "n_seeds": _n_seeds(args.model, args),
         "n_clips": len(corpus.target),
     }
+    from . import save_model
+
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        if args.format == "safe":
-            from . import save_model
-
-            save_model(model, out, metadata=facts)
-        else:
-            with replacing(out) as temporary:
-                joblib.dump({**facts, "model": model, "versions": _versions()}, temporary)
+        save_model(model, out, metadata=facts)
     except OSError as exc:
         raise CommandError(f"cannot write --out {out}: {os_error_reason(exc, out)}") from exc
     print(
-        f"saved {args.model} trained on {len(corpus.target)} {'+'.join(args.corpus)} clips "
-        f"to {out} ({args.format} format)"
+        f"saved {args.model} trained on {len(corpus.target)} {'+'.join(args.corpus)} clips to {out}"
     )
     return 0
 
@@ -597,8 +592,9 @@ def _train(args):
 def _load_model(path, *, allow_pickle=False):
     """The model and the facts ``train`` recorded beside it, checked.
 
-    A pickle is read only with ``allow_pickle``: unpickling runs code stored
-    in the file.
+    A pickle (of a fitted model, as ``joblib.dump`` writes it) is read only
+    with ``allow_pickle``: unpickling runs code stored in the file. Its facts
+    are the model's own.
     """
     from . import load_model
     from ._persistence import is_archive
@@ -616,19 +612,40 @@ def _load_model(path, *, allow_pickle=False):
             file=sys.stderr,
         )
         try:
-            saved = joblib.load(path)
+            model = joblib.load(path)
         except Exception as exc:  # any unreadable file is the same user error
             raise CommandError(f"{path} is not a sklearn-ser model file ({exc})") from exc
-    else:
-        try:
-            model, saved = load_model(path, return_metadata=True)
-        except ValueError as exc:  # not the safe format, damaged, a refused class
-            hint = "" if archive else "; pass --allow-pickle for a pickle you trust"
-            raise CommandError(f"{exc}{hint}") from exc
-        if isinstance(saved, dict):
-            saved["model"] = model
+        return _facts_of_pickled_model(model, path)
+    try:
+        model, saved = load_model(path, return_metadata=True)
+    except ValueError as exc:  # not the safe format, damaged, a refused type
+        hint = "" if archive else "; pass --allow-pickle for a pickle you trust"
+        raise CommandError(f"{exc}{hint}") from exc
+    saved["model"] = model
     _check_facts(saved, path)
     return saved
+
+
+def _sampling_rates(model):
+    """The sampling rates the steps of ``model`` are set to (``sr`` parameters)."""
+    return {value for key, value in model.get_params().items() if key.split("__")[-1] == "sr"}
+
+
+def _facts_of_pickled_model(model, path):
+    """What ``predict`` needs of a pickled model, read from the model itself."""
+    from sklearn import config_context
+    from sklearn.utils.metadata_routing import get_routing_for_object
+
+    rates = _sampling_rates(model) if hasattr(model, "get_params") else set()
+    if not hasattr(model, "classes_") or len(rates) != 1:
+        raise CommandError(
+            f"{path} is not a sklearn-ser model file: it holds a {type(model).__name__}, not a "
+            "fitted classifier of waveforms at one sampling rate (an sr parameter)"
+        )
+    with config_context(enable_metadata_routing=True):
+        speaker_norm = bool(get_routing_for_object(model).consumes("predict_proba", ["groups"]))
+    classes = [str(c) for c in model.classes_]
+    return {"model": model, "classes": classes, "sr": rates.pop(), "speaker_norm": speaker_norm}
 
 
 def _check_facts(saved, path):
@@ -652,10 +669,7 @@ def _check_facts(saved, path):
     if classes is None or saved.get("classes") != [str(c) for c in classes]:
         raise CommandError(f"{path} is damaged: its recorded classes are not the model's")
     sr = saved.get("sr")
-    model_rates = {
-        value for key, value in model.get_params().items() if key == "sr" or key.endswith("__sr")
-    }
-    if not isinstance(sr, int) or isinstance(sr, bool) or sr <= 0 or model_rates - {sr}:
+    if not isinstance(sr, int) or isinstance(sr, bool) or sr <= 0 or _sampling_rates(model) - {sr}:
         raise CommandError(
             f"{path} is damaged: its recorded sampling rate {sr!r} is not the model's"
         )
@@ -1160,18 +1174,10 @@ def _parser():
     )
     train.add_argument(
         "--out",
-        default="model.pt",
+        default="model.skops",
         metavar="FILE",
-        help="where to save the model (default: model.pt)",
-    )
-    train.add_argument(
-        "--format",
-        choices=("safe", "joblib"),
-        default="safe",
-        help="safe: data and weights only, loads without running code "
-        "(sklearn_ser.load_model); joblib: a pickle, for models with "
-        "steps the safe format cannot hold, which predict reads only with "
-        "--allow-pickle (default: safe)",
+        help="where to save the model, which loads without running code "
+        "(sklearn_ser.load_model) (default: model.skops)",
     )
     train.set_defaults(run=_train)
 
@@ -1209,8 +1215,8 @@ def _parser():
     predict.add_argument(
         "--allow-pickle",
         action="store_true",
-        help="also load MODEL when it is a pickle (train --format joblib); loading a "
-        "pickle runs code stored in it: only for files you trust",
+        help="also load MODEL when it is a pickle of a fitted model (joblib.dump); loading "
+        "a pickle runs code stored in it: only for files you trust",
     )
     segments = predict.add_mutually_exclusive_group()
     segments.add_argument(
