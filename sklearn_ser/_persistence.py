@@ -177,9 +177,9 @@ def save_model(estimator, path, *, metadata=None):
         raise TypeError(f"save_model saves an estimator; got a {type(estimator).__module__}.{name}")
     if metadata is not None and not isinstance(metadata, dict):
         raise TypeError(f"metadata must be a dict or None, got a {type(metadata).__name__}")
+    header = {"format": FORMAT, "format_version": FORMAT_VERSION, "versions": running_versions()}
     try:
-        header = {"format": FORMAT, "format_version": FORMAT_VERSION}
-        header = json.dumps({**header, "versions": running_versions(), "metadata": metadata or {}})
+        header = json.dumps({**header, "metadata": metadata or {}})
     except (TypeError, ValueError) as error:
         raise TypeError(f"metadata must be JSON-serialisable: {error}") from None
     try:
@@ -230,14 +230,17 @@ def _read(path):
             if any(info.compress_type != zipfile.ZIP_STORED for info in archive.infolist()):
                 raise ModelFileError(f"{damaged} (it has compressed members)")
             header = json.loads(archive.read(HEADER))
+    except ModelFileError:
+        raise
     except (zipfile.BadZipFile, EOFError, RecursionError, ValueError) as error:
-        if isinstance(error, ModelFileError):
-            raise
         raise ModelFileError(f"{damaged} ({_reason(error)})") from error
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ModelFileError(f"{damaged} (its header is not sklearn_ser's)")
-    fields = {"format_version": (int, "an integer"), "versions": (dict, "a JSON object")}
-    for field, (kind, described) in {**fields, "metadata": (dict, "a JSON object")}.items():
+    for field, kind, described in [
+        ("format_version", int, "an integer"),
+        ("versions", dict, "a JSON object"),
+        ("metadata", dict, "a JSON object"),
+    ]:
         if type(header.get(field)) is not kind:
             raise ModelFileError(f"{damaged} (its {field} is not {described})")
     if not all(isinstance(version, str) for version in header["versions"].values()):
