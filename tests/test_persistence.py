@@ -582,6 +582,20 @@ def test_a_network_device_that_cannot_run_it_is_refused(device, message, corpus,
         load_model(path)
 
 
+def test_a_bogus_torch_device_is_reported_as_damaged(tmp_path):
+    path = tmp_path / "model.skops"
+    save_model(LogMelTransformer(**MEL, device=torch.device("cpu")), path)
+
+    def edit(members):  # torch.device("bogus") when built
+        (argument,) = _entry(members["schema.json"], "device")["content"]["content"]
+        argument["content"] = '"bogus"'
+        del argument["__id__"]  # skops builds one node per id
+
+    _rewrite(path, edit)
+    with pytest.raises(ModelFileError, match="damaged or altered .*bogus"):
+        load_model(path)
+
+
 def test_a_damaged_file_is_reported_as_damaged(tmp_path):
     path = tmp_path / "model.skops"
     save_model(StandardScaler(), path)
