@@ -353,12 +353,11 @@ def _train(args):
         model.fit(corpus.data, corpus.target, **groups)
     facts = {"model_name": args.model, **_facts(args.model, model, corpus, args)}
     try:
-        save_trained_model(model, out, sr=corpus.sr, metadata=facts, format=args.format)
+        save_trained_model(model, out, sr=corpus.sr, metadata=facts)
     except OSError as exc:
         raise CommandError(f"cannot write --out {out}: {os_error_reason(exc, out)}") from exc
     print(
-        f"saved {args.model} trained on {len(corpus.target)} {'+'.join(args.corpus)} clips "
-        f"to {out} ({args.format} format)"
+        f"saved {args.model} trained on {len(corpus.target)} {'+'.join(args.corpus)} clips to {out}"
     )
     return 0
 
@@ -854,18 +853,10 @@ def _parser():
     _add_data_options(train, models=False)
     train.add_argument(
         "--out",
-        default="model.pt",
+        default="model.skops",
         metavar="FILE",
-        help="where to save the model (default: model.pt)",
-    )
-    train.add_argument(
-        "--format",
-        choices=("safe", "joblib"),
-        default="safe",
-        help="safe: data and weights only, loads without running code "
-        "(sklearn_ser.load_model); joblib: a pickle, for models with "
-        "steps the safe format cannot hold, which predict reads only with "
-        "--allow-pickle (default: safe)",
+        help="where to save the model (default: model.skops); it loads without "
+        "running code from the file",
     )
     train.set_defaults(run=_train)
 
@@ -904,8 +895,8 @@ def _parser():
     predict.add_argument(
         "--allow-pickle",
         action="store_true",
-        help="also load MODEL when it is a pickle (train --format joblib); loading a "
-        "pickle runs code stored in it: only for files you trust",
+        help="also load MODEL when it is a pickle of a fitted model (joblib.dump); "
+        "loading a pickle runs code stored in it: only for files you trust",
     )
     segments = predict.add_mutually_exclusive_group()
     segments.add_argument(

@@ -300,7 +300,7 @@ def _leaves(value):
 
 def test_the_pickled_state_holds_the_network_as_arrays():
     X, y, _ = _data()
-    clf = CNNLSTMClassifier(**{**TINY, "ema_decay": 0.9}).fit(X, y)
+    clf = CNNLSTMClassifier(**{**NET, "ema_decay": 0.9}).fit(X, y)
     # What skops and pickle see: arrays and plain data, no torch or skorch object.
     state = clf.__getstate__()
     assert "net_" not in state
