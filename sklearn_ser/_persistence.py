@@ -55,7 +55,7 @@ def _trusted_types():
     import skorch
     import torch
 
-    parts = ("estimators", "models", "preprocessing", "segmentation")
+    parts = ("estimators", "models", "pipelines", "preprocessing", "segmentation")
     modules = [importlib.import_module(f"sklearn_ser.{part}") for part in parts]
     candidates = [getattr(module, name) for module in modules for name in module.__all__]
     candidates += [getattr(torch.optim, name) for name in dir(torch.optim)] + [torch.device]
