@@ -37,11 +37,11 @@ model.fit(X, y, cnnlstmclassifier__groups=speakers)
 # Two files
 # ---------
 # :func:`joblib.dump` pickles the fitted objects. :func:`~sklearn_ser.save_model`
-# writes a PyTorch archive of plain data: for each step its class name, its
+# writes a skops archive of plain data: for each step its type, its
 # parameters and its fitted arrays, and for the network its weights.
 folder = tempfile.mkdtemp()
 pickle_path = os.path.join(folder, "model.joblib")
-safe_path = os.path.join(folder, "model.pt")
+safe_path = os.path.join(folder, "model.skops")
 joblib.dump(model, pickle_path)
 save_model(model, safe_path)
 
@@ -54,9 +54,9 @@ for path in (pickle_path, safe_path):
 # %%
 # Both load to the same model
 # ---------------------------
-# :func:`~sklearn_ser.load_model` rebuilds every estimator from its class and
-# parameters and puts the fitted state back; the network is rebuilt the way
-# ``fit`` builds it and gets the saved weights. The probabilities of both
+# :func:`~sklearn_ser.load_model` rebuilds every estimator from its type and
+# state; the network is rebuilt the way ``fit`` builds it and gets the saved
+# weights. The probabilities of both
 # copies are identical to the original's, bit for bit.
 from_pickle = joblib.load(pickle_path)
 from_safe = load_model(safe_path)
@@ -111,10 +111,11 @@ joblib.load(payload)
 # %%
 # So loading a pickle from someone else is running their code with your
 # permissions. :func:`~sklearn_ser.load_model` reads its file with
-# ``torch.load(weights_only=True)``, which builds tensors and plain
-# containers only, and then imports classes from sklearn_ser and
-# scikit-learn (and, for parameters, ``torch.nn`` and ``torch.optim``) only,
-# checking each name before importing it. A pickle is refused unread:
+# :func:`skops.io.load`, which builds arrays, plain containers and the types
+# of a trusted list only (the estimators of sklearn_ser and scikit-learn, the
+# networks of sklearn_ser, torch's optimizers...), checking every type the
+# file names before importing or building anything. A pickle is refused
+# unread:
 try:
     load_model(payload)
 except ValueError as error:
@@ -129,5 +130,5 @@ except ValueError as error:
 #   they differ at load time.
 # * :func:`joblib.dump` for pipelines the safe format cannot hold, such as a
 #   step of another package or a ``FunctionTransformer`` with a lambda
-#   (:func:`~sklearn_ser.save_model` says which step and which parameter);
+#   (:func:`~sklearn_ser.save_model` says which step and which type);
 #   load such a file only if you trust where it came from.

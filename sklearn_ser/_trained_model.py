@@ -8,11 +8,11 @@ from numbers import Integral
 from pathlib import Path
 
 import joblib
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn import config_context
+from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils.metadata_routing import get_routing_for_object
 
 from ._persistence import is_archive, load_model, save_model
-from .utils import replacing
-from .utils._versions import recorded_versions
 
 #: Marks a file of :func:`save_trained_model` among the metadata.
 MODEL_FORMAT = "sklearn_ser-model"
@@ -26,18 +26,18 @@ _CHECKED = ("format", "format_version", "sr", "classes")
         "path": [str, os.PathLike],
         "sr": [Interval(Integral, 1, None, closed="left")],
         "metadata": [dict, None],
-        "format": [StrOptions({"safe", "joblib"})],
     },
     prefer_skip_nested_validation=True,
 )
-def save_trained_model(model, path, *, sr, metadata=None, format="safe"):
+def save_trained_model(model, path, *, sr, metadata=None):
     """Save a fitted model with its sampling rate and classes, for prediction.
 
     The file holds the model, ``sr``, its ``classes_`` and ``metadata`` (a
     description of the training: corpus, recipe...), which
-    :func:`load_trained_model` checks against each other. It is written to
-    a temporary file beside ``path`` and renamed, so an existing file is
-    replaced whole or left as it was.
+    :func:`load_trained_model` checks against each other, in
+    :func:`save_model`'s format, which loads without running code from the
+    file. It is written to a temporary file beside ``path`` and renamed, so
+    an existing file is replaced whole or left as it was.
 
     Parameters
     ----------
@@ -50,19 +50,15 @@ def save_trained_model(model, path, *, sr, metadata=None, format="safe"):
     metadata : dict, default=None
         JSON-serialisable facts to keep beside the model; its keys may not
         be ``format``, ``format_version``, ``sr`` or ``classes``.
-    format : {"safe", "joblib"}, default="safe"
-        "safe": :func:`save_model`'s format, which loads without running
-        code from the file. "joblib": a pickle, for models with steps the
-        safe format cannot hold, which :func:`load_trained_model` reads only
-        with ``allow_pickle=True``.
 
     Raises
     ------
     OSError
         When the file cannot be written.
     ValueError
-        When ``metadata`` uses a reserved key, or (safe format) the model
-        holds what the safe format cannot.
+        When ``metadata`` uses a reserved key.
+    TypeError
+        When the model holds what :func:`save_model` cannot store.
 
     Examples
     --------
@@ -70,7 +66,7 @@ def save_trained_model(model, path, *, sr, metadata=None, format="safe"):
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn_ser import load_trained_model, save_trained_model
     >>> model = LogisticRegression().fit([[0.0], [1.0]], ["calm", "sad"])
-    >>> path = tempfile.mkdtemp() + "/model.pt"
+    >>> path = tempfile.mkdtemp() + "/model.skops"
     >>> save_trained_model(model, path, sr=16000, metadata={"corpus": "by hand"})
     >>> model, metadata = load_trained_model(path)
     >>> metadata["classes"], metadata["sr"], metadata["corpus"]
@@ -88,11 +84,7 @@ def save_trained_model(model, path, *, sr, metadata=None, format="safe"):
     }
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if format == "safe":
-        save_model(model, path, metadata=facts)
-        return
-    with replacing(path) as temporary:
-        joblib.dump({**facts, "model": model, "versions": recorded_versions()}, temporary)
+    save_model(model, path, metadata=facts)
 
 
 def _check_facts(saved, path):
@@ -115,11 +107,27 @@ def _check_facts(saved, path):
     if classes is None or saved.get("classes") != [str(c) for c in classes]:
         raise ValueError(f"{path} is damaged: its recorded classes are not the model's")
     sr = saved.get("sr")
-    model_rates = {
-        value for key, value in model.get_params().items() if key == "sr" or key.endswith("__sr")
-    }
-    if not isinstance(sr, int) or isinstance(sr, bool) or sr <= 0 or model_rates - {sr}:
+    if not isinstance(sr, int) or isinstance(sr, bool) or sr <= 0 or _sampling_rates(model) - {sr}:
         raise ValueError(f"{path} is damaged: its recorded sampling rate {sr!r} is not the model's")
+
+
+def _sampling_rates(model):
+    """The sampling rates the steps of ``model`` are set to (``sr`` parameters)."""
+    return {value for key, value in model.get_params().items() if key.split("__")[-1] == "sr"}
+
+
+def _facts_of_pickled_model(model, path):
+    """What prediction needs of a pickled model, read from the model itself."""
+    rates = _sampling_rates(model) if hasattr(model, "get_params") else set()
+    if not hasattr(model, "classes_") or len(rates) != 1:
+        raise ValueError(
+            f"{path} is not a sklearn-ser model file: it holds a {type(model).__name__}, not a "
+            "fitted classifier of waveforms at one sampling rate (an sr parameter)"
+        )
+    with config_context(enable_metadata_routing=True):
+        speaker_norm = bool(get_routing_for_object(model).consumes("predict_proba", ["groups"]))
+    classes = [str(c) for c in model.classes_]
+    return {"classes": classes, "sr": rates.pop(), "speaker_norm": speaker_norm}
 
 
 @validate_params(
@@ -129,10 +137,11 @@ def _check_facts(saved, path):
 def load_trained_model(path, *, allow_pickle=False):
     """Load a model saved by :func:`save_trained_model`, its facts checked.
 
-    A file in the safe format is read by :func:`load_model`, without running
-    code from it. A pickle (``format="joblib"``) is read only with
-    ``allow_pickle=True``, with a warning: unpickling runs code stored in
-    the file, so allow it only for files you trust.
+    A file of :func:`save_trained_model` is read by :func:`load_model`,
+    without running code from it. A pickle of a fitted model (as
+    ``joblib.dump`` writes it) is read only with ``allow_pickle=True``, with
+    a warning: unpickling runs code stored in the file, so allow it only for
+    files you trust. Its facts are then the model's own.
 
     Parameters
     ----------
@@ -178,22 +187,21 @@ def load_trained_model(path, *, allow_pickle=False):
     if allow_pickle and not archive:
         warnings.warn(f"loading the pickle {path} runs code stored in it", stacklevel=2)
         try:
-            saved = joblib.load(path)
+            model = joblib.load(path)
         except Exception as exc:  # any unreadable file is the same user error
             raise ValueError(f"{path} is not a sklearn-ser model file ({exc})") from exc
-    else:
-        try:
-            model, saved = load_model(path, return_metadata=True)
-        except ValueError as exc:  # not the safe format, damaged, a refused class
-            hint = (
-                ""
-                if archive
-                else "; a pickle you trust loads with allow_pickle=True "
-                "(sklearn-ser predict --allow-pickle)"
-            )
-            raise ValueError(f"{exc}{hint}") from exc
-        if isinstance(saved, dict):
-            saved["model"] = model
+        return model, _facts_of_pickled_model(model, path)
+    try:
+        model, saved = load_model(path, return_metadata=True)
+    except ValueError as exc:  # not the safe format, damaged, a refused class
+        hint = (
+            ""
+            if archive
+            else "; a pickle you trust loads with allow_pickle=True "
+            "(sklearn-ser predict --allow-pickle)"
+        )
+        raise ValueError(f"{exc}{hint}") from exc
+    saved = {**saved, "model": model}
     _check_facts(saved, path)
     saved = dict(saved)
     return saved.pop("model"), saved

@@ -295,10 +295,9 @@ def _train(args):
         model.fit(corpus.data, corpus.target, **groups)
     facts = {"model_name": args.model, **_facts(args.model, model, corpus, args)}
     with _user_errors(f"cannot write --out {out}: ", about=out):
-        save_trained_model(model, out, sr=corpus.sr, metadata=facts, format=args.format)
+        save_trained_model(model, out, sr=corpus.sr, metadata=facts)
     print(
-        f"saved {args.model} trained on {len(corpus.target)} {'+'.join(args.corpus)} clips "
-        f"to {out} ({args.format} format)"
+        f"saved {args.model} trained on {len(corpus.target)} {'+'.join(args.corpus)} clips to {out}"
     )
     return 0
 
@@ -536,13 +535,11 @@ def _parser():
 
     train = commands.add_parser("train", parents=[data], help="fit a model on a corpus, save it")
     train.add_argument("--model", choices=pipelines.RECIPE_NAMES, default="cnn-lstm", help=models)
-    train.add_argument("--out", default="model.pt", metavar="FILE", help="(default: model.pt)")
     train.add_argument(
-        "--format",
-        choices=("safe", "joblib"),
-        default="safe",
-        help="safe (default): loads without running code; joblib: a pickle, for steps the "
-        "safe format cannot hold, which predict reads only with --allow-pickle",
+        "--out",
+        default="model.skops",
+        metavar="FILE",
+        help="(default: model.skops); it loads without running code from the file",
     )
 
     predict = commands.add_parser("predict", parents=[labels], help="label audio files")
@@ -571,8 +568,8 @@ def _parser():
     predict.add_argument(
         "--allow-pickle",
         action="store_true",
-        help="load MODEL also when it is a pickle (train --format joblib): this runs code "
-        "stored in it, only for files you trust",
+        help="load MODEL also when it is a pickle of a fitted model (joblib.dump): this "
+        "runs code stored in it, only for files you trust",
     )
     segments = predict.add_mutually_exclusive_group()
     segments.add_argument(

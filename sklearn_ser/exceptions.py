@@ -5,6 +5,7 @@ __all__ = [
     "CorpusFileError",
     "DomainShiftWarning",
     "InconsistentVersionWarning",
+    "ModelFileError",
 ]
 
 
@@ -136,6 +137,25 @@ class CorpusFileError(ValueError):
 
     def __str__(self):
         return f"{self.summary()}; pass on_error='warn' to skip bad files"
+
+
+class ModelFileError(ValueError):
+    """A file that :func:`~sklearn_ser.load_model` does not load as a model.
+
+    Raised when the file is not one of :func:`~sklearn_ser.save_model` (e.g.
+    a pickle, which is never read), is of an earlier format or a newer
+    sklearn_ser, names a type outside the types a model file may hold
+    (nothing is then imported or built), or is damaged or altered (an
+    incomplete archive, weights that do not fit the network or are not
+    finite). The message names the file and the problem, and where in the
+    model it is.
+
+    Examples
+    --------
+    >>> from sklearn_ser.exceptions import ModelFileError
+    >>> issubclass(ModelFileError, ValueError)
+    True
+    """
 
 
 class DomainShiftWarning(UserWarning):

@@ -4,15 +4,16 @@ prediction needs, checked when read back."""
 import json
 import pickle
 import warnings
+import zipfile
 
 import joblib
 import numpy as np
 import pytest
-import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_ser import load_trained_model, save_model, save_trained_model
+from sklearn_ser._persistence import HEADER
 from sklearn_ser.pipelines import make_baseline_pipeline
 
 
@@ -24,18 +25,25 @@ def model():
     return make_baseline_pipeline(sr=8000, check_domain=False).fit(clips, labels)
 
 
-@pytest.mark.parametrize("file_format", ["safe", "joblib"])
-def test_a_model_and_its_facts_come_back(model, file_format, tmp_path):
-    path = tmp_path / "new" / "model.pt"
-    save_trained_model(model, path, sr=8000, metadata={"corpus": "ravdess"}, format=file_format)
-    pickled = file_format == "joblib"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        loaded, metadata = load_trained_model(path, allow_pickle=pickled)
-    assert ["runs code stored in it" in str(w.message) for w in caught] == [True] * pickled
+def test_a_model_and_its_facts_come_back(model, tmp_path):
+    path = tmp_path / "new" / "model.skops"
+    save_trained_model(model, path, sr=8000, metadata={"corpus": "ravdess"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded, metadata = load_trained_model(path, allow_pickle=True)  # not a pickle
     assert (metadata["sr"], metadata["classes"]) == (8000, ["calm", "sad"])
     assert metadata["corpus"] == "ravdess"
     assert {"sklearn_ser", "torch"} <= set(metadata["versions"]) and "model" not in metadata
+    clip = [np.zeros(8000, dtype=np.float32)]
+    np.testing.assert_allclose(loaded.predict_proba(clip), model.predict_proba(clip))
+
+
+def test_a_pickled_model_gives_its_own_facts_when_allowed(model, tmp_path):
+    path = tmp_path / "model.joblib"
+    joblib.dump(model, path)
+    with pytest.warns(UserWarning, match="runs code stored in it"):
+        loaded, metadata = load_trained_model(path, allow_pickle=True)
+    assert metadata == {"classes": ["calm", "sad"], "sr": 8000, "speaker_norm": False}
     clip = [np.zeros(8000, dtype=np.float32)]
     np.testing.assert_allclose(loaded.predict_proba(clip), model.predict_proba(clip))
 
@@ -73,13 +81,17 @@ class _CreatesAFile:
     ],
 )
 def test_facts_that_disagree_with_the_model_are_refused(model, edit, message, tmp_path):
-    path = tmp_path / "model.pt"
-    save_trained_model(model, path, sr=8000)
-    payload = torch.load(path, weights_only=True)
-    facts = json.loads(payload["metadata"])
-    edit(facts)
-    payload["metadata"] = json.dumps(facts)
-    torch.save(payload, path)
+    saved = tmp_path / "model.skops"
+    save_trained_model(model, saved, sr=8000)
+    path = tmp_path / "tampered.skops"
+    with zipfile.ZipFile(saved) as original, zipfile.ZipFile(path, "w") as copy:
+        for name in original.namelist():
+            content = original.read(name)
+            if name == HEADER:
+                header = json.loads(content)
+                edit(header["metadata"])
+                content = json.dumps(header)
+            copy.writestr(name, content)
     with pytest.raises(ValueError, match=message):
         load_trained_model(path)
 
@@ -89,9 +101,9 @@ def test_files_that_are_not_trained_models_are_refused(tmp_path):
         load_trained_model(tmp_path / "absent.pt")
     with pytest.raises(FileNotFoundError, match="model file not found"):
         load_trained_model(tmp_path)
-    save_model(StandardScaler(), tmp_path / "scaler.pt")  # safe, but no facts
+    save_model(StandardScaler(), tmp_path / "scaler.skops")  # safe, but no facts
     with pytest.raises(ValueError, match="is not a sklearn-ser model file"):
-        load_trained_model(tmp_path / "scaler.pt")
+        load_trained_model(tmp_path / "scaler.skops")
     joblib.dump({"weights": [1]}, tmp_path / "other.joblib")
     with pytest.warns(UserWarning), pytest.raises(ValueError, match="not a sklearn-ser model"):
         load_trained_model(tmp_path / "other.joblib", allow_pickle=True)

@@ -7,6 +7,7 @@ module from the data without touching any parameter.
 """
 
 import math
+import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -25,6 +26,8 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
+from skorch.exceptions import DeviceWarning
+from skorch.history import History
 from torch import nn
 
 from ..utils import check_device, check_groups
@@ -54,6 +57,66 @@ def _private_torch_rng(device, seed=None):
         if seed is not None:
             torch.manual_seed(seed)
         yield
+
+
+def _map_tensors(convert, value, kind):
+    """``value`` with every instance of ``kind`` inside its dicts, lists and
+    tuples replaced by ``convert(instance)``."""
+    if isinstance(value, kind):
+        return convert(value)
+    if isinstance(value, dict):
+        return {key: _map_tensors(convert, item, kind) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_map_tensors(convert, item, kind) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_map_tensors(convert, item, kind) for item in value)
+    return value
+
+
+def _as_arrays(state):
+    return _map_tensors(lambda tensor: tensor.detach().cpu().numpy(), state, torch.Tensor)
+
+
+def _as_tensors(state, device):
+    return _map_tensors(lambda array: torch.as_tensor(array, device=device), state, np.ndarray)
+
+
+def _device_to_load_on(device):
+    """Where a saved network runs here: its device, or the CPU (with a
+    DeviceWarning) when that is a CUDA device this machine lacks."""
+    try:
+        return str(check_device(device))
+    except ValueError:
+        if not str(device).startswith("cuda"):
+            raise
+    warnings.warn(
+        DeviceWarning(
+            f"The model was saved to run on device {str(device)!r} but CUDA is not "
+            "available; it runs on the CPU instead."
+        ),
+        stacklevel=4,
+    )
+    return "cpu"
+
+
+def _check_weights(net, weights):
+    """Refuse weights that do not fit the network ``net`` builds, before that
+    network is allocated (the parameters of a saved model could otherwise ask
+    for any amount of memory), or that are not finite."""
+    with torch.device("meta"):  # shapes only, no memory
+        module = net.initialized_instance(net.module, net.get_params_for("module"))
+    expected = {name: tuple(value.shape) for name, value in module.state_dict().items()}
+    stored = {name: np.shape(value) for name, value in weights.items()}
+    if expected != stored:
+        wrong = sorted(set(expected.items()) ^ set(stored.items()))[0][0]
+        raise ValueError(
+            f"the stored weights do not fit the network its parameters describe ({wrong!r})"
+        )
+    for name, value in weights.items():
+        if not (isinstance(value, np.ndarray) and value.dtype.kind in "biuf"):
+            raise ValueError(f"its weights {name!r} are not an array of numbers")
+        if not np.isfinite(value).all():
+            raise ValueError(f"its weights {name!r} hold NaN or infinite values")
 
 
 def _sorted_unique(values, name):
@@ -393,6 +456,66 @@ class SERNeuralNetClassifier(VersionStampMixin, ClassifierMixin, BaseEstimator):
 
     def _seeds(self):
         return check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=2)
+
+    # -- state: the fitted net as plain data ------------------------------------
+    # The skorch net holds torch objects (modules, optimizer, callbacks) that
+    # only pickle can store. The classifier's state holds what they learnt
+    # instead: the state dicts of the module, criterion and optimizer with
+    # numpy arrays for tensors, the weight average and the history. Restoring
+    # rebuilds the net from the parameters, as fit builds it, and loads them,
+    # so a pickle and sklearn_ser.save_model's file (skops) hold the same data.
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        net = state.pop("net_", None)
+        if net is not None:
+            state["_net_state"] = {
+                **_as_arrays(
+                    {
+                        "module": net.module_.state_dict(),
+                        "criterion": net.criterion_.state_dict(),
+                        "optimizer": net.optimizer_.state_dict(),
+                        "weight_average": net.weight_average_state(),
+                    }
+                ),
+                "history": list(net.history),
+                "validation_split": net.train_split is not None,
+            }
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        net_state = state.pop("_net_state", None)
+        super().__setstate__(state)
+        if net_state is not None:
+            try:
+                self.net_ = self._restore_net(**net_state)
+            except (AttributeError, KeyError, RuntimeError, TypeError, ValueError) as error:
+                raise ValueError(
+                    f"cannot restore the network of the {type(self).__name__}: {error}"
+                ) from error
+
+    def _restore_net(
+        self, *, module, criterion, optimizer, weight_average, history, validation_split
+    ):
+        """The net of ``fit``, with the weights, optimizer state and history of
+        ``__getstate__``; the weights are checked before it is built."""
+        # Stand-in labels, one per class: they size the class weights, which
+        # the saved criterion state then overwrites.
+        codes = np.arange(len(self.classes_))
+        split_seed = self._seeds()[1] if isinstance(self.random_state, Integral) else None
+        fraction = self.validation_fraction if validation_split else None
+        net = self._build_net(codes, split_seed, fraction)
+        net.set_params(device=_device_to_load_on(net.device))
+        _check_weights(net, module)
+        with _private_torch_rng(net.device):
+            net.initialize()  # random weights, overwritten below
+        net.module_.load_state_dict(_as_tensors(module, net.device))
+        net.criterion_.load_state_dict(_as_tensors(criterion, net.device))
+        net.optimizer_.load_state_dict(_as_tensors(optimizer, net.device))
+        net.load_weight_average_state(_as_tensors(weight_average, net.device))
+        net.history_ = History(history)
+        return net
 
     # -- public API ------------------------------------------------------------
 

@@ -33,6 +33,31 @@ def _stable_repr(value):
     return _ADDRESS.sub("", repr(value))
 
 
+def _is_estimator(value):
+    return hasattr(value, "get_params") and not isinstance(value, type)
+
+
+def _describe(value):
+    """How a parameter's value enters the fingerprint. An estimator (or a
+    list of named ones: steps, a vote's members) by its class only: its own
+    parameters are listed beside it, so the repr would only add what they
+    already say, and with it the class defaults of the day."""
+    if _is_estimator(value):
+        return f"<estimator {type(value).__qualname__}>"
+    if (
+        isinstance(value, (list, tuple))
+        and value
+        and all(isinstance(item, tuple) and len(item) >= 2 for item in value)
+        and any(_is_estimator(item[1]) for item in value)
+    ):
+        named = (
+            f"{item[0]}: {type(item[1]).__qualname__ if _is_estimator(item[1]) else item[1]!r}"
+            for item in value
+        )
+        return "<estimators " + ", ".join(named) + ">"
+    return _stable_repr(value)
+
+
 def _at_default(estimator, params):
     """Keys of ``params`` whose value is the default of their estimator's
     ``__init__``."""
@@ -106,7 +131,7 @@ def run_fingerprint(estimator, X, y, groups, splits):
         for key, value in params.items()
         if not (key == "memory" or key.endswith("__memory"))
     }
-    described = {key: _stable_repr(value) for key, value in sorted(params.items())}
+    described = {key: _describe(value) for key, value in sorted(params.items())}
     data = hashlib.sha256()
     for array in (np.asarray(y), np.asarray(groups), *(test for _, test in splits)):
         data.update(np.asarray(array).astype(str).tobytes())
@@ -126,10 +151,17 @@ def _changed_parameters(recorded, fingerprint):
     counts only when it is set away from its default."""
     before, now = recorded["params"], fingerprint["params"]
     new_at_default = set(fingerprint["at_default"]) - set(before)
+
+    def differs(key):
+        old, new = before.get(key), now.get(key)
+        if new and new.startswith("<estimator") and old and not old.startswith("<estimator"):
+            # A run recorded with the estimators' reprs: their parameters,
+            # listed beside them, decide.
+            return False
+        return old != new
+
     return sorted(
-        key
-        for key in set(before) | set(now)
-        if before.get(key) != now.get(key) and key not in new_at_default
+        key for key in set(before) | set(now) if differs(key) and key not in new_at_default
     )
 
 

@@ -41,14 +41,11 @@ _UTTERANCE_NORM = """
         stays, when asked for)."""
 
 
-# Training of the CNN-LSTMs as in Zhao et al. (2019) and their
-# re-implementations: whole clips, no class weights, no augmentation, early
-# stopping on a 10% validation split, up to 100 epochs.
-_ZHAO_2019_TRAINING = dict(
-    lr=6e-4,
+# The papers' training: whole clips, no class weights, no augmentation,
+# early stopping on a 10% validation split, up to 100 epochs.
+_PAPERS_TRAINING = dict(
     max_epochs=100,
     batch_size=32,
-    patience=10,
     validation_fraction=0.1,
     class_weight=None,
     crop_length=None,
@@ -60,6 +57,8 @@ _ZHAO_2019_TRAINING = dict(
     time_mask_width=0,
     noise_snr_db=None,
 )
+# The CNN-LSTMs as in Zhao et al. (2019) and their re-implementations.
+_ZHAO_2019_TRAINING = dict(**_PAPERS_TRAINING, lr=6e-4, patience=10)
 # The frequency-axis augmentations of the spectrogram classifiers, off.
 _NO_BAND_AUGMENTATION = dict(freq_masks=0, freq_mask_width=0, freq_warp=0.0)
 
@@ -216,19 +215,8 @@ def make_zenkov_pipeline(*, sr=16000, speaker_norm=False, check_domain=True, **c
         optimizer__momentum=0.8,
         optimizer__weight_decay=1e-3,
         lr=0.01,
-        max_epochs=100,
-        batch_size=32,
         patience=20,
-        validation_fraction=0.1,
-        class_weight=None,
-        crop_length=None,
-        crop_hop=None,
-        mixup_alpha=0.0,
-        ema_decay=None,
-        time_stretch=0.0,
-        time_masks=0,
-        time_mask_width=0,
-        noise_snr_db=None,
+        **_PAPERS_TRAINING,
         **_NO_BAND_AUGMENTATION,
     )
     classifier = TransformerCNNClassifier(**{**recipe, **classifier_params})

@@ -289,13 +289,38 @@ def test_joblib_round_trip_in_a_fresh_process(tmp_path):
     np.testing.assert_array_equal(np.load(tmp_path / "proba.npy"), pipe.predict_proba(X))
 
 
+def _leaves(value):
+    """The values inside the dicts, lists and tuples of ``value``."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
+
+
+def test_the_pickled_state_holds_the_network_as_arrays():
+    X, y, _ = _data()
+    clf = CNNLSTMClassifier(**{**NET, "ema_decay": 0.9}).fit(X, y)
+    # What skops and pickle see: arrays and plain data, no torch or skorch object.
+    state = clf.__getstate__()
+    assert "net_" not in state
+    leaves = _leaves(state)
+    assert any(isinstance(leaf, np.ndarray) and leaf.ndim == 4 for leaf in leaves)  # conv weights
+    assert not [
+        leaf for leaf in leaves if type(leaf).__module__.split(".")[0] in ("torch", "skorch")
+    ]
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    assert list(restored.net_.history) == list(clf.net_.history)
+
+
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a CPU-only machine")
 def test_model_saved_on_cuda_loads_on_cpu():
     X, y, _ = _data()
     clf = CNNLSTMClassifier(**NET).fit(X, y)
     assert clf.net_.device == "cpu"  # device="auto" without CUDA
     expected = clf.predict_proba(X)
-    clf.net_.device = "cuda"  # as if it had been fit on a GPU
+    clf.set_params(device="cuda")  # as if it had been fit on a GPU
     with pytest.warns(DeviceWarning, match="not available"):
         loaded = pickle.loads(pickle.dumps(clf))
     assert str(loaded.net_.device) == "cpu"

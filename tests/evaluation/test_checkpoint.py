@@ -276,3 +276,23 @@ def test_a_parameter_added_since_the_run_counts_only_away_from_its_default(tmp_p
     assert _evaluate_in(tmp_path, LogisticRegression()).to_dict() == first.to_dict()
     with pytest.raises(ValueError, match=r"parameters \['tol'\] differ"):
         _evaluate_in(tmp_path, LogisticRegression(tol=0.1))
+
+
+def test_nested_estimators_count_by_their_parameters_not_their_repr(tmp_path):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    first = _evaluate_in(tmp_path, make_pipeline(StandardScaler(), LogisticRegression(C=2.0)))
+    # As if the run had been recorded with the estimators' reprs of a day when
+    # LogisticRegression's default C was 2.0 (so that C=2.0 did not show).
+    run_file = tmp_path / "run.json"
+    recorded = json.loads(run_file.read_text())
+    assert recorded["params"]["logisticregression"] == "<estimator LogisticRegression>"
+    recorded["params"]["logisticregression"] = "LogisticRegression()"
+    recorded["params"]["steps"] = "[('standardscaler', StandardScaler()), ('lr', ...)]"
+    run_file.write_text(json.dumps(recorded))
+
+    same = make_pipeline(StandardScaler(), LogisticRegression(C=2.0))
+    assert _evaluate_in(tmp_path, same).to_dict() == first.to_dict()
+    with pytest.raises(ValueError, match=r"parameters \['logisticregression__C'\] differ"):
+        _evaluate_in(tmp_path, make_pipeline(StandardScaler(), LogisticRegression(C=3.0)))
