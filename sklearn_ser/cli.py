@@ -416,12 +416,12 @@ def _label_pair(text):
     return source, target
 
 
-POSITIVE_INT = _number(int, lambda n: n >= 1, "a positive integer")
-POSITIVE_FLOAT = _number(float, lambda x: 0 < x < float("inf"), "a positive number")
+_POSITIVE_INT = _number(int, lambda n: n >= 1, "a positive integer")
+_POSITIVE_FLOAT = _number(float, lambda x: 0 < x < float("inf"), "a positive number")
 # joblib counts from the end below zero (-1: all CPUs); 0 workers is no run.
-N_JOBS = _number(int, lambda n: n != 0, "a non-zero integer (-1: all CPUs)")
+_N_JOBS = _number(int, lambda n: n != 0, "a non-zero integer (-1: all CPUs)")
 # numpy's seeds are 32-bit unsigned integers.
-SEED = _number(int, lambda n: 0 <= n < 2**32, f"an integer from 0 to {2**32 - 1}")
+_SEED = _number(int, lambda n: 0 <= n < 2**32, f"an integer from 0 to {2**32 - 1}")
 
 
 @_option_type
@@ -473,19 +473,21 @@ def _parser():
         help="--corpus folder: regex searched in each path below --data, whose group (named "
         "speaker, or the first) captures the speaker",
     )
-    add("--max-clips", type=POSITIVE_INT, metavar="N", help="at most N clips per corpus, spread")
+    add("--max-clips", type=_POSITIVE_INT, metavar="N", help="at most N clips per corpus, spread")
     add("--speaker-norm", action="store_true", help="standardise features per speaker")
-    add("--epochs", type=POSITIVE_INT, help="most epochs of a neural model (default: its recipe's)")
+    add(
+        "--epochs", type=_POSITIVE_INT, help="most epochs of a neural model (default: its recipe's)"
+    )
     add(
         "--features",
         nargs="+",
         help="baseline: logmel (default), egemaps, compare ([opensmile] extra), voice ([voice])",
     )
     add("--classifier", help="baseline: logreg (default), svm or linear-svm")
-    add("--seed", type=SEED, default=0, help="random seed, 0 to 2**32 - 1 (default: 0)")
+    add("--seed", type=_SEED, default=0, help="random seed, 0 to 2**32 - 1 (default: 0)")
     add(
         "--n-seeds",
-        type=POSITIVE_INT,
+        type=_POSITIVE_INT,
         default=1,
         metavar="N",
         help="neural models: average N copies from seeds SEED, SEED+1... (N times the cost; "
@@ -518,7 +520,7 @@ def _parser():
         "TRAIN:TEST, e.g. ravdess+ased:emodb, on the emotions they share",
     )
     where = evaluate.add_mutually_exclusive_group()
-    where.add_argument("--n-jobs", type=N_JOBS, help="folds run in parallel (-1: all CPUs)")
+    where.add_argument("--n-jobs", type=_N_JOBS, help="folds run in parallel (-1: all CPUs)")
     where.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -579,11 +581,11 @@ def _parser():
         "each file one speaker",
     )
     segments.add_argument(
-        "--window", type=POSITIVE_FLOAT, metavar="SECONDS", help="one row per window of SECONDS"
+        "--window", type=_POSITIVE_FLOAT, metavar="SECONDS", help="one row per window of SECONDS"
     )
     predict.add_argument(
         "--hop",
-        type=POSITIVE_FLOAT,
+        type=_POSITIVE_FLOAT,
         metavar="SECONDS",
         help="with --window: seconds between window starts (default: the window)",
     )
