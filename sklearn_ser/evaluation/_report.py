@@ -35,7 +35,18 @@ def _python(value):
 class PredictionScores:
     """UAR, accuracy, per-class recall and confusion matrix of predictions.
 
-    Build it with :func:`score_predictions`.
+    Build it with :func:`score_predictions` or :func:`score_file_predictions`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    labels : array-like
+        Class labels, in the order of the confusion matrix.
+    notes : list of str, default=()
+        What was left out of the scores and why.
 
     Attributes
     ----------
