@@ -36,6 +36,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from sklearn.pipeline import make_pipeline
 
 from sklearn_ser.datasets import load_corpus, relabel
 from sklearn_ser.evaluation import LeaveOneCorpusOut, evaluate_to_folder, score_predictions
@@ -44,6 +45,7 @@ from sklearn_ser.pipelines import (
     make_crop_cnn_lstm_pipeline,
     make_recommended_pipeline,
 )
+from sklearn_ser.preprocessing import LoudnessNormalizer
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "cross_corpus"
@@ -82,6 +84,11 @@ def _cnn_lstm(speaker_norm, utterance_norm=False):
         random_state=0,
         check_domain=False,
     )
+
+
+def _loudness_first(pipeline):
+    """``pipeline`` on clips brought to one loudness (-23 LUFS)."""
+    return make_pipeline(LoudnessNormalizer(sr=SR), pipeline)
 
 
 # name -> (what it is, what it uses of the test corpus, builder, groups):
@@ -156,6 +163,25 @@ ROWS = {
         "make_recommended_pipeline(speaker_norm=True)",
         "its speakers' statistics",
         lambda: _recommended(True),
+        "speaker",
+    ),
+    # Defined after the rows above ran: every clip at one loudness first.
+    "egemaps-voice-svm-loud": (
+        "eGeMAPS + speaker encoder SVM on loudness-normalised clips",
+        "nothing",
+        lambda: _loudness_first(_svm(False)),
+        "speaker",
+    ),
+    "egemaps-voice-svm-loud-spk": (
+        "the same, speaker norm",
+        "its speakers' statistics",
+        lambda: _loudness_first(_svm(True)),
+        "speaker",
+    ),
+    "cnn-lstm-crop-loud": (
+        "make_crop_cnn_lstm_pipeline() on loudness-normalised clips",
+        "nothing",
+        lambda: _loudness_first(_cnn_lstm(False)),
         "speaker",
     ),
 }

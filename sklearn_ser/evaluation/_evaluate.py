@@ -134,18 +134,24 @@ def _proba_classes(fold_classes):
     return list(fold_classes)
 
 
+# The parameters of a speaker-independent evaluation, shared with evaluate_to_folder.
+EVALUATION_CONSTRAINTS = {
+    "estimator": [HasMethods(["fit"])],
+    "X": ["array-like"],
+    "y": ["array-like"],
+    "groups": ["array-like"],
+    "cv": [Interval(Integral, 2, None, closed="left"), HasMethods(["split", "get_n_splits"])],
+    "corpora": ["array-like", None],
+    "n_jobs": [Integral, None],
+    "progress": ["boolean"],
+}
+
+
 @validate_params(
     {
-        "estimator": [HasMethods(["fit"])],
-        "X": ["array-like"],
-        "y": ["array-like"],
-        "groups": ["array-like"],
-        "cv": [Interval(Integral, 2, None, closed="left"), HasMethods(["split", "get_n_splits"])],
+        **EVALUATION_CONSTRAINTS,
         "labels": ["array-like", None],
-        "n_jobs": [Integral, None],
-        "progress": ["boolean"],
         "checkpoint_dir": [str, os.PathLike, None],
-        "corpora": ["array-like", None],
     },
     # The estimator is the caller's: its own parameters are validated when fit.
     prefer_skip_nested_validation=False,

@@ -1,29 +1,17 @@
 """An evaluation kept in a folder: its finished folds, so that it resumes, and its report."""
 
 import os
-from numbers import Integral
 from pathlib import Path
 
-from sklearn.utils._param_validation import HasMethods, Interval, validate_params
+from sklearn.utils._param_validation import validate_params
 
 from ..utils._versions import recorded_versions
-from ._evaluate import evaluate_speaker_independent
+from ._evaluate import EVALUATION_CONSTRAINTS, evaluate_speaker_independent
 from ._export import save_report
 
 
 @validate_params(
-    {
-        "estimator": [HasMethods(["fit"])],
-        "X": ["array-like"],
-        "y": ["array-like"],
-        "groups": ["array-like"],
-        "cv": [Interval(Integral, 2, None, closed="left"), HasMethods(["split", "get_n_splits"])],
-        "out": [str, os.PathLike],
-        "run": [dict, None],
-        "corpora": ["array-like", None],
-        "n_jobs": [Integral, None],
-        "progress": ["boolean"],
-    },
+    {**EVALUATION_CONSTRAINTS, "out": [str, os.PathLike], "run": [dict, None]},
     # The estimator is the caller's: its own parameters are validated when fit.
     prefer_skip_nested_validation=False,
 )
