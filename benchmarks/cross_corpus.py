@@ -165,6 +165,12 @@ ROWS = {
         lambda: _recommended(True),
         "speaker",
     ),
+    "recommended-corpusnorm": (
+        "make_recommended_pipeline(speaker_norm=True), each corpus one domain",
+        "its corpus statistics",
+        lambda: _recommended(True),
+        "corpus",
+    ),
     # Defined after the rows above ran: every clip at one loudness first.
     "egemaps-voice-svm-loud": (
         "eGeMAPS + speaker encoder SVM on loudness-normalised clips",
