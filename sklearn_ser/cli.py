@@ -161,12 +161,17 @@ def _recipes(names, args):
     return recipes
 
 
+def _recorded(values):
+    """A ``--corpus`` or ``--data`` value as recorded: one value, or the list."""
+    return values[0] if values and len(values) == 1 else values
+
+
 def _facts(options, model, corpus, args):
     """What a run's report and a model file record of the command."""
     epochs = {value for key, value in model.get_params().items() if key.endswith("max_epochs")}
     return {
         **options, "emotions": args.emotions, "seed": args.seed, "n_clips": len(corpus.target),
-        "corpus": args.corpus[0] if len(args.corpus) == 1 else args.corpus,
+        "corpus": _recorded(args.corpus),
         "merge": _label_edit(args)["merge"],
         "epochs": epochs.pop() if len(epochs) == 1 else None,  # None for the baseline
     }  # fmt: skip
@@ -216,8 +221,8 @@ def _evaluate(args):
                 f"{n_speakers} speakers, cv {spec}",
                 file=sys.stderr,
             )
-            data = args.data[0] if args.data and len(args.data) == 1 else args.data
-            run = {"model": name, "data": data, "cv": spec, **_facts(options, model, corpus, args)}
+            run = {"model": name, "data": _recorded(args.data), "cv": spec}
+            run.update(_facts(options, model, corpus, args))
             # A CheckpointError names its file; a report that cannot be written, its folder.
             unwritten = _user_errors(f"cannot write the report in {outs[name]}: ", errors=OSError)
             with _user_errors(), unwritten:
