@@ -1,28 +1,20 @@
 """The ``sklearn-ser`` command line: evaluate, train and predict.
 
-Argument parsing and printing over public functions:
-:func:`~sklearn_ser.datasets.load_corpus`, :func:`~sklearn_ser.pipelines.make_recipe`,
-:func:`~sklearn_ser.evaluation.make_speaker_cv`, :func:`~sklearn_ser.evaluation.evaluate_to_folder`,
-:func:`~sklearn_ser.save_trained_model`, :func:`~sklearn_ser.load_trained_model`,
-:func:`~sklearn_ser.segmentation.predict_files` and
-:func:`~sklearn_ser.evaluation.score_file_predictions`. Errors a user can fix
-end with exit status 2 and one line on stderr.
+Argument parsing and printing over the public functions that the benchmarks
+and the documentation share: :mod:`~sklearn_ser.datasets` reads the corpora,
+:mod:`~sklearn_ser.pipelines` makes the ``--model`` recipes,
+:mod:`~sklearn_ser.evaluation` evaluates them, :mod:`~sklearn_ser.segmentation`
+labels files. Errors a user can fix end with exit status 2 and one line on stderr.
 """
 
 import argparse
 import contextlib
-import hashlib
 import importlib.util
-import json
-import re
 import sys
 import warnings
 from pathlib import Path
 
-import joblib
 import numpy as np
-from sklearn import config_context
-from sklearn.utils.metadata_routing import get_routing_for_object
 from tqdm.auto import tqdm
 
 from . import (
@@ -117,9 +109,8 @@ def _load(args):
                 f"--corpus {' '.join(names)} needs one --data PATH per corpus other than "
                 f"synthetic ({len(with_data)}, in the same order), got {len(paths)}"
             )
-        if paths:
-            raise CommandError(f"--corpus {names[0]} takes one --data PATH, got {len(paths)}")
-        raise CommandError(f"--corpus {names[0]} needs --data PATH (the corpus folder)")
+        got = f"takes one --data PATH, got {len(paths)}" if paths else "needs --data PATH"
+        raise CommandError(f"--corpus {names[0]} {got}" + ("" if paths else " (the corpus folder)"))
     paths = iter(paths)
     paths = [None if name == "synthetic" else next(paths) for name in names]
     try:
@@ -139,41 +130,35 @@ def _load(args):
         return datasets.relabel(corpus, **_label_edit(args))
 
 
-def _n_seeds(name, args):
-    """Seeds averaged by the model: those of --n-seeds for the single networks."""
-    return 1 if name in ("baseline", "recommended") else args.n_seeds
+def _described(name, args):
+    """The label of a ``--model`` and the options of the command that apply to it."""
+    return pipelines.describe_recipe(
+        name, speaker_norm=args.speaker_norm, n_seeds=args.n_seeds, features=args.features,
+        classifier=args.classifier,
+    )  # fmt: skip
 
 
-def _models(names, args):
-    """The recipes of ``--model``, set up from the options."""
+def _recipes(names, args):
+    """``{name: (label, options, pipeline)}`` of each ``--model``, set up from the options."""
     given = [option for option in ("features", "classifier") if getattr(args, option)]
     if given and "baseline" not in names:
         raise CommandError(f"--{given[0]} applies to --model baseline only")
-    models = {}
+    recipes = {}
     for name in names:
-        options = {"features": args.features, "classifier": args.classifier}
-        if name != "baseline":
-            options = {"device": args.device, "callbacks": [EpochProgressBar()]}
-            options.update({"max_epochs": args.epochs} if args.epochs else {})
+        label, options = _described(name, args)
+        network = {"device": args.device, "callbacks": [EpochProgressBar()]}
+        network.update({"max_epochs": args.epochs} if args.epochs else {})
         try:
-            models[name] = pipelines.make_recipe(
-                name, sr=SR, speaker_norm=args.speaker_norm, corpus=args.corpus,
-                n_seeds=_n_seeds(name, args), random_state=args.seed, **options,
+            model = pipelines.make_recipe(
+                name, sr=SR, corpus=args.corpus, random_state=args.seed, **options,
+                **({} if name == "baseline" else network),
             )  # fmt: skip
         except ImportError as exc:
             raise CommandError(f"--features: {exc}") from exc
         except ValueError as exc:
             raise CommandError(f"--model {name}: {exc}") from exc
-    return models
-
-
-def _model_label(name, args):
-    """How a model is named in the output: seeds, the baseline's settings, speaker norm."""
-    if _n_seeds(name, args) > 1:
-        name += f" ({args.n_seeds} seeds)"
-    if name == "baseline" and (args.features or args.classifier):
-        name += f" ({'+'.join(args.features or ['logmel'])}, {args.classifier or 'logreg'})"
-    return name + (" + speaker norm" if args.speaker_norm else "")
+        recipes[name] = label, options, model
+    return recipes
 
 
 def _recorded(values):
@@ -181,65 +166,43 @@ def _recorded(values):
     return values[0] if values and len(values) == 1 else values
 
 
-def _facts(name, model, corpus, args):
+def _facts(options, model, corpus, args):
     """What a run's report and a model file record of the command."""
     epochs = {value for key, value in model.get_params().items() if key.endswith("max_epochs")}
-    facts = {option: getattr(args, option) for option in ("speaker_norm", "emotions", "seed")}
-    facts.update(
-        corpus=_recorded(args.corpus),
-        merge=_label_edit(args)["merge"],
-        epochs=epochs.pop() if len(epochs) == 1 else None,  # None for the baseline
-        n_seeds=_n_seeds(name, args),
-        n_clips=len(corpus.target),
-    )
-    if name == "baseline":
-        facts.update(features=args.features or ["logmel"], classifier=args.classifier or "logreg")
-    return facts
+    return {
+        **options, "emotions": args.emotions, "seed": args.seed, "n_clips": len(corpus.target),
+        "corpus": _recorded(args.corpus),
+        "merge": _label_edit(args)["merge"],
+        "epochs": epochs.pop() if len(epochs) == 1 else None,  # None for the baseline
+    }  # fmt: skip
 
 
 def _evaluate_out(name, args):
     """The folder of one model's evaluation: under --out (a sub-folder per model
-    when several are compared), or by default one per model and configuration,
-    named for reading, with a short hash of every option that changes the
-    results: the same command finds its run again, other options never reuse it."""
+    when several are compared), or by default one per model and configuration."""
     if args.out is not None:
         return Path(args.out) / name if len(args.model) > 1 else Path(args.out)
+    label, options = _described(name, args)
     settings = {k: v for k, v in vars(args).items() if k not in _OPTIONS_OUTSIDE_RESULTS}
     settings.update(
         model=name,
-        n_seeds=_n_seeds(name, args),
+        n_seeds=options["n_seeds"],
         cv=args.cv or evaluation.default_cv_spec(args.corpus),
         data=[str(Path(path).expanduser().resolve()) for path in args.data or ()],
     )
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
-    label = re.sub(r"[^a-z0-9]+", "-", _model_label(name, args).lower()).strip("-")
-    return Path(DEFAULT_RESULTS) / f"{'+'.join(args.corpus)}-{label}-{digest.hexdigest()[:8]}"
-
-
-@contextlib.contextmanager
-def _fold_runner(scheduler, n_jobs):
-    """Yield the ``n_jobs`` of the folds, run on the Dask cluster at ``scheduler``
-    if given: only the fold computations travel, ``--out`` is written here."""
-    if scheduler is None:
-        yield n_jobs
-        return
-    try:
-        from distributed import Client
-    except ImportError as exc:
-        raise CommandError(
-            "--scheduler needs Dask's distributed scheduler: pip install 'sklearn_ser[dask]'"
-        ) from exc
-    with _user_errors(f"cannot reach the Dask scheduler at {scheduler}: "):
-        client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
-    with client, joblib.parallel_config(backend="dask"):
-        yield -1  # the dask backend runs as many folds at once as the workers have threads
+    return evaluation.results_folder(DEFAULT_RESULTS, f"{'+'.join(args.corpus)} {label}", settings)
 
 
 def _evaluate(args):
-    # Connect first, so that an unreachable scheduler fails before a long corpus read.
-    with _fold_runner(args.scheduler, args.n_jobs) as n_jobs:
-        models, outs, reports = _models(args.model, args), {}, {}
-        for name in models:
+    with contextlib.ExitStack() as stack:
+        # Connect first, so that an unreachable scheduler fails before a long corpus read.
+        with _user_errors(errors=OSError), _user_errors("--scheduler: ", errors=ImportError):
+            folds = evaluation.parallel_folds(
+                args.scheduler, args.n_jobs, timeout=SCHEDULER_TIMEOUT
+            )
+            n_jobs = stack.enter_context(folds)
+        recipes, outs = _recipes(args.model, args), {}
+        for name in recipes:
             outs[name] = _evaluate_out(name, args)
             _check_out(outs[name], folder=True, default=args.out is None)
         corpus = _load(args)
@@ -251,25 +214,25 @@ def _evaluate(args):
         spec = args.cv or evaluation.default_cv_spec(args.corpus)
         with _user_errors(f"--cv {spec}: "):
             cv = evaluation.make_speaker_cv(spec, corpus.groups, y=corpus.target)
-        for name, model in models.items():
-            label, n_speakers = _model_label(name, args), len(np.unique(corpus.groups))
+        reports, n_speakers = {}, len(np.unique(corpus.groups))
+        for name, (label, options, model) in recipes.items():
             print(
                 f"{label} on {'+'.join(args.corpus)}: {len(corpus.target)} clips, "
                 f"{n_speakers} speakers, cv {spec}",
                 file=sys.stderr,
             )
             run = {"model": name, "data": _recorded(args.data), "cv": spec}
+            run.update(_facts(options, model, corpus, args))
             # A CheckpointError names its file; a report that cannot be written, its folder.
             unwritten = _user_errors(f"cannot write the report in {outs[name]}: ", errors=OSError)
             with _user_errors(), unwritten:
-                report, written = evaluation.evaluate_to_folder(
-                    model, corpus.data, corpus.target, corpus.groups, cv, outs[name],
-                    run={**run, **_facts(name, model, corpus, args)},
+                reports[label], written = evaluation.evaluate_to_folder(
+                    model, corpus.data, corpus.target, corpus.groups, cv, outs[name], run=run,
                     corpora=corpus.get("corpus"), n_jobs=n_jobs,
                 )  # fmt: skip
-            print(f"{report}\n\nwrote {', '.join(written)} to {outs[name]} ", end="")
-            print(f"({sum(report.fold_times):.0f} s of folds)\n")
-            reports[label] = report
+            seconds = sum(reports[label].fold_times)
+            print(f"{reports[label]}\n\nwrote {', '.join(written)} to {outs[name]} ", end="")
+            print(f"({seconds:.0f} s of folds)\n")
     if len(reports) > 1:
         width = max(map(len, reports))
         print(f"{'model':<{width}}  UAR %         accuracy %    (mean ± sample std over folds)")
@@ -282,18 +245,13 @@ def _evaluate(args):
 
 
 def _train(args):
-    model, out = _models([args.model], args)[args.model], Path(args.out)
+    (_, options, model), out = _recipes([args.model], args)[args.model], Path(args.out)
     _check_out(out, folder=False)  # before the corpus is read and the model trained
     corpus = _load(args)
     if args.speaker_norm and corpus.groups is None:
         raise CommandError("--speaker-norm needs the speakers: pass --speaker-pattern REGEX")
-    # Routing hands the speakers to every step that requests them: the
-    # classifier's early-stopping split, the per-speaker scaler.
-    with config_context(enable_metadata_routing=True):
-        wanted = get_routing_for_object(model).consumes("fit", ["groups"])
-        groups = {"groups": corpus.groups} if wanted and corpus.groups is not None else {}
-        model.fit(corpus.data, corpus.target, **groups)
-    facts = {"model_name": args.model, **_facts(args.model, model, corpus, args)}
+    utils.fit_with_groups(model, corpus.data, corpus.target, corpus.groups)
+    facts = {"model_name": args.model, **_facts(options, model, corpus, args)}
     with _user_errors(f"cannot write --out {out}: ", about=out):
         save_trained_model(model, out, sr=corpus.sr, metadata=facts)
     print(
@@ -326,20 +284,6 @@ def _segmenter(args):
     return segmentation.FixedWindows(args.window, args.hop)
 
 
-def _known_labels(args, files):
-    """The true labels of the files from ``--corpus`` or ``--labels`` (None for
-    a file the CSV does not list), and the speakers a corpus's naming gives."""
-    if args.corpus is not None:
-        with _user_errors(f"--corpus {args.corpus}: "):
-            parsed = datasets.parse_filenames(files, args.corpus)
-        return parsed.target, parsed.groups
-    if args.labels is None:
-        return None, None
-    with _user_errors(f"--labels: cannot read {args.labels}: ", about=args.labels):
-        listed = datasets.read_labels_csv(args.labels)
-    return [listed.get(str(Path(file).resolve())) for file in files], None
-
-
 def _predict(args):
     segmenter, edit = _segmenter(args), _label_edit(args)
     if args.out is not None:
@@ -355,7 +299,13 @@ def _predict(args):
         raise CommandError("--plot draws one recording: give one audio file")
     with _user_errors("--merge/--emotions: "):  # before any audio is read
         evaluation.merge_probabilities(np.zeros((0, len(model.classes_))), model.classes_, **edit)
-    y_true, speakers = _known_labels(args, files)
+    source = (
+        f"--corpus {args.corpus}: " if args.corpus else f"--labels: cannot read {args.labels}: "
+    )
+    with _user_errors(source, about=args.labels):
+        y_true, speakers = datasets.labels_of_files(
+            files, corpus=args.corpus, labels_csv=args.labels
+        )
     with _user_errors():
         table = segmentation.predict_files(
             model, files, sr=saved["sr"], speakers=args.speaker_pattern or speakers,
@@ -397,13 +347,20 @@ def _number(kind, accept, expected):
     """The argparse type of the ``kind`` (int, float) numbers that ``accept`` takes."""
 
     def convert(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            value = None
-        if value is None or not accept(value):
-            raise ValueError(f"expected {expected}, got {text!r}")
-        return value
+        with contextlib.suppress(ValueError):
+            if accept(value := kind(text)):
+                return value
+        raise ValueError(f"expected {expected}, got {text!r}")
+
+    return _option_type(convert)
+
+
+def _checked(check):
+    """The argparse type of the text that ``check(text)`` accepts (a ValueError refuses it)."""
+
+    def convert(text):
+        check(text)
+        return text
 
     return _option_type(convert)
 
@@ -422,18 +379,9 @@ _POSITIVE_FLOAT = _number(float, lambda x: 0 < x < float("inf"), "a positive num
 _N_JOBS = _number(int, lambda n: n != 0, "a non-zero integer (-1: all CPUs)")
 # numpy's seeds are 32-bit unsigned integers.
 _SEED = _number(int, lambda n: 0 <= n < 2**32, f"an integer from 0 to {2**32 - 1}")
-
-
-@_option_type
-def _device(text):
-    utils.check_device(text)
-    return text
-
-
-@_option_type
-def _speaker_pattern(text):
-    datasets.speakers_from_paths([], text)  # the pattern rule's own check, without files
-    return text
+_DEVICE = _checked(utils.check_device)
+# The pattern rule's own check, without files.
+_SPEAKER_PATTERN = _checked(lambda pattern: datasets.speakers_from_paths([], pattern))
 
 
 def _default_cv_help():
@@ -444,155 +392,91 @@ def _default_cv_help():
     return "; ".join(f"{spec} for {', '.join(names)}" for spec, names in corpora_of.items())
 
 
+# fmt: off
 def _parser():
-    labels = argparse.ArgumentParser(add_help=False)
-    labels.add_argument(
-        "--merge",
-        type=_label_pair,
-        nargs="+",
-        action="extend",
-        metavar="LABEL=NEW",
-        help="count LABEL as NEW, e.g. calm=neutral (merged before --emotions selects)",
-    )
+    labels = argparse.ArgumentParser(add_help=False)  # the options of every command
+    labels.add_argument("--merge", type=_label_pair, nargs="+", action="extend",
+                        metavar="LABEL=NEW", help="count LABEL as NEW, e.g. calm=neutral "
+                        "(merged before --emotions selects)")
     labels.add_argument("--emotions", nargs="+", metavar="LABEL", help="keep only these emotions")
-    data = argparse.ArgumentParser(add_help=False, parents=[labels])
+    data = argparse.ArgumentParser(add_help=False, parents=[labels])  # of evaluate and train
     add = data.add_argument
-    add(
-        "--corpus",
-        choices=datasets.CORPUS_NAMES,
-        nargs="+",
-        default=["synthetic"],
+    add("--corpus", choices=datasets.CORPUS_NAMES, nargs="+", default=["synthetic"],
         help="corpus, the built-in synthetic one by default; several are combined, their "
-        "speakers kept apart as CORPUS/SPEAKER",
-    )
+        "speakers kept apart as CORPUS/SPEAKER")
     add("--data", nargs="+", metavar="PATH", help="corpus folder, one per corpus but synthetic")
-    add(
-        "--speaker-pattern",
-        type=_speaker_pattern,
-        metavar="REGEX",
-        help="--corpus folder: regex searched in each path below --data, whose group (named "
-        "speaker, or the first) captures the speaker",
-    )
+    add("--speaker-pattern", type=_SPEAKER_PATTERN, metavar="REGEX", help="--corpus folder: "
+        "regex searched in each path below --data, whose group (named speaker, or the first) "
+        "captures the speaker")
     add("--max-clips", type=_POSITIVE_INT, metavar="N", help="at most N clips per corpus, spread")
     add("--speaker-norm", action="store_true", help="standardise features per speaker")
-    add(
-        "--epochs", type=_POSITIVE_INT, help="most epochs of a neural model (default: its recipe's)"
-    )
-    add(
-        "--features",
-        nargs="+",
-        help="baseline: logmel (default), egemaps, compare ([opensmile] extra), voice ([voice])",
-    )
+    add("--epochs", type=_POSITIVE_INT,
+        help="most epochs of a neural model (default: its recipe's)")
+    add("--features", nargs="+", help="baseline: logmel (default), egemaps, compare "
+        "([opensmile] extra), voice ([voice])")
     add("--classifier", help="baseline: logreg (default), svm or linear-svm")
     add("--seed", type=_SEED, default=0, help="random seed, 0 to 2**32 - 1 (default: 0)")
-    add(
-        "--n-seeds",
-        type=_POSITIVE_INT,
-        default=1,
-        metavar="N",
-        help="neural models: average N copies from seeds SEED, SEED+1... (N times the cost; "
-        "default: 1)",
-    )
-    add("--device", type=_device, default="cpu", help="torch device: cpu (default), cuda, auto...")
-    models = (
-        "(default: cnn-lstm, a small one on synthetic clips; recommended: a soft vote of the "
-        "CNN-LSTM and two SVMs, the [opensmile] and [voice] extras)"
-    )
+    add("--n-seeds", type=_POSITIVE_INT, default=1, metavar="N", help="neural models: average N "
+        "copies from seeds SEED, SEED+1... (N times the cost; default: 1)")
+    add("--device", type=_DEVICE, default="cpu", help="torch device: cpu (default), cuda, auto...")
+    models = ("(default: cnn-lstm, a small one on synthetic clips; recommended: a soft vote of the "
+              "CNN-LSTM and two SVMs, the [opensmile] and [voice] extras)")
 
     parser = argparse.ArgumentParser(prog="sklearn-ser", description="Speech emotion recognition.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    evaluate = commands.add_parser(
-        "evaluate", parents=[data], help="speaker-independent cross-validation with a report"
-    )
-    evaluate.add_argument(
-        "--model",
-        choices=pipelines.RECIPE_NAMES,
-        nargs="+",
-        default=["cnn-lstm"],
-        help=f"models to evaluate side by side {models}",
-    )
-    evaluate.add_argument(
-        "--cv",
-        metavar="{loso,group-kfold:K,ravdess-6,emobox-ravdess,leave-one-corpus-out,TRAIN:TEST}",
-        help=f"outer folds (default: {_default_cv_help()}; leave-one-corpus-out for several "
-        "corpora); ravdess-6, emobox-ravdess: the RAVDESS folds of this package, of EmoBox; "
-        "TRAIN:TEST, e.g. ravdess+ased:emodb, on the emotions they share",
-    )
+    evaluate = commands.add_parser("evaluate", parents=[data],
+                                   help="speaker-independent cross-validation with a report")
+    evaluate.set_defaults(run=_evaluate)
+    add = evaluate.add_argument
+    add("--model", choices=pipelines.RECIPE_NAMES, nargs="+", default=["cnn-lstm"],
+        help=f"models to evaluate side by side {models}")
+    add("--cv", metavar="{loso,group-kfold:K,ravdess-6,emobox-ravdess,leave-one-corpus-out,"
+        "TRAIN:TEST}", help=f"outer folds (default: {_default_cv_help()}; leave-one-corpus-out "
+        "for several corpora); ravdess-6, emobox-ravdess: the RAVDESS folds of this package, of "
+        "EmoBox; TRAIN:TEST, e.g. ravdess+ased:emodb, on the emotions they share")
     where = evaluate.add_mutually_exclusive_group()
     where.add_argument("--n-jobs", type=_N_JOBS, help="folds run in parallel (-1: all CPUs)")
-    where.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run the folds on a Dask cluster, e.g. tcp://10.0.0.5:8786 (the [dask] extra here, "
-        "sklearn_ser on the workers)",
-    )
-    evaluate.add_argument(
-        "--out",
-        metavar="DIR",
-        help="report and finished folds, from which the same command resumes (default: "
-        f"{DEFAULT_RESULTS}/CORPUS-MODEL-HASH, one per configuration)",
-    )
-    evaluate.set_defaults(run=_evaluate)
+    where.add_argument("--scheduler", metavar="ADDRESS", help="run the folds on a Dask cluster, "
+                       "e.g. tcp://10.0.0.5:8786 (the [dask] extra here, sklearn_ser on the "
+                       "workers)")
+    add("--out", metavar="DIR", help="report and finished folds, from which the same command "
+        f"resumes (default: {DEFAULT_RESULTS}/CORPUS-MODEL-HASH, one per configuration)")
 
     train = commands.add_parser("train", parents=[data], help="fit a model on a corpus, save it")
+    train.set_defaults(run=_train)
     train.add_argument("--model", choices=pipelines.RECIPE_NAMES, default="cnn-lstm", help=models)
-    train.add_argument(
-        "--out",
-        default="model.skops",
-        metavar="FILE",
-        help="(default: model.skops); it loads without running code from the file",
-    )
+    train.add_argument("--out", default="model.skops", metavar="FILE",
+                       help="(default: model.skops); it loads without running code from the file")
 
     predict = commands.add_parser("predict", parents=[labels], help="label audio files")
-    predict.add_argument("model_file", metavar="MODEL", help="file written by `train`")
-    predict.add_argument("inputs", nargs="+", metavar="FILE|DIR", help="audio files, folders")
-    predict.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    predict.add_argument("--out", metavar="FILE", help="write the predictions to FILE")
-    truth = predict.add_mutually_exclusive_group()
-    truth.add_argument(
-        "--labels",
-        metavar="CSV",
-        help="score against a CSV of file,label rows (paths relative to it)",
-    )
-    truth.add_argument(
-        "--corpus",
-        choices=[c for c in datasets.CORPUS_NAMES if c not in ("synthetic", "folder")],
-        help="score against the labels of the files' names in this corpus",
-    )
-    predict.add_argument(
-        "--speaker-pattern",
-        type=_speaker_pattern,
-        metavar="REGEX",
-        help="--speaker-norm models: regex whose group captures the speaker in each path "
-        "(default: the speakers of --corpus, else one per folder)",
-    )
-    predict.add_argument(
-        "--allow-pickle",
-        action="store_true",
-        help="load MODEL also when it is a pickle of a fitted model (joblib.dump): this "
-        "runs code stored in it, only for files you trust",
-    )
-    segments = predict.add_mutually_exclusive_group()
-    segments.add_argument(
-        "--segments",
-        action="store_true",
-        help="one row per segment of speech (silero-vad with the [vad] extra, else energy), "
-        "each file one speaker",
-    )
-    segments.add_argument(
-        "--window", type=_POSITIVE_FLOAT, metavar="SECONDS", help="one row per window of SECONDS"
-    )
-    predict.add_argument(
-        "--hop",
-        type=_POSITIVE_FLOAT,
-        metavar="SECONDS",
-        help="with --window: seconds between window starts (default: the window)",
-    )
-    predict.add_argument("--plot", metavar="PNG", help="with --segments or --window: a timeline")
-    train.set_defaults(run=_train)
     predict.set_defaults(run=_predict)
+    add = predict.add_argument
+    add("model_file", metavar="MODEL", help="file written by `train`")
+    add("inputs", nargs="+", metavar="FILE|DIR", help="audio files, folders")
+    add("--format", choices=("table", "csv", "json"), default="table")
+    add("--out", metavar="FILE", help="write the predictions to FILE")
+    truth = predict.add_mutually_exclusive_group()
+    truth.add_argument("--labels", metavar="CSV",
+                       help="score against a CSV of file,label rows (paths relative to it)")
+    truth.add_argument("--corpus", choices=[c for c in datasets.CORPUS_NAMES
+                                            if c not in ("synthetic", "folder")],
+                       help="score against the labels of the files' names in this corpus")
+    add("--speaker-pattern", type=_SPEAKER_PATTERN, metavar="REGEX", help="--speaker-norm "
+        "models: regex whose group captures the speaker in each path (default: the speakers of "
+        "--corpus, else one per folder)")
+    add("--allow-pickle", action="store_true", help="load MODEL also when it is a pickle of a "
+        "fitted model (joblib.dump): this runs code stored in it, only for files you trust")
+    segments = predict.add_mutually_exclusive_group()
+    segments.add_argument("--segments", action="store_true", help="one row per segment of speech "
+                          "(silero-vad with the [vad] extra, else energy), each file one speaker")
+    segments.add_argument("--window", type=_POSITIVE_FLOAT, metavar="SECONDS",
+                          help="one row per window of SECONDS")
+    add("--hop", type=_POSITIVE_FLOAT, metavar="SECONDS",
+        help="with --window: seconds between window starts (default: the window)")
+    add("--plot", metavar="PNG", help="with --segments or --window: a timeline")
     return parser
+# fmt: on
 
 
 def main(argv=None):

@@ -21,7 +21,7 @@ from ._corpora import (
     parse_filenames,
 )
 from ._fetch import clear_data_home, fetch_emodb, fetch_ravdess, get_data_home
-from ._labels import read_labels_csv, relabel
+from ._labels import labels_of_files, read_labels_csv, relabel
 from ._recording import join_clips
 from ._synthetic import make_emotional_speech
 
@@ -37,6 +37,7 @@ __all__ = [
     "find_audio_files",
     "get_data_home",
     "join_clips",
+    "labels_of_files",
     "load_ased",
     "load_audio_folder",
     "load_corpus",

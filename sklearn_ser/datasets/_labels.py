@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import validate_params
 
 from ..utils._validation import _check_regular_file
 from ._base import EMOTIONS
+from ._corpora import parse_filenames
 
 # Fields of a loader's Bunch that hold one value per clip (besides `data`,
 # `metadata` and `frame`, handled on their own).
@@ -212,3 +213,68 @@ def read_labels_csv(path):
                     f"{path}, line {line}: {row[0]} is labelled both {labels[file]} and {label}"
                 )
     return labels
+
+
+@validate_params(
+    {
+        "files": ["array-like"],
+        "corpus": [str, None],
+        "labels_csv": [str, os.PathLike, None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def labels_of_files(files, *, corpus=None, labels_csv=None):
+    """The true labels of audio files, from a corpus's file names or a CSV.
+
+    What ``sklearn-ser predict --corpus`` and ``--labels`` score against:
+    with ``corpus``, the labels and speakers of :func:`parse_filenames`;
+    with ``labels_csv``, the labels that :func:`read_labels_csv` lists for
+    the files (matched by resolved path), speakers unknown.
+
+    Parameters
+    ----------
+    files : list of str or path-like
+        The audio files.
+    corpus : str, default=None
+        A corpus whose naming the files follow, as for
+        :func:`parse_filenames`.
+    labels_csv : str or path-like, default=None
+        A CSV of ``file,label`` rows, as for :func:`read_labels_csv`.
+
+    Returns
+    -------
+    labels : list of str or None
+        The label of each file, None for a file the CSV does not list; None
+        when neither source is given.
+    speakers : ndarray of shape (n_files,) or None
+        The speaker of each file from the corpus's naming, else None.
+
+    Raises
+    ------
+    ValueError
+        When both sources are given, a file name does not follow the
+        corpus's naming, or the CSV is malformed.
+    OSError
+        When the CSV cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sklearn_ser.datasets import labels_of_files
+    >>> labels_of_files(["03-01-05-01-01-01-07.wav"], corpus="ravdess")
+    (['angry'], array(['ravdess_07'], dtype='<U10'))
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "labels.csv").write_text("a.wav,sad\\n")
+    >>> labels_of_files([folder / "a.wav", folder / "b.wav"], labels_csv=folder / "labels.csv")
+    (['sad', None], None)
+    """
+    if corpus is not None and labels_csv is not None:
+        raise ValueError("give the labels of a corpus's naming or of a CSV, not both")
+    if corpus is not None:
+        parsed = parse_filenames(files, corpus)
+        return parsed.target.tolist(), parsed.groups
+    if labels_csv is None:
+        return None, None
+    listed = read_labels_csv(labels_csv)
+    return [listed.get(str(Path(file).resolve())) for file in files], None

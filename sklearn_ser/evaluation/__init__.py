@@ -6,6 +6,7 @@ from ._export import save_report
 from ._file_scores import score_file_predictions
 from ._history import epoch_history
 from ._labels import merge_probabilities
+from ._parallel import parallel_folds
 from ._plots import plot_confusion_matrix, plot_training_curves
 from ._report import (
     PredictionScores,
@@ -14,7 +15,7 @@ from ._report import (
     score_predictions,
     speaker_independent_report,
 )
-from ._run import evaluate_to_folder
+from ._run import evaluate_to_folder, results_folder
 from ._splits import (
     EMOBOX_RAVDESS_FOLDS,
     RAVDESS_FOLDS,
@@ -40,9 +41,11 @@ __all__ = [
     "leave_one_speaker_out",
     "make_speaker_cv",
     "merge_probabilities",
+    "parallel_folds",
     "plot_confusion_matrix",
     "plot_training_curves",
     "report_from_cross_validate",
+    "results_folder",
     "save_report",
     "score_file_predictions",
     "score_predictions",

@@ -1,6 +1,9 @@
 """An evaluation kept in a folder: its finished folds, so that it resumes, and its report."""
 
+import hashlib
+import json
 import os
+import re
 from pathlib import Path
 
 from sklearn.utils._param_validation import validate_params
@@ -106,3 +109,47 @@ def evaluate_to_folder(
     )
     run = {**(run or {}), "fold_time_s": sum(report.fold_times), "versions": recorded_versions()}
     return report, save_report(report, out, run)
+
+
+@validate_params(
+    {"root": [str, os.PathLike], "label": [str], "settings": [dict]},
+    prefer_skip_nested_validation=True,
+)
+def results_folder(root, label, settings):
+    """The folder of an evaluation in ``root``, one per configuration.
+
+    Named for reading by the words of ``label``, then a short hash of
+    ``settings``: the same settings find their folder again, so that
+    :func:`evaluate_to_folder` resumes there, and other settings never reuse
+    it. The default ``--out`` of ``sklearn-ser evaluate``, whose settings
+    are its options that change the results.
+
+    Parameters
+    ----------
+    root : str or path-like
+        The folder that holds the evaluations' folders.
+    label : str
+        What is evaluated on what, e.g. ``"ravdess+ased cnn-lstm (5 seeds)"``;
+        its words (letters and digits, words joined by ``+`` kept whole)
+        are joined by ``-``.
+    settings : dict
+        JSON-serialisable settings (others are hashed as their ``str``);
+        their order does not matter.
+
+    Returns
+    -------
+    folder : pathlib.Path
+        ``root/<words of label>-<8 hex digits>``.
+
+    Examples
+    --------
+    >>> from sklearn_ser.evaluation import results_folder
+    >>> results_folder("results", "synthetic baseline + speaker norm", {"seed": 0}).name
+    'synthetic-baseline-speaker-norm-...'
+    >>> (results_folder("results", "a", {"seed": 0, "cv": "loso"})
+    ...  == results_folder("results", "a", {"cv": "loso", "seed": 0}))
+    True
+    """
+    words = re.findall(r"[a-z0-9]+(?:\+[a-z0-9]+)*", label.lower())
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
+    return Path(root) / f"{'-'.join(words)}-{digest.hexdigest()[:8]}"

@@ -6,7 +6,7 @@ benchmarks and the documentation.
 """
 
 from ._baseline import make_baseline_pipeline
-from ._by_name import RECIPE_NAMES, make_recipe
+from ._by_name import RECIPE_NAMES, describe_recipe, make_recipe
 from ._recipes import (
     make_crop_cnn_lstm_pipeline,
     make_small_cnn_lstm_pipeline,
@@ -21,6 +21,7 @@ from ._voting import RoutedVotingClassifier
 __all__ = [
     "RECIPE_NAMES",
     "RoutedVotingClassifier",
+    "describe_recipe",
     "make_baseline_pipeline",
     "make_crop_cnn_lstm_pipeline",
     "make_recipe",

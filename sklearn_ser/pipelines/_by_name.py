@@ -17,6 +17,8 @@ from ._seed_ensemble import make_seed_ensemble
 
 #: The names :func:`make_recipe` takes.
 RECIPE_NAMES = ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline", "recommended")
+# The single networks: the recipes that average seeds.
+_SEEDED_RECIPES = ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn")
 
 # The baseline's feature sets that need an optional package: (package, extra).
 _FEATURE_PACKAGES = {
@@ -187,3 +189,72 @@ def make_recipe(
         }[name]
         model = recipe(sr=sr, speaker_norm=speaker_norm, **classifier_params)
     return make_seed_ensemble(model, n_seeds=n_seeds) if n_seeds > 1 else model
+
+
+@validate_params(
+    {
+        "name": [StrOptions(set(RECIPE_NAMES))],
+        "speaker_norm": ["boolean"],
+        "n_seeds": [Interval(Integral, 1, None, closed="left")],
+        "features": [str, list, tuple, None],
+        "classifier": [str, None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def describe_recipe(name, *, speaker_norm=False, n_seeds=1, features=None, classifier=None):
+    """A recipe's name for people, and the options of :func:`make_recipe` that apply to it.
+
+    Options given for several recipes at once (``sklearn-ser evaluate
+    --model cnn-lstm baseline --n-seeds 5``) go to the recipes that take
+    them: ``n_seeds`` to the single networks only, ``features`` and
+    ``classifier`` to the baseline only, with their defaults filled in. The
+    label says what sets the model apart; the command line prints it, names
+    its default results folder with it, and records the options beside the
+    model.
+
+    Parameters
+    ----------
+    name : {"cnn-lstm", "cnn-lstm-1d", "transformer-cnn", "baseline", "recommended"}
+        The recipe, one of :data:`RECIPE_NAMES`.
+    speaker_norm : bool, default=False
+        As for :func:`make_recipe`.
+    n_seeds : int, default=1
+        Seeds averaged by a single network; 1 for the other recipes.
+    features : str or list of str, default=None
+        The baseline's feature sets; None for "logmel".
+    classifier : str, default=None
+        The baseline's classifier; None for "logreg".
+
+    Returns
+    -------
+    label : str
+        The name, then the seeds averaged, the baseline's features and
+        classifier when given, and the speaker normalisation, e.g.
+        ``"cnn-lstm (5 seeds) + speaker norm"``.
+    options : dict
+        ``speaker_norm`` and ``n_seeds``, and for the baseline
+        ``features`` (a list) and ``classifier``: keyword arguments of
+        :func:`make_recipe`, JSON-serialisable to record.
+
+    Examples
+    --------
+    >>> from sklearn_ser.pipelines import describe_recipe, make_recipe
+    >>> describe_recipe("cnn-lstm", n_seeds=5, speaker_norm=True)
+    ('cnn-lstm (5 seeds) + speaker norm', {'speaker_norm': True, 'n_seeds': 5})
+    >>> label, options = describe_recipe("baseline", n_seeds=5, classifier="svm")
+    >>> label, options
+    ('baseline (logmel, svm)', {'speaker_norm': False, 'n_seeds': 1,
+     'features': ['logmel'], 'classifier': 'svm'})
+    >>> type(make_recipe("baseline", **options)[-1]).__name__
+    'CalibratedClassifierCV'
+    """
+    options = {"speaker_norm": speaker_norm, "n_seeds": n_seeds if name in _SEEDED_RECIPES else 1}
+    label = name + (f" ({n_seeds} seeds)" if options["n_seeds"] > 1 else "")
+    if name == "baseline":
+        given = features is not None or classifier is not None
+        features = "logmel" if features is None else features
+        options["features"] = [features] if isinstance(features, str) else list(features)
+        options["classifier"] = "logreg" if classifier is None else classifier
+        if given:
+            label += f" ({'+'.join(options['features'])}, {options['classifier']})"
+    return label + (" + speaker norm" if speaker_norm else ""), options

@@ -1,4 +1,4 @@
-"""The shared emotion vocabulary, and editing a corpus's labels."""
+"""The shared emotion vocabulary, editing a corpus's labels, the labels of files."""
 
 import re
 from pathlib import Path
@@ -8,6 +8,7 @@ import pytest
 
 from sklearn_ser.datasets import (
     EMOTIONS,
+    labels_of_files,
     load_ased,
     load_crema_d,
     load_emodb,
@@ -131,3 +132,17 @@ def test_a_fifo_labels_csv_is_not_read(make_fifo):
 
     with pytest.raises(ValueError, match=r"labels\.csv is a FIFO, not a regular file"):
         read_labels_csv(make_fifo("labels.csv"))
+
+
+def test_labels_of_files_from_a_corpus_naming_or_a_csv(tmp_path):
+    files = ["03-01-05-01-01-01-07.wav", "03-01-04-01-01-01-08.wav"]
+    labels, speakers = labels_of_files(files, corpus="ravdess")
+    assert labels == ["angry", "sad"] and speakers.tolist() == ["ravdess_07", "ravdess_08"]
+    (tmp_path / "labels.csv").write_text("file,label\nclips/a.wav,calm\n")
+    files = [tmp_path / "clips" / "a.wav", tmp_path / "b.wav"]
+    assert labels_of_files(files, labels_csv=tmp_path / "labels.csv") == (["calm", None], None)
+    assert labels_of_files(files) == (None, None)
+    with pytest.raises(ValueError, match="not both"):
+        labels_of_files(files, corpus="ravdess", labels_csv=tmp_path / "labels.csv")
+    with pytest.raises(FileNotFoundError):
+        labels_of_files(files, labels_csv=tmp_path / "missing.csv")

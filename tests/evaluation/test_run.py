@@ -1,4 +1,5 @@
-"""Tests of evaluate_to_folder: an evaluation kept in a folder, resumed, reported."""
+"""Tests of evaluate_to_folder and results_folder: an evaluation kept in a folder,
+resumed, reported."""
 
 import json
 
@@ -7,7 +8,11 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from sklearn_ser.evaluation import evaluate_speaker_independent, evaluate_to_folder
+from sklearn_ser.evaluation import (
+    evaluate_speaker_independent,
+    evaluate_to_folder,
+    results_folder,
+)
 from sklearn_ser.exceptions import CheckpointError
 
 matplotlib.use("Agg")
@@ -51,3 +56,16 @@ def test_the_same_call_resumes_from_the_finished_folds(data, tmp_path):
     assert again.to_dict()["confusion_matrix"] == first.to_dict()["confusion_matrix"]
     with pytest.raises(CheckpointError, match="holds the folds of a different run"):
         evaluate_to_folder(LogisticRegression(C=0.1), X, y, groups, 4, tmp_path, progress=False)
+
+
+def test_results_folder_is_one_per_configuration():
+    settings = {"seed": 0, "cv": "loso", "data": ["/a"]}
+    label = "ravdess+ased baseline (logmel, svm) + speaker norm"
+    folder = results_folder("results", label, settings)
+    assert folder.parent.name == "results"
+    words, digest = folder.name.rsplit("-", 1)
+    assert words == "ravdess+ased-baseline-logmel-svm-speaker-norm"
+    assert len(digest) == 8 and int(digest, 16) >= 0
+    # The same settings in any order find the folder again; other settings do not.
+    assert results_folder("results", "x", dict(reversed(settings.items()))).name.endswith(digest)
+    assert not results_folder("results", "x", {**settings, "seed": 1}).name.endswith(digest)

@@ -1,4 +1,5 @@
-"""Tests of make_recipe: the recipes by name, as the command line chooses them."""
+"""Tests of make_recipe and describe_recipe: the recipes by name, as the command line
+chooses them."""
 
 import importlib.util
 
@@ -6,7 +7,7 @@ import pytest
 from sklearn.ensemble import VotingClassifier
 
 from sklearn_ser import SpeakerStandardScaler
-from sklearn_ser.pipelines import RECIPE_NAMES, make_recipe
+from sklearn_ser.pipelines import RECIPE_NAMES, describe_recipe, make_recipe
 
 
 def _max_epochs(model):
@@ -111,3 +112,30 @@ def test_a_feature_set_without_its_package_is_refused_at_once(monkeypatch):
     make_recipe("baseline", features="voice")
     with pytest.raises(ImportError, match="needs the opensmile package"):
         make_recipe("recommended")
+
+
+@pytest.mark.parametrize("name", RECIPE_NAMES)
+def test_describe_recipe_gives_each_recipe_the_options_it_takes(name):
+    label, options = describe_recipe(name, n_seeds=3, speaker_norm=name != "cnn-lstm-1d")
+    seeded = name in ("cnn-lstm", "cnn-lstm-1d", "transformer-cnn")
+    assert options["n_seeds"] == (3 if seeded else 1)
+    assert ("(3 seeds)" in label) is seeded and label.startswith(name)
+    assert label.endswith(" + speaker norm") is (name != "cnn-lstm-1d")
+    assert ("features" in options, "classifier" in options) == (name == "baseline",) * 2
+    if name != "recommended":  # which needs the optional feature packages
+        make_recipe(name, **options)  # options that apply, hence accepted
+
+
+def test_describe_recipe_fills_in_the_baseline_defaults_and_names_given_ones():
+    assert describe_recipe("baseline") == (
+        "baseline",
+        {"speaker_norm": False, "n_seeds": 1, "features": ["logmel"], "classifier": "logreg"},
+    )
+    label, options = describe_recipe("baseline", features=["logmel", "egemaps"])
+    assert label == "baseline (logmel+egemaps, logreg)"
+    assert options["features"] == ["logmel", "egemaps"]
+    assert describe_recipe("baseline", features="logmel")[0] == "baseline (logmel, logreg)"
+    assert describe_recipe("cnn-lstm", classifier="svm") == (
+        "cnn-lstm",
+        {"speaker_norm": False, "n_seeds": 1},
+    )
