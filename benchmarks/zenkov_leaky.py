@@ -128,10 +128,10 @@ def write_results(log, args, command, wall_time):
         "curve": log,
     }
     write_json(RESULTS, results)
-    write_docs_table(results)
+    DOCS_TABLE.write_text(docs_table(results), encoding="utf-8")
 
 
-def write_docs_table(results):
+def docs_table(results):
     """The leaky rows beside the same recipe's speaker-independent row, as a
     reStructuredText table for the docs."""
     independent = json.loads(SPEAKER_INDEPENDENT.read_text())
@@ -169,7 +169,7 @@ def write_docs_table(results):
     ]
     for row in rows:
         lines += [f"   {'*' if i == 0 else ' '} - {cell}" for i, cell in enumerate(row)]
-    DOCS_TABLE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
 
 
 def main():

@@ -1,10 +1,12 @@
 """The RAVDESS benchmark's rows build, its votes name finished rows, and its
-committed tables are those that its committed results give."""
+committed tables are those that its committed results give; the same for
+the reproduction of Zenkov's leaky protocol."""
 
 import importlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sklearn_ser.evaluation import EMOBOX_RAVDESS_FOLDS
@@ -74,3 +76,35 @@ def test_rows_unknown_to_the_script_and_other_folds_are_tabled_and_labelled(benc
         "| 75.0 ± 7.1 | 75.0 ± 7.1 | 10.0 † |"
     ) in text
     assert "0 archived rows" in text
+
+
+@pytest.fixture
+def zenkov(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    return importlib.import_module("zenkov_leaky")
+
+
+def test_the_leaky_split_is_80_10_10_and_keeps_the_emotion_shares(zenkov):
+    y = np.repeat(["angry", "calm", "sad"], 40)
+    train, valid, test = zenkov.leaky_split(y, seed=0)
+    assert (len(train), len(valid), len(test)) == (96, 12, 12)
+    assert len(set(train) | set(valid) | set(test)) == len(y)
+    for part in (valid, test):
+        assert sorted(y[part]) == ["angry"] * 4 + ["calm"] * 4 + ["sad"] * 4
+
+
+def test_noisy_copies_follow_the_clips_at_the_snr_asked(zenkov):
+    clips = [np.sin(np.arange(16000) / 5).astype(np.float32)] * 2
+    out, labels = zenkov.with_noisy_copies(clips, ["a", "b"], np.random.default_rng(0))
+    assert len(out) == 6 and list(labels) == ["a", "b"] * 3
+    for copy in out[2:]:
+        noise = copy - clips[0]
+        snr = 10 * np.log10(np.mean(clips[0] ** 2) / np.mean(noise**2))
+        assert zenkov.SNR_DB[0] - 0.2 <= snr <= zenkov.SNR_DB[1] + 0.2
+
+
+def test_the_committed_leaky_table_is_the_committed_results(zenkov):
+    results = json.loads(zenkov.RESULTS.read_text(encoding="utf-8"))
+    assert zenkov.docs_table(results) == zenkov.DOCS_TABLE.read_text(encoding="utf-8")
+    chosen = max(results["curve"], key=lambda row: (row["valid"]["accuracy"], -row["epoch"]))
+    assert results["chosen_epoch"] == chosen["epoch"]  # chosen on validation, not test
