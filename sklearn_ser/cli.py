@@ -32,10 +32,9 @@ from .exceptions import CorpusFileError
 
 #: Parent of the default ``evaluate --out`` folders, one per configuration.
 DEFAULT_RESULTS = "sklearn_ser_results"
-# Options that do not change an evaluation's results (or, for the models,
-# are named one by one): left out of the default folder's hash. The device
-# is in it: the finished folds record the models' parameters, device too.
-_OPTIONS_OUTSIDE_RESULTS = {"run", "command", "model", "out", "n_jobs", "scheduler"}
+# What a run records of its options (and hashes into its default folder's
+# name): all but those that do not change its results.
+_OPTIONS_OUTSIDE_RESULTS = {"run", "command", "out", "n_jobs", "scheduler"}
 #: Seconds to wait for the Dask scheduler of ``evaluate --scheduler``.
 SCHEDULER_TIMEOUT = 5
 #: The sampling rate of the corpora read and the recipes built.
@@ -48,20 +47,18 @@ class CommandError(Exception):
 
 @contextlib.contextmanager
 def _user_errors(prefix="", about=None, errors=(OSError, ValueError)):
-    """The block's ``errors`` as a CommandError, after ``prefix``; an OSError
+    """The block's ``errors`` as a CommandError after ``prefix``; an OSError
     about the file ``about`` does not name it again."""
     try:
         yield
     except errors as exc:
-        os_error = isinstance(exc, OSError) and exc.strerror
-        reason = utils.os_error_reason(exc, about) if os_error else str(exc)
+        reason = utils.os_error_reason(exc, about) if isinstance(exc, OSError) else str(exc)
         raise CommandError(prefix + reason) from exc
 
 
-def _check_out(path, *, folder, default=False, option="--out"):
+def _check_out(path, *, folder, named=None):
     """Refuse a file or folder to write that cannot be, before any work is done."""
-    named = f"the default results folder {path}" if default else f"{option} {path}"
-    with _user_errors(f"{named} cannot be written: ", about=path):
+    with _user_errors(f"{named or f'--out {path}'} cannot be written: ", about=path):
         (utils.check_writable_folder if folder else utils.check_writable_file)(path)
 
 
@@ -75,8 +72,7 @@ def _write(path, option, write):
 
 @contextlib.contextmanager
 def _warnings_on_one_line():
-    """Each warning as one line on stderr (beside any progress bar), not as
-    Python shows them (file, line and source)."""
+    """Each warning as one line on stderr, beside any progress bar."""
     with warnings.catch_warnings():
         warnings.showwarning = lambda message, *_, **__: tqdm.write(
             f"sklearn-ser: warning: {message}", file=sys.stderr
@@ -84,39 +80,22 @@ def _warnings_on_one_line():
         yield
 
 
-def _label_edit(args):
-    """``merge`` and ``keep`` of ``relabel`` from ``--merge`` and ``--emotions``."""
-    merge = {}
-    for source, target in args.merge or ():
-        if merge.setdefault(source, target) != target:
-            raise CommandError(f"--merge {source}= is given twice: {merge[source]} and {target}")
-    return {"merge": merge or None, "keep": args.emotions}
-
-
 def _load(args):
-    """The corpora of ``--corpus`` from the folders of ``--data`` (none for
-    synthetic), labels edited by ``--merge`` and ``--emotions``."""
-    names, paths = args.corpus, args.data or []
+    """The corpora of --corpus from the folders of --data, labels edited by
+    --merge and --emotions."""
+    names, paths = args.corpus, list(reversed(args.data or ()))
     with_data = [name for name in names if name != "synthetic"]
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise CommandError(f"--corpus names {repeated[0]} twice")
     if len(paths) != len(with_data):
-        if not with_data:
-            raise CommandError("--data is not used with --corpus synthetic")
-        if len(names) > 1:
-            raise CommandError(
-                f"--corpus {' '.join(names)} needs one --data PATH per corpus other than "
-                f"synthetic ({len(with_data)}, in the same order), got {len(paths)}"
-            )
-        got = f"takes one --data PATH, got {len(paths)}" if paths else "needs --data PATH"
-        raise CommandError(f"--corpus {names[0]} {got}" + ("" if paths else " (the corpus folder)"))
-    paths = iter(paths)
-    paths = [None if name == "synthetic" else next(paths) for name in names]
+        raise CommandError(
+            f"--corpus {' '.join(names)} takes {len(with_data)} --data PATH (the folder of "
+            f"each corpus but synthetic, in order), got {len(paths)}"
+        )
+    paths = [None if name == "synthetic" else paths.pop() for name in names]
+    one = len(names) == 1
     try:
         corpus = datasets.load_corpus(
-            names if len(names) > 1 else names[0], paths if len(names) > 1 else paths[0],
-            sr=SR, max_clips=args.max_clips, speaker_pattern=args.speaker_pattern,
+            names[0] if one else names, paths[0] if one else paths, sr=SR,
+            max_clips=args.max_clips, speaker_pattern=args.speaker_pattern,
             random_state=args.seed, verbose=True,
         )  # fmt: skip
     except CorpusFileError as exc:  # its advice names on_error, which the CLI lacks
@@ -127,73 +106,47 @@ def _load(args):
     except (OSError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
     with _user_errors("--merge/--emotions: "):
-        return datasets.relabel(corpus, **_label_edit(args))
+        return datasets.relabel(corpus, merge=args.merge, keep=args.emotions)
 
 
-def _described(name, args):
-    """The label of a ``--model`` and the options of the command that apply to it."""
-    return pipelines.describe_recipe(
+def _settings(name, args):
+    """A --model's label, and what its results and model file record of the command."""
+    label, options = pipelines.describe_recipe(
         name, speaker_norm=args.speaker_norm, n_seeds=args.n_seeds, features=args.features,
         classifier=args.classifier,
     )  # fmt: skip
+    settings = {k: v for k, v in vars(args).items() if k not in _OPTIONS_OUTSIDE_RESULTS}
+    settings["data"] = [str(Path(path).expanduser().resolve()) for path in args.data or ()]
+    settings["epochs"] = None if name == "baseline" else args.epochs  # no network to train
+    return label, {**settings, **options, "model": name}
 
 
-def _recipes(names, args):
-    """``{name: (label, options, pipeline)}`` of each ``--model``, set up from the options."""
-    given = [option for option in ("features", "classifier") if getattr(args, option)]
-    if given and "baseline" not in names:
-        raise CommandError(f"--{given[0]} applies to --model baseline only")
-    recipes = {}
-    for name in names:
-        label, options = _described(name, args)
-        network = {"device": args.device, "callbacks": [EpochProgressBar()]}
-        network.update({"max_epochs": args.epochs} if args.epochs else {})
-        try:
-            model = pipelines.make_recipe(
-                name, sr=SR, corpus=args.corpus, random_state=args.seed, **options,
-                **({} if name == "baseline" else network),
-            )  # fmt: skip
-        except ImportError as exc:
-            raise CommandError(f"--features: {exc}") from exc
-        except ValueError as exc:
-            raise CommandError(f"--model {name}: {exc}") from exc
-        recipes[name] = label, options, model
-    return recipes
-
-
-def _recorded(values):
-    """A ``--corpus`` or ``--data`` value as recorded: one value, or the list."""
-    return values[0] if values and len(values) == 1 else values
-
-
-def _facts(options, model, corpus, args):
-    """What a run's report and a model file record of the command."""
-    epochs = {value for key, value in model.get_params().items() if key.endswith("max_epochs")}
-    return {
-        **options, "emotions": args.emotions, "seed": args.seed, "n_clips": len(corpus.target),
-        "corpus": _recorded(args.corpus),
-        "merge": _label_edit(args)["merge"],
-        "epochs": epochs.pop() if len(epochs) == 1 else None,  # None for the baseline
-    }  # fmt: skip
+def _recipe(name, args):
+    """The pipeline of a --model, set up from the options."""
+    if name != "baseline" and (args.features or args.classifier):
+        raise CommandError("--features and --classifier apply to --model baseline only")
+    _, settings = _settings(name, args)
+    options = {key: settings[key] for key in ("speaker_norm", "n_seeds", "features", "classifier")}
+    if name != "baseline":
+        options.update(device=args.device, callbacks=[EpochProgressBar()])
+        options.update({"max_epochs": args.epochs} if args.epochs else {})
+    with _user_errors(f"--model {name}: "), _user_errors("--features: ", errors=ImportError):
+        return pipelines.make_recipe(
+            name, sr=SR, corpus=args.corpus, random_state=args.seed, **options
+        )
 
 
 def _evaluate_out(name, args):
-    """The folder of one model's evaluation: under --out (a sub-folder per model
-    when several are compared), or by default one per model and configuration."""
+    """One model's folder: --out (a sub-folder per model when several are
+    compared), else one per model and configuration."""
     if args.out is not None:
         return Path(args.out) / name if len(args.model) > 1 else Path(args.out)
-    label, options = _described(name, args)
-    settings = {k: v for k, v in vars(args).items() if k not in _OPTIONS_OUTSIDE_RESULTS}
-    settings.update(
-        model=name,
-        n_seeds=options["n_seeds"],
-        cv=args.cv or evaluation.default_cv_spec(args.corpus),
-        data=[str(Path(path).expanduser().resolve()) for path in args.data or ()],
-    )
+    label, settings = _settings(name, args)
     return evaluation.results_folder(DEFAULT_RESULTS, f"{'+'.join(args.corpus)} {label}", settings)
 
 
 def _evaluate(args):
+    args.cv = args.cv or evaluation.default_cv_spec(args.corpus)
     with contextlib.ExitStack() as stack:
         # Connect first, so that an unreachable scheduler fails before a long corpus read.
         with _user_errors(errors=OSError), _user_errors("--scheduler: ", errors=ImportError):
@@ -201,59 +154,59 @@ def _evaluate(args):
                 args.scheduler, args.n_jobs, timeout=SCHEDULER_TIMEOUT
             )
             n_jobs = stack.enter_context(folds)
-        recipes, outs = _recipes(args.model, args), {}
-        for name in recipes:
-            outs[name] = _evaluate_out(name, args)
-            _check_out(outs[name], folder=True, default=args.out is None)
+        models = {name: _recipe(name, args) for name in args.model}
+        for name in models:
+            named = None if args.out else f"the default results folder {_evaluate_out(name, args)}"
+            _check_out(_evaluate_out(name, args), folder=True, named=named)
         corpus = _load(args)
         if corpus.groups is None:
             raise CommandError(
                 "the speakers of the clips are unknown, so no speaker-independent split is "
                 "possible; pass --speaker-pattern REGEX (a group that captures the speaker)"
             )
-        spec = args.cv or evaluation.default_cv_spec(args.corpus)
-        with _user_errors(f"--cv {spec}: "):
-            cv = evaluation.make_speaker_cv(spec, corpus.groups, y=corpus.target)
-        reports, n_speakers = {}, len(np.unique(corpus.groups))
-        for name, (label, options, model) in recipes.items():
+        with _user_errors(f"--cv {args.cv}: "):
+            cv = evaluation.make_speaker_cv(args.cv, corpus.groups, y=corpus.target)
+        reports = {}
+        for name, model in models.items():
+            label, run = _settings(name, args)
             print(
                 f"{label} on {'+'.join(args.corpus)}: {len(corpus.target)} clips, "
-                f"{n_speakers} speakers, cv {spec}",
-                file=sys.stderr,
-            )
-            run = {"model": name, "data": _recorded(args.data), "cv": spec}
-            run.update(_facts(options, model, corpus, args))
+                f"{len(np.unique(corpus.groups))} speakers, cv {args.cv}", file=sys.stderr,
+            )  # fmt: skip
+            out = _evaluate_out(name, args)
             # A CheckpointError names its file; a report that cannot be written, its folder.
-            unwritten = _user_errors(f"cannot write the report in {outs[name]}: ", errors=OSError)
-            with _user_errors(), unwritten:
+            with (
+                _user_errors(),
+                _user_errors(f"cannot write the report in {out}: ", errors=OSError),
+            ):
                 reports[label], written = evaluation.evaluate_to_folder(
-                    model, corpus.data, corpus.target, corpus.groups, cv, outs[name], run=run,
-                    corpora=corpus.get("corpus"), n_jobs=n_jobs,
+                    model, corpus.data, corpus.target, corpus.groups, cv, out,
+                    run={**run, "n_clips": len(corpus.target)}, corpora=corpus.get("corpus"),
+                    n_jobs=n_jobs,
                 )  # fmt: skip
             seconds = sum(reports[label].fold_times)
-            print(f"{reports[label]}\n\nwrote {', '.join(written)} to {outs[name]} ", end="")
+            print(f"{reports[label]}\n\nwrote {', '.join(written)} to {out} ", end="")
             print(f"({seconds:.0f} s of folds)\n")
     if len(reports) > 1:
-        width = max(map(len, reports))
-        print(f"{'model':<{width}}  UAR %         accuracy %    (mean ± sample std over folds)")
+        print("UAR % and accuracy % (mean ± sample std over folds):")
         for label, report in reports.items():
             print(
-                f"{label:<{width}}  {100 * report.uar_mean:4.1f} ± {100 * report.uar_std:4.1f}"
-                f"   {100 * report.accuracy_mean:4.1f} ± {100 * report.accuracy_std:4.1f}"
+                f"  {label}: {100 * report.uar_mean:.1f} ± {100 * report.uar_std:.1f}, "
+                f"{100 * report.accuracy_mean:.1f} ± {100 * report.accuracy_std:.1f}"
             )
     return 0
 
 
 def _train(args):
-    (_, options, model), out = _recipes([args.model], args)[args.model], Path(args.out)
+    model, out = _recipe(args.model, args), Path(args.out)
     _check_out(out, folder=False)  # before the corpus is read and the model trained
     corpus = _load(args)
     if args.speaker_norm and corpus.groups is None:
         raise CommandError("--speaker-norm needs the speakers: pass --speaker-pattern REGEX")
     utils.fit_with_groups(model, corpus.data, corpus.target, corpus.groups)
-    facts = {"model_name": args.model, **_facts(options, model, corpus, args)}
+    metadata = {**_settings(args.model, args)[1], "n_clips": len(corpus.target)}
     with _user_errors(f"cannot write --out {out}: ", about=out):
-        save_trained_model(model, out, sr=corpus.sr, metadata=facts)
+        save_trained_model(model, out, sr=corpus.sr, metadata=metadata)
     print(
         f"saved {args.model} trained on {len(corpus.target)} {'+'.join(args.corpus)} clips to {out}"
     )
@@ -261,31 +214,32 @@ def _train(args):
 
 
 def _segmenter(args):
-    """The segmenter of ``--segments`` or ``--window`` (None without them),
-    once the options of ``predict`` that do not go with them are refused."""
-    if args.hop is not None and args.window is None:
-        raise CommandError("--hop needs --window")
-    if args.plot and not (args.segments or args.window):
-        raise CommandError("--plot needs --segments or --window")
-    if not (args.segments or args.window):
-        return None
-    if args.speaker_pattern is not None:
-        raise CommandError("--speaker-pattern does not apply to segments: each file is one speaker")
-    if args.labels is not None or args.corpus is not None:
-        raise CommandError(
-            "--labels and --corpus score whole files: they do not apply to --segments or --window"
-        )
-    if args.plot and importlib.util.find_spec("matplotlib") is None:
-        raise CommandError("--plot needs matplotlib: pip install 'sklearn_ser[plot]'")
+    """The segmenter of --segments or --window (None without them), once the
+    options of predict that do not go with it are refused."""
+    segments = args.segments or args.window is not None
+    for refused, message in [
+        (args.hop is not None and args.window is None, "--hop needs --window"),
+        (args.plot and not segments, "--plot needs --segments or --window"),
+        (segments and args.speaker_pattern, "--speaker-pattern does not apply to segments: "
+         "each file is one speaker"),
+        (segments and (args.labels or args.corpus), "--labels and --corpus score whole files: "
+         "they do not apply to --segments or --window"),
+        (args.plot and not importlib.util.find_spec("matplotlib"), "--plot needs matplotlib: "
+         "pip install 'sklearn_ser[plot]'"),
+    ]:  # fmt: skip
+        if refused:
+            raise CommandError(message)
     if args.plot:
-        _check_out(Path(args.plot), folder=False, option="--plot")
-    if args.window is None:
-        return segmentation.SpeechSegmenter()
-    return segmentation.FixedWindows(args.window, args.hop)
+        _check_out(Path(args.plot), folder=False, named=f"--plot {args.plot}")
+    if segments:
+        return segmentation.FixedWindows(args.window, args.hop) if args.window else (
+            segmentation.SpeechSegmenter()
+        )  # fmt: skip
+    return None
 
 
 def _predict(args):
-    segmenter, edit = _segmenter(args), _label_edit(args)
+    segmenter, edit = _segmenter(args), {"merge": args.merge, "keep": args.emotions}
     if args.out is not None:
         _check_out(Path(args.out), folder=False)  # before any audio is read
     with _user_errors():
@@ -331,57 +285,61 @@ def _predict(args):
     return 0
 
 
-def _option_type(convert):
-    """An argparse type: ``convert(text)``, whose ValueError is argparse's one-line error."""
+def _typed(convert, expected=None):
+    """An argparse type: ``convert(text)``, whose ValueError is the option's
+    one-line error: "expected {expected}, got ...", or its own message."""
 
     def parse(text):
         try:
             return convert(text)
         except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from exc
+            raise argparse.ArgumentTypeError(
+                f"expected {expected}, got {text!r}" if expected else str(exc)
+            ) from exc
 
     return parse
 
 
-def _number(kind, accept, expected):
-    """The argparse type of the ``kind`` (int, float) numbers that ``accept`` takes."""
+def _accepted(kind, accept):
+    """``kind(text)`` (int, float...) when ``accept`` takes it, else a ValueError."""
 
     def convert(text):
-        with contextlib.suppress(ValueError):
-            if accept(value := kind(text)):
-                return value
-        raise ValueError(f"expected {expected}, got {text!r}")
+        if accept(value := kind(text)):
+            return value
+        raise ValueError(text)
 
-    return _option_type(convert)
-
-
-def _checked(check):
-    """The argparse type of the text that ``check(text)`` accepts (a ValueError refuses it)."""
-
-    def convert(text):
-        check(text)
-        return text
-
-    return _option_type(convert)
+    return convert
 
 
-@_option_type
 def _label_pair(text):
     source, sep, target = text.partition("=")
     if not (sep and source and target):
-        raise ValueError(f"expected LABEL=NEW_LABEL, got {text!r}")
+        raise ValueError(text)
     return source, target
 
 
-_POSITIVE_INT = _number(int, lambda n: n >= 1, "a positive integer")
-_POSITIVE_FLOAT = _number(float, lambda x: 0 < x < float("inf"), "a positive number")
+class _MergeLabels(argparse.Action):
+    """--merge LABEL=NEW...: a dict; a label merged into two others is refused."""
+
+    def __call__(self, parser, namespace, pairs, option_string=None):
+        merge = getattr(namespace, self.dest) or {}
+        for source, target in pairs:
+            if merge.setdefault(source, target) != target:
+                message = f"{source}= is given twice: {merge[source]} and {target}"
+                raise argparse.ArgumentError(self, message)
+        setattr(namespace, self.dest, merge)
+
+
+_LABEL_PAIR = _typed(_label_pair, "LABEL=NEW_LABEL")
+_POSITIVE_INT = _typed(_accepted(int, lambda n: n >= 1), "a positive integer")
+_POSITIVE_FLOAT = _typed(_accepted(float, lambda x: 0 < x < float("inf")), "a positive number")
 # joblib counts from the end below zero (-1: all CPUs); 0 workers is no run.
-_N_JOBS = _number(int, lambda n: n != 0, "a non-zero integer (-1: all CPUs)")
+_N_JOBS = _typed(_accepted(int, lambda n: n != 0), "a non-zero integer (-1: all CPUs)")
 # numpy's seeds are 32-bit unsigned integers.
-_SEED = _number(int, lambda n: 0 <= n < 2**32, f"an integer from 0 to {2**32 - 1}")
-_DEVICE = _checked(utils.check_device)
+_SEED = _typed(_accepted(int, lambda n: 0 <= n < 2**32), f"an integer from 0 to {2**32 - 1}")
+_DEVICE = _typed(lambda text: (utils.check_device(text), text)[1])
 # The pattern rule's own check, without files.
-_SPEAKER_PATTERN = _checked(lambda pattern: datasets.speakers_from_paths([], pattern))
+_SPEAKER_PATTERN = _typed(lambda text: (datasets.speakers_from_paths([], text), text)[1])
 
 
 def _default_cv_help():
@@ -395,7 +353,7 @@ def _default_cv_help():
 # fmt: off
 def _parser():
     labels = argparse.ArgumentParser(add_help=False)  # the options of every command
-    labels.add_argument("--merge", type=_label_pair, nargs="+", action="extend",
+    labels.add_argument("--merge", type=_LABEL_PAIR, nargs="+", action=_MergeLabels,
                         metavar="LABEL=NEW", help="count LABEL as NEW, e.g. calm=neutral "
                         "(merged before --emotions selects)")
     labels.add_argument("--emotions", nargs="+", metavar="LABEL", help="keep only these emotions")
