@@ -9,6 +9,7 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score, confusion_m
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, validate_params
 
+from ..utils import format_table
 from ._history import epoch_history
 
 # How a printed "±" is labelled: the sample standard deviation over folds.
@@ -112,7 +113,7 @@ class PredictionScores:
         }
 
     def __str__(self):
-        recall = _text_table(
+        recall = _table(
             ["class", "recall %", "predicted %"],
             [
                 [str(label), f"{100 * recall:.1f}", f"{100 * self.prediction_shares[label]:.1f}"]
@@ -124,7 +125,7 @@ class PredictionScores:
             f"accuracy {100 * self.accuracy:.1f} %"
         )
         notes = "".join(f"note: {note}\n" for note in self.notes)
-        return notes + "\n\n".join([title, recall, _text_table(*_confusion_rows(self))])
+        return notes + "\n\n".join([title, recall, _table(*_confusion_rows(self))])
 
     def __repr__(self):
         return f"<PredictionScores: {self.n} predictions, UAR {100 * self.uar:.1f} %>"
@@ -474,7 +475,7 @@ class SpeakerIndependentReport:
     def __str__(self):
         parts = [self._title()]
         for _, (header, rows) in self._sections():
-            parts.append(_text_table(header, rows))
+            parts.append(_table(header, rows))
         return "\n\n".join(parts)
 
     def __repr__(self):
@@ -494,7 +495,7 @@ class SpeakerIndependentReport:
         """
         parts = [f"# {self._title()}"]
         for title, (header, rows) in self._sections():
-            parts.append(f"## {title}\n\n{_markdown_table(header, rows)}")
+            parts.append(f"## {title}\n\n{_table(header, rows, 'markdown')}")
         return "\n\n".join(parts) + "\n"
 
     def plot_confusion_matrix(self, ax=None, **kwargs):
@@ -531,20 +532,11 @@ def _confusion_rows(scores):
     return header, rows
 
 
-def _text_table(header, rows):
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-        for row in [header, *rows]
-    ]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+def _table(header, rows, format="text"):
+    """Text cells under ``header``, as :func:`~sklearn_ser.utils.format_table` lays them out."""
+    import pandas as pd  # here, so that importing sklearn_ser does not import pandas
 
-
-def _markdown_table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    return format_table(pd.DataFrame(rows, columns=header), format).rstrip("\n")
 
 
 def _test_indices_from(folds, y_true, groups):
