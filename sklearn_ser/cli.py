@@ -109,24 +109,30 @@ def _load(args):
         return datasets.relabel(corpus, merge=args.merge, keep=args.emotions)
 
 
-def _settings(name, args):
-    """A --model's label, and what its results and model file record of the command."""
-    label, options = pipelines.describe_recipe(
+def _described(name, args):
+    """A --model's label, and the options of make_recipe that apply to it."""
+    return pipelines.describe_recipe(
         name, speaker_norm=args.speaker_norm, n_seeds=args.n_seeds, features=args.features,
         classifier=args.classifier,
     )  # fmt: skip
+
+
+def _settings(name, args):
+    """A --model's label, and what its results and model file record of the command."""
+    label, options = _described(name, args)
     settings = {k: v for k, v in vars(args).items() if k not in _OPTIONS_OUTSIDE_RESULTS}
     settings["data"] = [str(Path(path).expanduser().resolve()) for path in args.data or ()]
     settings["epochs"] = None if name == "baseline" else args.epochs  # no network to train
-    return label, {**settings, **options, "model": name}
+    # The baseline's options are its own; the other models take none.
+    return label, {**settings, "features": None, "classifier": None, **options, "model": name}
 
 
 def _recipe(name, args):
     """The pipeline of a --model, set up from the options."""
-    if name != "baseline" and (args.features or args.classifier):
+    models = [args.model] if isinstance(args.model, str) else args.model
+    if "baseline" not in models and (args.features or args.classifier):
         raise CommandError("--features and --classifier apply to --model baseline only")
-    _, settings = _settings(name, args)
-    options = {key: settings[key] for key in ("speaker_norm", "n_seeds", "features", "classifier")}
+    options = _described(name, args)[1]
     if name != "baseline":
         options.update(device=args.device, callbacks=[EpochProgressBar()])
         options.update({"max_epochs": args.epochs} if args.epochs else {})

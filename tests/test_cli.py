@@ -464,18 +464,20 @@ def test_speaker_norm_model_predicts_with_speakers_from_file_names(wav_folder, t
     assert "does not match" in capsys.readouterr().err
 
 
-def test_evaluate_averages_seeds_of_the_neural_model_only(tmp_path, capsys):
+def test_evaluate_gives_each_model_the_options_that_apply_to_it(tmp_path, capsys):
     argv = ["evaluate", "--model", "cnn-lstm", "baseline", "--speaker-norm", "--n-seeds", "2"]
+    argv += ["--classifier", "svm"]
     argv += ["--max-clips", "48", "--epochs", "1", "--cv", "group-kfold:2", "--out", str(tmp_path)]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "cnn-lstm (2 seeds) + speaker norm" in out and "baseline + speaker norm" in out
+    assert "cnn-lstm (2 seeds) + speaker norm" in out and "baseline (logmel, svm) + speaker norm" in out
     runs = {
         name: json.loads((tmp_path / name / "results.json").read_text())["run"]
         for name in ("cnn-lstm", "baseline")
     }
     assert (runs["cnn-lstm"]["n_seeds"], runs["baseline"]["n_seeds"]) == (2, 1)
     assert (runs["cnn-lstm"]["epochs"], runs["baseline"]["epochs"]) == (1, None)
+    assert (runs["cnn-lstm"]["classifier"], runs["baseline"]["classifier"]) == (None, "svm")
     # The training curves of each fold are those of its first seed.
     assert (tmp_path / "cnn-lstm" / "training_curves_fold1.png").stat().st_size > 0
 
