@@ -19,6 +19,10 @@ command and the time of its folds, report.md, the finished folds, which the
 same command resumes) and ``benchmarks/results/cross_corpus/README.md`` is
 rebuilt from every results.json present.
 
+The row ``egemaps-voice-svm-copies`` needs the ``[benchmarks]`` extra
+(audiomentations, pyroomacoustics); its recorded copies are cached in
+``benchmarks/cache/recorded_copies/`` (not committed).
+
 The openSMILE and speaker-encoder features of each clip are cached in
 ``benchmarks/cache/features/`` (not committed; the transformers' ``memory``)
 and shared by the rows and by ``benchmarks/recommended.py``: a row's time
@@ -31,11 +35,15 @@ import argparse
 import json
 import os
 import platform
+import random
 import shlex
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
+from joblib import Memory
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.pipeline import make_pipeline
 
 from sklearn_ser.datasets import load_corpus, relabel
@@ -46,12 +54,68 @@ from sklearn_ser.pipelines import (
     make_recommended_pipeline,
 )
 from sklearn_ser.preprocessing import LoudnessNormalizer
+from sklearn_ser.utils import fit_with_groups
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "cross_corpus"
 FEATURE_CACHE = HERE / "cache" / "features"
 SHARED_EMOTIONS = ["angry", "fearful", "happy", "neutral", "sad"]
 SR = 16000
+AUGMENTED_COPIES = 2
+
+
+@Memory(HERE / "cache" / "recorded_copies", verbose=0).cache
+def recorded_copy(clip, copy):
+    """``clip`` as if recorded elsewhere (copy number ``copy``): another
+    voice pitch, a room, a microphone's colouration, sometimes a telephone
+    band, noise and another level; drawn from the clip's own samples, so that
+    a clip's copies are the same in every fold and row."""
+    import audiomentations as am  # the benchmark's own dependency
+
+    seed = zlib.crc32(np.ascontiguousarray(clip).tobytes()) + 7919 * copy
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    recording = am.Compose(
+        [
+            am.PitchShift(min_semitones=-2, max_semitones=2, p=0.5),
+            am.RoomSimulator(leave_length_unchanged=True, p=0.5),
+            am.SevenBandParametricEQ(min_gain_db=-6, max_gain_db=6, p=1.0),
+            am.Compose(
+                [
+                    am.HighPassFilter(min_cutoff_freq=300, max_cutoff_freq=300, p=1.0),
+                    am.LowPassFilter(min_cutoff_freq=3400, max_cutoff_freq=3400, p=1.0),
+                ],
+                p=0.25,
+            ),
+            am.AddGaussianSNR(min_snr_db=10, max_snr_db=30, p=0.5),
+            am.Gain(min_gain_db=-12, max_gain_db=12, p=1.0),  # float samples: no clipping
+        ]
+    )
+    return recording(np.asarray(clip, dtype=np.float32), SR)
+
+
+class TrainedOnRecordedCopies(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """``estimator`` fit on the training clips and ``AUGMENTED_COPIES``
+    recorded copies of each (same label, same speaker); it predicts unchanged."""
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+
+    def fit(self, X, y, groups=None):
+        copies = [recorded_copy(clip, k) for k in range(AUGMENTED_COPIES) for clip in X]
+        repeat = 1 + AUGMENTED_COPIES
+        groups = None if groups is None else np.tile(groups, repeat)
+        self.estimator_ = fit_with_groups(
+            clone(self.estimator), [*X, *copies], np.tile(y, repeat), groups
+        )
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def predict(self, X):
+        return self.estimator_.predict(X)
+
+    def predict_proba(self, X):
+        return self.estimator_.predict_proba(X)
 
 
 def _svm(speaker_norm):
@@ -188,6 +252,13 @@ ROWS = {
         "make_crop_cnn_lstm_pipeline() on loudness-normalised clips",
         "nothing",
         lambda: _loudness_first(_cnn_lstm(False)),
+        "speaker",
+    ),
+    # Defined after the rows above ran: trained on recorded copies too.
+    "egemaps-voice-svm-copies": (
+        "eGeMAPS + speaker encoder SVM, trained also on 2 recorded copies of each clip",
+        "nothing",
+        lambda: TrainedOnRecordedCopies(_svm(False)),
         "speaker",
     ),
 }
