@@ -237,11 +237,9 @@ def _segmenter(args):
             raise CommandError(message)
     if args.plot:
         _check_out(Path(args.plot), folder=False, named=f"--plot {args.plot}")
-    if segments:
-        return segmentation.FixedWindows(args.window, args.hop) if args.window else (
-            segmentation.SpeechSegmenter()
-        )  # fmt: skip
-    return None
+    if args.window is not None:
+        return segmentation.FixedWindows(args.window, args.hop)
+    return segmentation.SpeechSegmenter() if args.segments else None
 
 
 def _predict(args):
