@@ -84,6 +84,8 @@ def _load(args):
     """The corpora of --corpus from the folders of --data, labels edited by
     --merge and --emotions."""
     names, paths = args.corpus, list(reversed(args.data or ()))
+    if len(set(names)) < len(names):
+        raise CommandError(f"--corpus names a corpus twice: {' '.join(names)}")
     with_data = [name for name in names if name != "synthetic"]
     if len(paths) != len(with_data):
         raise CommandError(

@@ -1002,7 +1002,7 @@ def test_several_corpora_are_combined(ravdess_path, ased_path, tmp_path, capsys)
         (["--corpus", "ravdess", "--data", "x", "y"], "--corpus ravdess takes 1 --data PATH"),
         (
             ["--corpus", "ased", "ased", "--data", "x", "y"],
-            "corpus names must differ; repeated: ['ased']",
+            "--corpus names a corpus twice: ased ased",
         ),
         (["--corpus", "synthetic", "--data", "x"], "--corpus synthetic takes 0 --data PATH"),
         (["--speaker-pattern", "(x)"], "a speaker pattern applies to the 'folder' corpus only"),
