@@ -470,7 +470,8 @@ def test_evaluate_gives_each_model_the_options_that_apply_to_it(tmp_path, capsys
     argv += ["--max-clips", "48", "--epochs", "1", "--cv", "group-kfold:2", "--out", str(tmp_path)]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "cnn-lstm (2 seeds) + speaker norm" in out and "baseline (logmel, svm) + speaker norm" in out
+    assert "cnn-lstm (2 seeds) + speaker norm" in out
+    assert "baseline (logmel, svm) + speaker norm" in out
     runs = {
         name: json.loads((tmp_path / name / "results.json").read_text())["run"]
         for name in ("cnn-lstm", "baseline")
