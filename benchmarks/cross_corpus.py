@@ -32,6 +32,7 @@ passes its input on, is left out of every row.
 """
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -64,18 +65,14 @@ SR = 16000
 AUGMENTED_COPIES = 2
 
 
-@Memory(HERE / "cache" / "recorded_copies", verbose=0).cache
-def recorded_copy(clip, copy):
-    """``clip`` as if recorded elsewhere (copy number ``copy``): another
+@functools.cache
+def _recording():
+    """The chain of audiomentations that imitates another recording: another
     voice pitch, a room, a microphone's colouration, sometimes a telephone
-    band, noise and another level; drawn from the clip's own samples, so that
-    a clip's copies are the same in every fold and row."""
+    band, noise and another level."""
     import audiomentations as am  # the benchmark's own dependency
 
-    seed = zlib.crc32(np.ascontiguousarray(clip).tobytes()) + 7919 * copy
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    recording = am.Compose(
+    return am.Compose(
         [
             am.PitchShift(min_semitones=-2, max_semitones=2, p=0.5),
             am.RoomSimulator(leave_length_unchanged=True, p=0.5),
@@ -91,7 +88,17 @@ def recorded_copy(clip, copy):
             am.Gain(min_gain_db=-12, max_gain_db=12, p=1.0),  # float samples: no clipping
         ]
     )
-    return recording(np.asarray(clip, dtype=np.float32), SR)
+
+
+@Memory(HERE / "cache" / "recorded_copies", verbose=0).cache
+def recorded_copy(clip, copy):
+    """``clip`` as if recorded elsewhere (copy number ``copy``, by
+    :func:`_recording`), drawn from the clip's own samples, so that a clip's
+    copies are the same in every fold and row."""
+    seed = zlib.crc32(np.ascontiguousarray(clip).tobytes()) + 7919 * copy
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    return _recording()(np.asarray(clip, dtype=np.float32), SR)
 
 
 class TrainedOnRecordedCopies(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):

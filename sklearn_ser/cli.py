@@ -163,9 +163,10 @@ def _evaluate(args):
             )
             n_jobs = stack.enter_context(folds)
         models = {name: _recipe(name, args) for name in args.model}
-        for name in models:
-            named = None if args.out else f"the default results folder {_evaluate_out(name, args)}"
-            _check_out(_evaluate_out(name, args), folder=True, named=named)
+        outs = {name: _evaluate_out(name, args) for name in models}
+        for out in outs.values():
+            named = None if args.out else f"the default results folder {out}"
+            _check_out(out, folder=True, named=named)
         corpus = _load(args)
         if corpus.groups is None:
             raise CommandError(
@@ -181,7 +182,7 @@ def _evaluate(args):
                 f"{label} on {'+'.join(args.corpus)}: {len(corpus.target)} clips, "
                 f"{len(np.unique(corpus.groups))} speakers, cv {args.cv}", file=sys.stderr,
             )  # fmt: skip
-            out = _evaluate_out(name, args)
+            out = outs[name]
             # A CheckpointError names its file; a report that cannot be written, its folder.
             with (
                 _user_errors(),
