@@ -9,6 +9,10 @@ on RAVDESS is ASED -> RAVDESS. Rows ending in ``-spk`` standardise features
 per speaker, the test corpus's speakers with their own unlabelled clips;
 the others see nothing of the test corpus before predicting.
 
+Rows starting with ``4emo-`` rerun a row on the four emotions that the
+embedded synthetic corpus has too (angry, happy, neutral, sad); with
+``+synthetic`` the synthetic corpus is a third corpus of the leave-one-out.
+
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/cross_corpus.py ROW [ROW ...] [--ravdess PATH] [--ased PATH]
@@ -276,15 +280,36 @@ VOTES = {
     "vote-spk": ["cnn-lstm-crop-spk", "egemaps-voice-svm-spk"],
     "vote-utt-spk": ["cnn-lstm-crop-utt-spk", "egemaps-voice-svm-spk"],
 }
+# Defined after the rows above ran: leave-one-corpus-out over RAVDESS, ASED and
+# the embedded synthetic corpus, on the four emotions all three have. name ->
+# (row of ROWS, whether the synthetic corpus is one of the corpora): without
+# it, the same two real corpora on the same four emotions, for comparison.
+FOUR_EMOTIONS = ["angry", "happy", "neutral", "sad"]
+FOUR_EMOTION_ROWS = {
+    f"4emo-{row}{'+synthetic' * synthetic}": (row, synthetic)
+    for row in ("egemaps-voice-svm", "egemaps-voice-svm-spk", "logmel-logreg", "logmel-logreg-spk")
+    for synthetic in (False, True)
+}
 
 
-def load(ravdess_path, ased_path):
-    corpus = load_corpus(["ravdess", "ased"], [ravdess_path, ased_path], sr=SR)
-    return relabel(corpus, keep=SHARED_EMOTIONS)
+@functools.cache
+def load(ravdess_path, ased_path, four_emotions=False, synthetic=False):
+    """RAVDESS and ASED on the emotions they share, or on the four the synthetic
+    corpus has too, with it as a third corpus if ``synthetic``."""
+    names, paths = ["ravdess", "ased"], [ravdess_path, ased_path]
+    corpus = load_corpus(
+        names + ["synthetic"] * synthetic, paths + [None] * synthetic, sr=SR, random_state=0
+    )
+    return relabel(corpus, keep=FOUR_EMOTIONS if four_emotions else SHARED_EMOTIONS)
 
 
 def run_row(name, corpus, command):
-    description, uses, build, groups = ROWS[name]
+    row, synthetic = FOUR_EMOTION_ROWS.get(name, (name, None))
+    description, uses, build, groups = ROWS[row]
+    if synthetic is not None:
+        description += ", on angry, happy, neutral and sad" + (
+            ", with the synthetic corpus as a third" * synthetic
+        )
     run = {
         "row": name,
         "description": description,
@@ -336,8 +361,56 @@ def run_vote(name, corpus, command):
     return per_corpus, run
 
 
-def write_table():
-    """benchmarks/results/cross_corpus/README.md from every results.json present."""
+def _results(names):
+    for name in names:
+        path = RESULTS / name / "results.json"
+        if path.exists():
+            yield name, json.loads(path.read_text())
+
+
+def _table(names, tests):
+    """Markdown lines: a row per result present of ``names``, with a UAR and a
+    top-share column per (test corpus, title) of ``tests``, then the rows'
+    per-class recalls."""
+    lines = [
+        "| row | what it uses of the test corpus | "
+        + "".join(f"{title} UAR | top share | " for _, title in tests)
+        + "fold time |",
+        "| --- " * (3 + 2 * len(tests)) + "|",
+    ]
+    recalls = []
+    for name, result in _results(names):
+        per_corpus, run = result["per_corpus"], result["run"]
+        cells = []
+        for test, _ in tests:
+            shares = per_corpus[test]["prediction_shares"] if test in per_corpus else None
+            top = shares and max(shares, key=shares.get)
+            cells += (
+                [f"{100 * per_corpus[test]['uar']:.1f}", f"{100 * shares[top]:.0f}% {top}"]
+                if shares
+                else ["", ""]
+            )
+        lines.append(
+            f"| {name} | {run['uses_of_test_corpus']} | {' | '.join(cells)} | "
+            f"{run['fold_time_s'] / 60:.0f} min |"
+        )
+        recalls.append(
+            f"- {name}: "
+            + "; ".join(
+                f"-> {test}: "
+                + ", ".join(
+                    f"{c} {100 * r:.0f}" for c, r in per_corpus[test]["per_class_recall"].items()
+                )
+                for test, _ in tests
+                if test in per_corpus
+            )
+        )
+    return [*lines, "", "Per-class recall:", "", *recalls]
+
+
+def results_table():
+    """The text of benchmarks/results/cross_corpus/README.md, from every
+    results.json present."""
     lines = [
         "# Cross-corpus results (5 shared emotions, chance 20% UAR)",
         "",
@@ -351,59 +424,40 @@ def write_table():
         "the log-mel and CNN-LSTM rows use no pretrained weights. A vote is the mean class",
         "probability of `cnn-lstm-crop[-utt][-spk]` and `egemaps-voice-svm[-spk]`.",
         "",
-        "| row | what it uses of the test corpus | RAVDESS -> ASED UAR | top share | "
-        "ASED -> RAVDESS UAR | top share | fold time |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        *_table([*ROWS, *VOTES], [("ased", "RAVDESS -> ASED"), ("ravdess", "ASED -> RAVDESS")]),
+        "",
+        "## Three corpora, four emotions (chance 25% UAR)",
+        "",
+        "Leave-one-corpus-out over RAVDESS, ASED and the embedded synthetic corpus on the",
+        "emotions all three have (angry, happy, neutral, sad): a `+synthetic` row tests on each",
+        "corpus after training on the other two, the row above it on the two real corpora",
+        "only, each trained on the other.",
+        "",
+        *_table(
+            FOUR_EMOTION_ROWS,
+            [("ased", "-> ASED"), ("ravdess", "-> RAVDESS"), ("synthetic", "-> synthetic")],
+        ),
     ]
-    for name in [*ROWS, *VOTES]:
-        path = RESULTS / name / "results.json"
-        if not path.exists():
-            continue
-        result = json.loads(path.read_text())
-        cells = []
-        for test_corpus in ("ased", "ravdess"):
-            scores = result["per_corpus"][test_corpus]
-            shares = scores["prediction_shares"]
-            top = max(shares, key=shares.get)
-            cells += [f"{100 * scores['uar']:.1f}", f"{100 * shares[top]:.0f}% {top}"]
-        run = result["run"]
-        lines.append(
-            f"| {name} | {run['uses_of_test_corpus']} | {' | '.join(cells)} | "
-            f"{run['fold_time_s'] / 60:.0f} min |"
-        )
-    lines += ["", "Per-class recall:", ""]
-    for name in [*ROWS, *VOTES]:
-        path = RESULTS / name / "results.json"
-        if not path.exists():
-            continue
-        per_corpus = json.loads(path.read_text())["per_corpus"]
-        recalls = "; ".join(
-            f"-> {test}: "
-            + ", ".join(
-                f"{c} {100 * r:.0f}" for c, r in per_corpus[test]["per_class_recall"].items()
-            )
-            for test in ("ased", "ravdess")
-        )
-        lines.append(f"- {name}: {recalls}")
-    (RESULTS / "README.md").write_text("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("rows", nargs="+", choices=[*ROWS, *VOTES])
+    parser.add_argument("rows", nargs="+", choices=[*ROWS, *VOTES, *FOUR_EMOTION_ROWS])
     parser.add_argument("--ravdess", default=str(HERE.parents[1] / "shared/data/ravdess16k"))
     parser.add_argument("--ased", default=str(HERE.parents[1] / "shared/data/ased16k"))
     args = parser.parse_args(argv)
     command = "python benchmarks/cross_corpus.py " + shlex.join(
         sys.argv[1:] if argv is None else argv
     )
-    corpus = load(args.ravdess, args.ased)
     for name in args.rows:
         run = run_vote if name in VOTES else run_row
+        synthetic = FOUR_EMOTION_ROWS.get(name, (name, None))[1]
+        corpus = load(args.ravdess, args.ased, synthetic is not None, bool(synthetic))
         per_corpus, _ = run(name, corpus, command)
         for test_corpus, scores in per_corpus.items():
             print(f"{name} -> {test_corpus}: UAR {100 * scores.uar:.1f}", flush=True)
-        write_table()
+        (RESULTS / "README.md").write_text(results_table())
 
 
 if __name__ == "__main__":

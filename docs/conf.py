@@ -77,28 +77,32 @@ sphinx_gallery_conf = {
 # -- Cross-corpus table -------------------------------------------------------
 
 
-def _write_cross_corpus_table(source, target):
-    """Copy the table of ``benchmarks/results/cross_corpus/README.md`` (written
-    by ``benchmarks/cross_corpus.py``) into an RST list table, unchanged."""
-    rows = [
-        [cell.strip() for cell in line.strip().strip("|").split("|")]
-        for line in source.read_text(encoding="utf-8").splitlines()
-        if line.startswith("|") and not line.startswith("| ---")
-    ]
-    if len(rows) < 2:
-        raise RuntimeError(f"no results table found in {source}")
-    lines = [".. list-table::", "   :header-rows: 1", ""]
-    for cells in rows:
-        lines += [f"   * - {cells[0]}"] + [f"     - {cell}" for cell in cells[1:]]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = "\n".join(lines) + "\n"
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+def _write_cross_corpus_tables(source, targets):
+    """Copy the tables of ``benchmarks/results/cross_corpus/README.md`` (written
+    by ``benchmarks/cross_corpus.py``) into RST list tables, unchanged, one
+    per file of ``targets``."""
+    tables, in_table = [], False
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if line.startswith("|") and not line.startswith("| ---"):
+            if not in_table:
+                tables.append([])
+            tables[-1].append([cell.strip() for cell in line.strip().strip("|").split("|")])
+        in_table = line.startswith("|")
+    if len(tables) != len(targets):
+        raise RuntimeError(f"{len(tables)} tables in {source}, expected {len(targets)}")
+    for rows, target in zip(tables, targets):
+        lines = [".. list-table::", "   :header-rows: 1", ""]
+        for cells in rows:
+            lines += [f"   * - {cells[0]}"] + [f"     - {cell}" for cell in cells[1:]]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = "\n".join(lines) + "\n"
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
 
 
-_write_cross_corpus_table(
+_write_cross_corpus_tables(
     HERE.parent / "benchmarks" / "results" / "cross_corpus" / "README.md",
-    HERE / "generated" / "cross_corpus_results.inc",
+    [HERE / "generated" / f"cross_corpus_{name}.inc" for name in ("results", "three_corpora")],
 )
 
 

@@ -108,3 +108,24 @@ def test_the_committed_leaky_table_is_the_committed_results(zenkov):
     assert zenkov.docs_table(results) == zenkov.DOCS_TABLE.read_text(encoding="utf-8")
     chosen = max(results["curve"], key=lambda row: (row["valid"]["accuracy"], -row["epoch"]))
     assert results["chosen_epoch"] == chosen["epoch"]  # chosen on validation, not test
+
+
+@pytest.fixture
+def cross_corpus(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    return importlib.import_module("cross_corpus")
+
+
+def test_the_committed_cross_corpus_tables_are_the_committed_results(cross_corpus):
+    committed = (cross_corpus.RESULTS / "README.md").read_text(encoding="utf-8")
+    assert cross_corpus.results_table() == committed
+
+
+def test_three_corpus_rows_rerun_a_row_on_four_emotions_with_and_without_synthetic(
+    cross_corpus,
+):
+    rows = cross_corpus.FOUR_EMOTION_ROWS
+    assert {row for row, _ in rows.values()} <= set(cross_corpus.ROWS)
+    for name, (row, synthetic) in rows.items():
+        assert rows[name.removesuffix("+synthetic")] == (row, False)
+        assert name.endswith("+synthetic") == synthetic
