@@ -287,7 +287,14 @@ VOTES = {
 FOUR_EMOTIONS = ["angry", "happy", "neutral", "sad"]
 FOUR_EMOTION_ROWS = {
     f"4emo-{row}{'+synthetic' * synthetic}": (row, synthetic)
-    for row in ("egemaps-voice-svm", "egemaps-voice-svm-spk", "logmel-logreg", "logmel-logreg-spk")
+    for row in (
+        "egemaps-voice-svm",
+        "egemaps-voice-svm-spk",
+        "logmel-logreg",
+        "logmel-logreg-spk",
+        "cnn-lstm-crop",
+        "cnn-lstm-crop-spk",
+    )
     for synthetic in (False, True)
 }
 
@@ -381,30 +388,22 @@ def _table(names, tests):
     recalls = []
     for name, result in _results(names):
         per_corpus, run = result["per_corpus"], result["run"]
-        cells = []
+        cells, recall = [], []
         for test, _ in tests:
-            shares = per_corpus[test]["prediction_shares"] if test in per_corpus else None
-            top = shares and max(shares, key=shares.get)
-            cells += (
-                [f"{100 * per_corpus[test]['uar']:.1f}", f"{100 * shares[top]:.0f}% {top}"]
-                if shares
-                else ["", ""]
-            )
+            if test not in per_corpus:  # a corpus that this row does not test on
+                cells += ["", ""]
+                continue
+            scores = per_corpus[test]
+            shares = scores["prediction_shares"]
+            top = max(shares, key=shares.get)
+            cells += [f"{100 * scores['uar']:.1f}", f"{100 * shares[top]:.0f}% {top}"]
+            per_class = scores["per_class_recall"].items()
+            recall.append(f"-> {test}: " + ", ".join(f"{c} {100 * r:.0f}" for c, r in per_class))
         lines.append(
             f"| {name} | {run['uses_of_test_corpus']} | {' | '.join(cells)} | "
             f"{run['fold_time_s'] / 60:.0f} min |"
         )
-        recalls.append(
-            f"- {name}: "
-            + "; ".join(
-                f"-> {test}: "
-                + ", ".join(
-                    f"{c} {100 * r:.0f}" for c, r in per_corpus[test]["per_class_recall"].items()
-                )
-                for test, _ in tests
-                if test in per_corpus
-            )
-        )
+        recalls.append(f"- {name}: {'; '.join(recall)}")
     return [*lines, "", "Per-class recall:", "", *recalls]
 
 
