@@ -310,8 +310,14 @@ def load(ravdess_path, ased_path, four_emotions=False, synthetic=False):
     return relabel(corpus, keep=FOUR_EMOTIONS if four_emotions else SHARED_EMOTIONS)
 
 
+def _row(name):
+    """The row of ROWS that ``name`` runs, and for a four-emotion row whether
+    the synthetic corpus is one of its corpora (None for the others)."""
+    return FOUR_EMOTION_ROWS.get(name, (name, None))
+
+
 def run_row(name, corpus, command):
-    row, synthetic = FOUR_EMOTION_ROWS.get(name, (name, None))
+    row, synthetic = _row(name)
     description, uses, build, groups = ROWS[row]
     if synthetic is not None:
         description += ", on angry, happy, neutral and sad" + (
@@ -451,7 +457,7 @@ def main(argv=None):
     )
     for name in args.rows:
         run = run_vote if name in VOTES else run_row
-        synthetic = FOUR_EMOTION_ROWS.get(name, (name, None))[1]
+        synthetic = _row(name)[1]
         corpus = load(args.ravdess, args.ased, synthetic is not None, bool(synthetic))
         per_corpus, _ = run(name, corpus, command)
         for test_corpus, scores in per_corpus.items():

@@ -15,10 +15,15 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 @pytest.fixture
-def bench(monkeypatch):
-    """The benchmark's modules, which import each other as scripts do."""
+def import_benchmark(monkeypatch):
+    """Import a script of benchmarks/ as a module; the scripts import each other."""
     monkeypatch.syspath_prepend(str(BENCHMARKS))
-    return {name: importlib.import_module(name) for name in ("ravdess_rows", "ravdess_tables")}
+    return importlib.import_module
+
+
+@pytest.fixture
+def bench(import_benchmark):
+    return {name: import_benchmark(name) for name in ("ravdess_rows", "ravdess_tables")}
 
 
 def test_every_row_builds_and_every_vote_and_archive_names_a_row(bench):
@@ -79,9 +84,8 @@ def test_rows_unknown_to_the_script_and_other_folds_are_tabled_and_labelled(benc
 
 
 @pytest.fixture
-def zenkov(monkeypatch):
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    return importlib.import_module("zenkov_leaky")
+def zenkov(import_benchmark):
+    return import_benchmark("zenkov_leaky")
 
 
 def test_the_leaky_split_is_80_10_10_and_keeps_the_emotion_shares(zenkov):
@@ -111,9 +115,8 @@ def test_the_committed_leaky_table_is_the_committed_results(zenkov):
 
 
 @pytest.fixture
-def cross_corpus(monkeypatch):
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    return importlib.import_module("cross_corpus")
+def cross_corpus(import_benchmark):
+    return import_benchmark("cross_corpus")
 
 
 def test_the_committed_cross_corpus_tables_are_the_committed_results(cross_corpus):
