@@ -148,8 +148,19 @@ _FLOAT32_BATCHES = {
 }
 
 
+_FLOAT32_ORDER = {
+    "check_methods_sample_order_invariance": (
+        "float32 arithmetic: a clip's probabilities in another place of the batch can "
+        "differ in the last float32 bit (about 1e-7 relative), at the check's 1e-7 "
+        "tolerance; tests/estimators/test_classifiers.py checks them at float32 tolerance"
+    ),
+}
+
+
 def _expected_failures(estimator):
     failures = dict(EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {}))
+    if isinstance(estimator, (CNNLSTMClassifier, CNNLSTM1DClassifier, TransformerCNNClassifier)):
+        failures.update(_FLOAT32_ORDER)
     if repr(estimator) in ("CNNLSTMClassifier()", "CNNLSTM1DClassifier()"):
         failures.update(_FLOAT32_BATCHES)
     return failures

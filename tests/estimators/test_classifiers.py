@@ -123,14 +123,26 @@ def test_verbose_prints_the_epoch_table(capsys):
     [
         (CNNLSTMClassifier(max_epochs=1, random_state=0), _spectrograms(n=12)[0]),
         (
+            CNNLSTMClassifier(
+                module__channels=(4, 4, 4, 4),
+                module__hidden_size=4,
+                crop_length=3,
+                max_epochs=1,
+                random_state=0,
+            ),
+            _spectrograms(n=12)[0],
+        ),
+        (
             CNNLSTM1DClassifier(max_epochs=1, random_state=0),
             np.random.RandomState(0).normal(size=(12, 2048)).astype(np.float32),
         ),
     ],
 )
-def test_paper_sized_probabilities_do_not_depend_on_the_batch(clf, X):
-    # test_common waives scikit-learn's 1e-7 check for these; float32 rounding
-    # is all that may differ between a clip alone and the same clip in a batch.
+def test_probabilities_do_not_depend_on_the_batch(clf, X):
+    # test_common waives scikit-learn's 1e-7 checks for these; float32 rounding
+    # is all that may differ between a clip alone, in a batch, or in another order.
     clf.fit(X, np.resize([0, 1, 2], len(X)))
     alone = np.concatenate([clf.predict_proba(X[i : i + 1]) for i in range(len(X))])
     np.testing.assert_allclose(clf.predict_proba(X), alone, rtol=1e-5, atol=1e-6)
+    order = np.random.RandomState(0).permutation(len(X))
+    np.testing.assert_allclose(clf.predict_proba(X[order]), alone[order], rtol=1e-5, atol=1e-6)
