@@ -4,6 +4,7 @@ the reproduction of Zenkov's leaky protocol."""
 
 import importlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -132,3 +133,13 @@ def test_three_corpus_rows_rerun_a_row_on_four_emotions_with_and_without_synthet
     for name, (row, synthetic) in rows.items():
         assert rows[name.removesuffix("+synthetic")] == (row, False)
         assert name.endswith("+synthetic") == synthetic
+
+
+def test_committed_results_name_no_folder_of_the_machine_that_ran_them():
+    # A cache or data folder in a recorded parameter is where it lay on one
+    # machine; the results say what was run, relative to the repository.
+    absolute = re.compile(r"""PosixPath\('/|WindowsPath\('|["']/(home|root|tmp|work|Users)/""")
+    for path in sorted((BENCHMARKS / "results").rglob("*")):
+        if path.suffix in {".json", ".md"}:
+            found = absolute.search(path.read_text(encoding="utf-8"))
+            assert found is None, f"{path.relative_to(BENCHMARKS)} names {found.group()}..."
