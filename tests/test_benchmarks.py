@@ -5,6 +5,7 @@ the reproduction of Zenkov's leaky protocol."""
 import importlib
 import json
 import re
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -143,3 +144,70 @@ def test_committed_results_name_no_folder_of_the_machine_that_ran_them():
         if path.suffix in {".json", ".md"}:
             found = absolute.search(path.read_text(encoding="utf-8"))
             assert found is None, f"{path.relative_to(BENCHMARKS)} names {found.group()}..."
+
+
+def _ctranslate2_file(path, arrays):
+    """Write ``arrays`` as CTranslate2's model.bin lays them out."""
+
+    def text(value):
+        return struct.pack("H", len(value) + 1) + value.encode() + b"\0"
+
+    codes = {np.dtype(np.float32): 0, np.dtype(np.int32): 3, np.dtype(np.float16): 4}
+    parts = [struct.pack("I", 6), text("WhisperSpec"), struct.pack("II", 3, len(arrays))]
+    for name, array in arrays.items():
+        parts += [text(name), struct.pack("B", array.ndim)]
+        parts += [struct.pack("I", n) for n in array.shape]
+        parts += [struct.pack("=BI", codes[array.dtype], array.nbytes), array.tobytes()]
+    path.write_bytes(b"".join([*parts, struct.pack("I", 0)]))
+
+
+def test_whisper_weights_carry_an_encoder_over_from_ctranslate2(import_benchmark, tmp_path):
+    transformers = pytest.importorskip("transformers")
+    torch = pytest.importorskip("torch")
+    config = transformers.WhisperConfig(
+        num_mel_bins=8, d_model=16, encoder_layers=2, encoder_attention_heads=2,
+        encoder_ffn_dim=24, max_source_positions=30, decoder_layers=1,
+        decoder_attention_heads=2, decoder_ffn_dim=4, vocab_size=4, pad_token_id=0,
+        bos_token_id=1, eos_token_id=2, decoder_start_token_id=1,
+    )  # fmt: skip
+    torch.manual_seed(0)
+    encoder = transformers.WhisperModel(config).encoder.eval()
+    weights = {k: v.detach().numpy().astype(np.float16) for k, v in encoder.state_dict().items()}
+    # CTranslate2's names; it fuses the query, key and value projections.
+    ct2 = {"encoder/num_heads": np.array(2, dtype=np.int32)}
+    for conv in ("conv1", "conv2"):
+        ct2 |= {f"encoder/{conv}/{p}": weights[f"{conv}.{p}"] for p in ("weight", "bias")}
+    ct2["encoder/position_encodings/encodings"] = weights["embed_positions.weight"]
+    norms = {
+        "self_attn_layer_norm": "self_attention/layer_norm",
+        "final_layer_norm": "ffn/layer_norm",
+    }
+    for i in range(2):
+        ours, theirs = f"layers.{i}.", f"encoder/layer_{i}/"
+        q, k, v = (weights[f"{ours}self_attn.{x}_proj.weight"] for x in "qkv")
+        ct2[theirs + "self_attention/linear_0/weight"] = np.concatenate([q, k, v])
+        ct2[theirs + "self_attention/linear_0/bias"] = np.concatenate(
+            [weights[ours + "self_attn.q_proj.bias"], np.zeros(16, np.float16),
+             weights[ours + "self_attn.v_proj.bias"]]
+        )  # fmt: skip
+        for mine, source in [("self_attn.out_proj", "self_attention/linear_1"),
+                             ("fc1", "ffn/linear_0"), ("fc2", "ffn/linear_1")]:  # fmt: skip
+            for p in ("weight", "bias"):
+                ct2[f"{theirs}{source}/{p}"] = weights[f"{ours}{mine}.{p}"]
+        for mine, source in norms.items():
+            ct2[theirs + source + "/gamma"] = weights[f"{ours}{mine}.weight"]
+            ct2[theirs + source + "/beta"] = weights[f"{ours}{mine}.bias"]
+    ct2["encoder/layer_norm/gamma"] = weights["layer_norm.weight"]
+    ct2["encoder/layer_norm/beta"] = weights["layer_norm.bias"]
+    _ctranslate2_file(tmp_path / "model.bin", ct2)
+
+    whisper_weights = import_benchmark("whisper_weights")
+    whisper_weights.main([str(tmp_path / "model.bin"), "--out", str(tmp_path / "hf")])
+    loaded = transformers.AutoModel.from_pretrained(tmp_path / "hf").get_encoder().eval()
+    features = torch.randn(3, 8, 60)
+    encoder.to(torch.float16).float()  # the weights as stored, in float16
+    with torch.no_grad():
+        expected = encoder(features).last_hidden_state
+        np.testing.assert_allclose(loaded(features).last_hidden_state, expected, atol=1e-5)
+    extractor = transformers.AutoFeatureExtractor.from_pretrained(tmp_path / "hf")
+    assert extractor.feature_size == 8
