@@ -27,7 +27,11 @@ The row ``egemaps-voice-svm-copies`` needs the ``[benchmarks]`` extra
 (audiomentations, pyroomacoustics); its recorded copies are cached in
 ``benchmarks/cache/recorded_copies/`` (not committed).
 
-The openSMILE and speaker-encoder features of each clip are cached in
+The rows ``whisper-base-*`` need the ``[transformers]`` extra and Whisper
+base's weights in ``benchmarks/cache/whisper-base/``, written by
+``benchmarks/whisper_weights.py`` (its docstring says where they come from).
+
+The openSMILE, speaker-encoder and Whisper features of each clip are cached in
 ``benchmarks/cache/features/`` (not committed; the transformers' ``memory``)
 and shared by the rows and by ``benchmarks/recommended.py``: a row's time
 leaves out features an earlier row computed. The recipes' input check
@@ -50,6 +54,7 @@ import numpy as np
 from joblib import Memory
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.pipeline import make_pipeline
+from whisper_weights import whisper_base_encoder
 
 from sklearn_ser.datasets import load_corpus, relabel
 from sklearn_ser.evaluation import LeaveOneCorpusOut, evaluate_to_folder, score_predictions
@@ -156,6 +161,17 @@ def _cnn_lstm(speaker_norm, utterance_norm=False):
         sr=SR,
         speaker_norm=speaker_norm,
         utterance_norm=utterance_norm,
+        random_state=0,
+        check_domain=False,
+    )
+
+
+def _whisper(classifier, speaker_norm):
+    """A classifier on the mean of Whisper base's encoder layers, averaged over each clip."""
+    return make_baseline_pipeline(
+        classifier,
+        features=whisper_base_encoder(),
+        speaker_norm=speaker_norm,
         random_state=0,
         check_domain=False,
     )
@@ -270,6 +286,34 @@ ROWS = {
         "eGeMAPS + speaker encoder SVM, trained also on 2 recorded copies of each clip",
         "nothing",
         lambda: TrainedOnRecordedCopies(_svm(False)),
+        "speaker",
+    ),
+    # Defined after the rows above ran: a pretrained speech encoder (Whisper
+    # base, trained on 680,000 hours of speech in 97 languages), frozen, with
+    # its defaults (the mean of its layers), before one of the classifiers
+    # above. Both classifiers are reported.
+    "whisper-base-logreg": (
+        "Whisper base encoder (pretrained, frozen), logistic regression",
+        "nothing",
+        lambda: _whisper("logreg", False),
+        "speaker",
+    ),
+    "whisper-base-logreg-spk": (
+        "the same, speaker norm",
+        "its speakers' statistics",
+        lambda: _whisper("logreg", True),
+        "speaker",
+    ),
+    "whisper-base-svm": (
+        "Whisper base encoder (pretrained, frozen), RBF SVM",
+        "nothing",
+        lambda: _whisper("svm", False),
+        "speaker",
+    ),
+    "whisper-base-svm-spk": (
+        "the same, speaker norm",
+        "its speakers' statistics",
+        lambda: _whisper("svm", True),
         "speaker",
     ),
 }
@@ -422,12 +466,14 @@ def results_table():
         "Written by `benchmarks/cross_corpus.py`; each row's folder has its report and exact",
         "command. UAR in %; 'top share' is the share of the test clips given the most-predicted",
         "class. Fold time is summed over both directions (CPU shared with other work); the",
-        "openSMILE and speaker-encoder features are cached per clip and shared by the rows:",
-        "a row's fold time leaves out those an earlier row computed. `egemaps-voice-*`,",
-        "`recommended*` rows and the votes use a pretrained speaker encoder (Resemblyzer's",
-        "weights, trained on other corpora);",
-        "the log-mel and CNN-LSTM rows use no pretrained weights. A vote is the mean class",
-        "probability of `cnn-lstm-crop[-utt][-spk]` and `egemaps-voice-svm[-spk]`.",
+        "openSMILE, speaker-encoder and Whisper features are cached per clip and shared by",
+        "the rows: a row's fold time leaves out those an earlier row computed.",
+        "`egemaps-voice-*`, `recommended*` rows and the votes use a pretrained speaker encoder",
+        "(Resemblyzer's weights, trained on other corpora); `whisper-base-*` rows use a",
+        "pretrained speech encoder (OpenAI's Whisper base, trained on 680,000 hours of speech",
+        "in 97 languages; frozen, the mean of its layers); the log-mel and CNN-LSTM rows use",
+        "no pretrained weights. A vote is the mean class probability of",
+        "`cnn-lstm-crop[-utt][-spk]` and `egemaps-voice-svm[-spk]`.",
         "",
         *_table([*ROWS, *VOTES], [("ased", "RAVDESS -> ASED"), ("ravdess", "ASED -> RAVDESS")]),
         "",
