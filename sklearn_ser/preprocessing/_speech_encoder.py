@@ -132,8 +132,9 @@ class SpeechEncoderTransformer(ClassNamePrefixFeaturesOutMixin, ClipFeaturesTran
     are averaged.
 
     Needs the optional ``transformers`` package: ``pip install
-    'sklearn_ser[transformers]'``. No weights ship with it, and its accuracy
-    for emotion recognition was not measured in this project.
+    'sklearn_ser[transformers]'``. No weights ship with it. Of the encoders
+    above, only Whisper base was measured in this project (frozen, the mean of
+    its layers, before an SVM): see the user guide's benchmark page.
 
     Parameters
     ----------
