@@ -184,6 +184,18 @@ ROWS = {
     "whisper-base-svm-tuned-spk": svm(
         whisper_base_encoder(), spk=True, note="fixed a priori; embeddings cached"
     ),
+    # The same as make_baseline_pipeline builds it (C = 1), as across corpora;
+    # defined after the tuned rows ran.
+    "whisper-base-svm": Row(
+        make_baseline_pipeline,
+        {"classifier": "svm", "features": whisper_base_encoder()},
+        note="C = 1, as the cross-corpus rows; embeddings cached",
+    ),
+    "whisper-base-svm-spk": Row(
+        make_baseline_pipeline,
+        {"classifier": "svm", "features": whisper_base_encoder(), "speaker_norm": True},
+        note="C = 1, as the cross-corpus rows; embeddings cached",
+    ),
     # The papers' setups.
     "cnn-lstm-paper": Row(make_zhao_2d_pipeline, note="Zhao et al. (2019), 2-D CNN-LSTM"),
     "cnn-lstm-1d-paper": Row(
