@@ -131,6 +131,21 @@ def whisper_base_encoder():
     return SpeechEncoderTransformer(os.path.relpath(OUT), memory=OUT.parent / "features")
 
 
+def placeholder_decoder(heads):
+    """WhisperConfig's settings of the smallest decoder that builds: a
+    placeholder, as SpeechEncoderTransformer runs the encoder only."""
+    return dict(
+        decoder_layers=1,
+        decoder_attention_heads=heads,
+        decoder_ffn_dim=4,
+        vocab_size=4,
+        pad_token_id=0,
+        bos_token_id=1,
+        eos_token_id=2,
+        decoder_start_token_id=1,
+    )
+
+
 def write_encoder(arrays, out):
     """Save a transformers Whisper model whose encoder holds ``arrays``'s."""
     import transformers  # the [transformers] extra, needed only here
@@ -144,15 +159,7 @@ def write_encoder(arrays, out):
         encoder_attention_heads=heads,
         encoder_ffn_dim=arrays["encoder/layer_0/ffn/linear_0/weight"].shape[0],
         max_source_positions=arrays["encoder/position_encodings/encodings"].shape[0],
-        # The decoder is a placeholder: SpeechEncoderTransformer runs the encoder only.
-        decoder_layers=1,
-        decoder_attention_heads=heads,
-        decoder_ffn_dim=4,
-        vocab_size=4,
-        pad_token_id=0,
-        bos_token_id=1,
-        eos_token_id=2,
-        decoder_start_token_id=1,
+        **placeholder_decoder(heads),
     )
     torch.manual_seed(0)  # the placeholder decoder's weights: the same directory every time
     model = transformers.WhisperModel(config)

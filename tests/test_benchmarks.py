@@ -164,11 +164,10 @@ def _ctranslate2_file(path, arrays):
 def test_whisper_weights_carry_an_encoder_over_from_ctranslate2(import_benchmark, tmp_path):
     transformers = pytest.importorskip("transformers")
     torch = pytest.importorskip("torch")
+    whisper_weights = import_benchmark("whisper_weights")
     config = transformers.WhisperConfig(
         num_mel_bins=8, d_model=16, encoder_layers=2, encoder_attention_heads=2,
-        encoder_ffn_dim=24, max_source_positions=30, decoder_layers=1,
-        decoder_attention_heads=2, decoder_ffn_dim=4, vocab_size=4, pad_token_id=0,
-        bos_token_id=1, eos_token_id=2, decoder_start_token_id=1,
+        encoder_ffn_dim=24, max_source_positions=30, **whisper_weights.placeholder_decoder(2),
     )  # fmt: skip
     torch.manual_seed(0)
     encoder = transformers.WhisperModel(config).encoder.eval()
@@ -201,7 +200,6 @@ def test_whisper_weights_carry_an_encoder_over_from_ctranslate2(import_benchmark
     ct2["encoder/layer_norm/beta"] = weights["layer_norm.bias"]
     _ctranslate2_file(tmp_path / "model.bin", ct2)
 
-    whisper_weights = import_benchmark("whisper_weights")
     whisper_weights.main([str(tmp_path / "model.bin"), "--out", str(tmp_path / "hf")])
     loaded = transformers.AutoModel.from_pretrained(tmp_path / "hf").get_encoder().eval()
     features = torch.randn(3, 8, 60)
