@@ -1,7 +1,8 @@
 """Speaker-independent RAVDESS benchmark: 6 fixed folds of 4 held-out actors.
 
 Every row is scored on the same folds (``sklearn_ser.evaluation.RAVDESS_FOLDS``:
-fold k holds out actors 4k+1..4k+4, two male and two female). The rows are
+fold k holds out actors 4k+1..4k+4, two male and two female), but for rows
+ending in ``-emobox``, on EmoBox's (``EMOBOX_RAVDESS_FOLDS``). The rows are
 data in ``ravdess_rows.py``: a public recipe and what the row changes in it,
 or a vote of finished rows (``ravdess_votes.py``). A row whose name ends in
 ``-tuned`` chooses its hyper-parameters with an inner ``GridSearchCV`` over
@@ -61,7 +62,7 @@ def _evaluate(name, args, corpus):
             corpus.data,
             corpus.target,
             corpus.groups,
-            cv=RAVDESS_FOLDS,
+            cv=ROWS[name].folds,
             checkpoint_dir=out / name / "folds",
         )
         return report, hardware, None
@@ -121,7 +122,7 @@ def main(argv=None):
             "seed": args.seed,
             "epochs": args.epochs,
             "n_clips": len(corpus.target),
-            "folds": RAVDESS_FOLDS.folds,
+            "folds": (ROWS[name].folds if name in ROWS else RAVDESS_FOLDS).folds,
             "torch": torch.__version__,
         }
         save_report(report, Path(args.out) / name, run)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from whisper_weights import whisper_base_encoder
 
+from sklearn_ser.evaluation import EMOBOX_RAVDESS_FOLDS, RAVDESS_FOLDS
 from sklearn_ser.pipelines import (
     make_baseline_pipeline,
     make_crop_cnn_lstm_pipeline,
@@ -36,7 +37,7 @@ class Row:
     and ``--epochs``, and early stopping as the first rows had it
     (``EARLY_STOPPED``); ``params`` override them. With ``grid``, an inner
     speaker-grouped search on the training actors tunes the classifier (the
-    whole pipeline with ``search_pipeline``).
+    whole pipeline with ``search_pipeline``). ``folds`` are the outer folds.
     """
 
     recipe: Callable
@@ -47,6 +48,7 @@ class Row:
     seed_offset: int = 0
     note: str = ""
     archived: str | None = None
+    folds: object = RAVDESS_FOLDS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -195,6 +197,19 @@ ROWS = {
         make_baseline_pipeline,
         {"classifier": "svm", "features": whisper_base_encoder(), "speaker_norm": True},
         note="C = 1, as the cross-corpus rows; embeddings cached",
+    ),
+    # The same on EmoBox's folds, beside its published frozen encoders.
+    "whisper-base-svm-emobox": Row(
+        make_baseline_pipeline,
+        {"classifier": "svm", "features": whisper_base_encoder()},
+        folds=EMOBOX_RAVDESS_FOLDS,
+        note="defined after whisper-base-svm ran; embeddings cached",
+    ),
+    "whisper-base-svm-spk-emobox": Row(
+        make_baseline_pipeline,
+        {"classifier": "svm", "features": whisper_base_encoder(), "speaker_norm": True},
+        folds=EMOBOX_RAVDESS_FOLDS,
+        note="defined after whisper-base-svm-spk ran; embeddings cached",
     ),
     # The papers' setups.
     "cnn-lstm-paper": Row(make_zhao_2d_pipeline, note="Zhao et al. (2019), 2-D CNN-LSTM"),
