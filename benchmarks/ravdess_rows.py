@@ -114,6 +114,13 @@ def svm(features, spk=False, note="", archived=None):
     return Row(make_baseline_pipeline, params, grid=SVM_C_GRID, note=note, archived=archived)
 
 
+def whisper_svm(spk=False, **row):
+    """``make_baseline_pipeline("svm")`` on Whisper base's embeddings as it
+    builds it (C = 1)."""
+    params = {"classifier": "svm", "features": whisper_base_encoder(), "speaker_norm": spk}
+    return Row(make_baseline_pipeline, params, **row)
+
+
 def crop(spk=False, trim_db=30, seed=0, note="", archived=None, **params):
     """The crop recipe trained up to 200 epochs, windows 1 s apart at test
     (the ``-long`` rows and those that followed them)."""
@@ -188,26 +195,16 @@ ROWS = {
     ),
     # The same as make_baseline_pipeline builds it (C = 1), as across corpora;
     # defined after the tuned rows ran.
-    "whisper-base-svm": Row(
-        make_baseline_pipeline,
-        {"classifier": "svm", "features": whisper_base_encoder()},
-        note="C = 1, as the cross-corpus rows; embeddings cached",
-    ),
-    "whisper-base-svm-spk": Row(
-        make_baseline_pipeline,
-        {"classifier": "svm", "features": whisper_base_encoder(), "speaker_norm": True},
-        note="C = 1, as the cross-corpus rows; embeddings cached",
+    "whisper-base-svm": whisper_svm(note="C = 1, as the cross-corpus rows; embeddings cached"),
+    "whisper-base-svm-spk": whisper_svm(
+        spk=True, note="C = 1, as the cross-corpus rows; embeddings cached"
     ),
     # The same on EmoBox's folds, beside its published frozen encoders.
-    "whisper-base-svm-emobox": Row(
-        make_baseline_pipeline,
-        {"classifier": "svm", "features": whisper_base_encoder()},
-        folds=EMOBOX_RAVDESS_FOLDS,
-        note="defined after whisper-base-svm ran; embeddings cached",
+    "whisper-base-svm-emobox": whisper_svm(
+        folds=EMOBOX_RAVDESS_FOLDS, note="defined after whisper-base-svm ran; embeddings cached"
     ),
-    "whisper-base-svm-spk-emobox": Row(
-        make_baseline_pipeline,
-        {"classifier": "svm", "features": whisper_base_encoder(), "speaker_norm": True},
+    "whisper-base-svm-spk-emobox": whisper_svm(
+        spk=True,
         folds=EMOBOX_RAVDESS_FOLDS,
         note="defined after whisper-base-svm-spk ran; embeddings cached",
     ),
