@@ -188,7 +188,7 @@ ROWS = {
     "whisper-base-svm-tuned": svm(
         whisper_base_encoder(),
         note="fixed a priori; 864 clips' embeddings cached by the cross-corpus rows (time left "
-        "out): about 11 min for all 1,440 here",
+        "out; theirs: 25 min for 3,338 clips)",
     ),
     "whisper-base-svm-tuned-spk": svm(
         whisper_base_encoder(), spk=True, note="fixed a priori; embeddings cached"
